@@ -1,0 +1,53 @@
+# Breachroom: `make run` to try it, `make test` for the whole suite (what CI runs).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint typecheck pytest bench lock vendor clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Breachroom needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.lock
+	@touch $@
+
+$(VENV)/.dev-installed: requirements/dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.lock
+	@touch $@ $(VENV)/.base-installed
+
+run: $(VENV)/.base-installed
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+	$(MANAGE) run_stack
+
+test: $(VENV)/.dev-installed lint typecheck
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy config incidents
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench
+
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe -o requirements/base.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --extra dev -o requirements/dev.lock pyproject.toml
+
+vendor:
+	cd static/vendor && npm pack --silent htmx.org@2.0.11 htmx-ext-ws@2.0.4 && \
+	  tar -xzOf htmx.org-2.0.11.tgz package/dist/htmx.min.js > htmx.min.js && \
+	  tar -xzOf htmx-ext-ws-2.0.4.tgz package/ws.js > htmx-ext-ws.js && rm -f *.tgz
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

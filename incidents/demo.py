@@ -1,0 +1,71 @@
+"""The SCENARIO demo: role users and the MelzTube incident, created through the services."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from incidents import roles
+from incidents.models import Incident, Severity, Status
+from incidents.services.incidents import open_incident, transition
+
+DEMO_TITLE = "MelzTube: unauthenticated internal API endpoint exposed service data"
+RESTRICTED_TITLE = "Suspicious access to the finance admin console"
+DEMO_USERS = [
+    ("admin", roles.ADMIN, "Alex Admin"),
+    ("dana", roles.COMMANDER, "Dana Commander"),
+    ("sam", roles.RESPONDER, "Sam Responder"),
+    ("casey", roles.COMMUNICATIONS, "Casey Comms"),
+    ("avery", roles.AUDITOR, "Avery Auditor"),
+]
+SUMMARY = (
+    "An internal API endpoint meant only for service-to-service calls was reachable from the "
+    "internet without authentication. Outsiders queried it and pulled metadata and content "
+    "references beyond the public scope. No phishing, no malware: a failure of access management."
+)
+
+
+def credentials_file() -> Path:
+    return Path(settings.VAR_DIR) / "demo_credentials.txt"
+
+
+def ensure_users() -> dict[str, User]:
+    """Create missing demo users with random passwords, recorded once in var/ (mode 600)."""
+    users, new_lines = {}, []
+    for username, role, full_name in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            first, last = full_name.split(" ", 1)
+            user = User.objects.create_user(username, password=password, first_name=first,
+                                            last_name=last, is_staff=role == roles.ADMIN,
+                                            is_superuser=role == roles.ADMIN)
+            new_lines.append(f"{username:8} {password}  ({roles.ROLE_LABELS[role]})\n")
+        user.groups.add(Group.objects.get(name=role))
+        users[username] = user
+    if new_lines:
+        path = credentials_file()
+        with path.open("a") as handle:
+            handle.writelines(new_lines)
+        path.chmod(0o600)
+    return users
+
+
+@transaction.atomic
+def load_demo() -> bool:
+    """Load the demo once; returns False when it was already there."""
+    users = ensure_users()
+    if Incident.objects.filter(title=DEMO_TITLE).exists():
+        return False
+    dana, sam = users["dana"], users["sam"]
+    incident = open_incident(title=DEMO_TITLE, by=dana, severity=Severity.SEV1, summary=SUMMARY)
+    incident.members.add(*users.values())
+    transition(incident=incident, to=Status.TRIAGE, by=dana)
+    transition(incident=incident, to=Status.CONTAINMENT, by=sam)
+    secret = open_incident(title=RESTRICTED_TITLE, by=dana, severity=Severity.SEV3, restricted=True)
+    secret.members.add(users["admin"])
+    return True

@@ -1,0 +1,28 @@
+"""Input parsing for the incident views; rules about the domain live in services/."""
+
+from __future__ import annotations
+
+from django import forms
+
+from incidents.models import Severity
+
+
+class OpenIncidentForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.SEV2)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20_000)
+    restricted = forms.BooleanField(
+        required=False, help_text="Only members and admins can see a restricted incident."
+    )
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label="Move to")
+    reason = forms.CharField(
+        max_length=2000, required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Reason (needed to close or step back)"}),
+    )
+
+    def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["to"].choices = choices  # type: ignore[attr-defined]

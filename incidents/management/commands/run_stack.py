@@ -1,0 +1,78 @@
+"""`make run`: web (ASGI), Celery worker and beat, and the relay when it is its own process,
+under one command. Ctrl-C stops them all; if one dies, the rest are stopped too."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from incidents.demo import credentials_file
+
+GRACE_SECONDS = 10
+
+
+class Command(BaseCommand):
+    help = "Start the web server, a Celery worker, Celery beat and (if separate) the relay."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+
+    def handle(self, *args: object, **options: object) -> None:
+        python = sys.executable
+        commands = {
+            "web": [python, "-m", "uvicorn", "config.asgi:application", "--host", str(options["host"]),
+                    "--port", str(options["port"]), "--lifespan", "on", "--no-access-log"],
+            "worker": [python, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+                       "--concurrency", "2", "--hostname", "worker@%h"],
+            "beat": [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"],
+        }
+        if not settings.RELAY_IN_PROCESS:
+            commands["relay"] = [python, "manage.py", "run_relay"]
+        self._banner(str(options["host"]), str(options["port"]))
+        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        stopping = False
+
+        def request_stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+        exit_code = 0
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    self.stderr.write(f"{name} exited with {process.returncode}; stopping the rest")
+                    stopping, exit_code = True, 1
+            time.sleep(0.3)
+        self._stop_all(processes)
+        sys.exit(exit_code)
+
+    def _stop_all(self, processes: dict[str, subprocess.Popen]) -> None:
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + GRACE_SECONDS
+        for process in processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.stdout.write("all processes stopped")
+
+    def _banner(self, host: str, port: str) -> None:
+        mode = "PostgreSQL" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "SQLite"
+        broker = "Redis" if settings.REDIS_URL else "filesystem (embedded)"
+        self.stdout.write(f"\nBreachroom: database {mode}, broker {broker}, "
+                          f"relay {'in the web process' if settings.RELAY_IN_PROCESS else 'own process'}")
+        path = credentials_file()
+        if path.exists():
+            self.stdout.write(f"Demo sign-ins (from {path}):\n{path.read_text()}")
+        self.stdout.write(f"Open http://{host}:{port}/  (Ctrl-C stops everything)\n")

@@ -1,0 +1,46 @@
+"""The append-only, hash-chained log of every response step (see DESIGN "The spine")."""
+
+from django.conf import settings
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class Event(models.Model):
+    """One response step on one incident. Never updated or deleted (a PostgreSQL trigger
+    refuses both); `hash` is SHA-256 over the canonical form of this row and `prev_hash`."""
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    occurred_at = models.DateTimeField()
+    # PROTECT: deleting a user would rewrite history; deactivate them instead.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    verb = models.CharField(max_length=64)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["incident_id", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "seq"], name="event_unique_seq_per_incident")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}#{self.seq} {self.verb}"
+
+
+class EventOutbox(models.Model):
+    """Events committed but not yet handed to the channel layer. Written in the event's own
+    transaction and deleted by the relay once published, so no commit order can hide one."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="+")
+    incident_id = models.BigIntegerField()
+    seq = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"outbox {self.incident_id}#{self.seq}"

@@ -1,0 +1,70 @@
+"""The incident: the unit of response that every other record hangs from."""
+
+from django.conf import settings
+from django.db import models
+
+from incidents.models.lifecycle import CLOSED_STATES, Status
+
+
+class Severity(models.TextChoices):
+    SEV1 = "sev1", "SEV1 critical"
+    SEV2 = "sev2", "SEV2 high"
+    SEV3 = "sev3", "SEV3 moderate"
+    SEV4 = "sev4", "SEV4 low"
+
+
+SEVERITY_MEANING = {
+    Severity.SEV1: "Confirmed exposure of personal data or secrets at scale; all hands, regulators' clocks running.",
+    Severity.SEV2: "Likely exposure or a critical system compromised; dedicated team now.",
+    Severity.SEV3: "Limited exposure or a contained compromise; handle within the working day.",
+    Severity.SEV4: "Suspicious activity with no exposure found yet; track and review.",
+}
+
+
+class Incident(models.Model):
+    """A security incident under response, e.g. INC-2026-0001.
+
+    `event_seq` and `head_hash` anchor the end of its event chain, so a deleted tail is
+    as visible to `verify_audit` as an altered row. Both change only through
+    services.events.append_event, under this row's lock.
+    """
+
+    reference = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, max_length=20_000)
+    severity = models.CharField(max_length=4, choices=Severity.choices, default=Severity.SEV3)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    restricted = models.BooleanField(
+        default=False, help_text="Only members (and admins) can see a restricted incident."
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="incident_memberships", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    event_seq = models.PositiveIntegerField(default=0, editable=False)
+    head_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATES
+
+    @property
+    def severity_meaning(self) -> str:
+        return SEVERITY_MEANING.get(Severity(self.severity), "")
+
+
+class ReferenceCounter(models.Model):
+    """Last reference number issued per year, so INC-YYYY-NNNN never repeats."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"

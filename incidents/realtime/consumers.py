@@ -1,0 +1,114 @@
+"""Websocket consumers: push only. Each checks the access gate on connect and before every
+frame, and closes with 4401 (no session) or 4403 (no access to this incident)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from incidents.access import visible_incidents
+from incidents.realtime import frames
+from incidents.realtime.groups import DASHBOARD, incident_group
+
+CLOSE_NO_SESSION = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_BAD_MESSAGE = 4400
+TZ_COOKIE = "tz"
+
+
+def _visible_incident_id(user: Any, reference: str) -> int | None:
+    return visible_incidents(user).filter(reference=reference).values_list("pk", flat=True).first()
+
+
+class _AuthenticatedConsumer(AsyncWebsocketConsumer):
+    async def _authenticated_user(self) -> Any | None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            # Accept first so the browser sees our close code rather than a failed handshake.
+            await self.accept()
+            await self.close(code=CLOSE_NO_SESSION)
+            return None
+        return user
+
+    @property
+    def tz(self) -> str | None:
+        return self.scope.get("cookies", {}).get(TZ_COOKIE)
+
+
+class IncidentConsumer(_AuthenticatedConsumer):
+    """Live view of one incident. The browser sends {"after": <last seq seen>} on every
+    (re)connect; the consumer then sends every later event, from the database."""
+
+    incident_id: int
+    sent_seq: int | None = None
+
+    async def connect(self) -> None:
+        user = await self._authenticated_user()
+        if user is None:
+            return
+        reference = self.scope["url_route"]["kwargs"]["reference"]
+        incident_id = await database_sync_to_async(_visible_incident_id)(user, reference)
+        await self.accept()
+        if incident_id is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.incident_id = incident_id
+        await self.channel_layer.group_add(incident_group(incident_id), self.channel_name)
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "incident_id", None) is not None:
+            await self.channel_layer.group_discard(incident_group(self.incident_id), self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            after = json.loads(text_data or "")["after"]
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                raise ValueError
+        except (ValueError, KeyError, TypeError):
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        self.sent_seq = after
+        await self._catch_up()
+
+    async def incident_event(self, message: dict) -> None:
+        if self.sent_seq is None or message["seq"] <= self.sent_seq:
+            return
+        await self._catch_up()
+
+    async def _catch_up(self) -> None:
+        while self.sent_seq is not None:
+            result = await database_sync_to_async(frames.incident_catch_up)(
+                user=self.scope["user"], incident_id=self.incident_id, after_seq=self.sent_seq, tz=self.tz
+            )
+            if result is None:
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
+            html, last_seq = result
+            if not html:
+                return
+            await self.send(text_data=html)
+            self.sent_seq = last_seq
+
+
+class DashboardConsumer(_AuthenticatedConsumer):
+    """Live incident list: changed rows re-rendered, new incidents prepended."""
+
+    async def connect(self) -> None:
+        if await self._authenticated_user() is None:
+            return
+        await self.channel_layer.group_add(DASHBOARD, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        await self.channel_layer.group_discard(DASHBOARD, self.channel_name)
+
+    async def dashboard_changed(self, message: dict) -> None:
+        html = await database_sync_to_async(frames.dashboard_rows)(
+            user=self.scope["user"], incident_ids=message["incident_ids"],
+            opened_ids=message["opened_ids"], tz=self.tz,
+        )
+        if html:
+            await self.send(text_data=html)

@@ -1,0 +1,95 @@
+"""The outbox relay: hands committed events to the channel layer, in order, then forgets them.
+
+Runs inside the web process (embedded) or as `manage.py run_relay` (production); the same
+loop either way. Publishing is at-least-once; consumers ignore sequence numbers they have
+sent and fetch any gap from the database, so a lost frame costs latency, not data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from channels.db import database_sync_to_async
+from channels.layers import BaseChannelLayer, get_channel_layer
+from django.conf import settings
+
+from incidents.models import EventOutbox
+from incidents.realtime.groups import (
+    DASHBOARD,
+    dashboard_message,
+    incident_event_message,
+    incident_group,
+)
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Pending:
+    outbox_id: int
+    incident_id: int
+    seq: int
+
+
+def _fetch_pending() -> list[Pending]:
+    rows = EventOutbox.objects.order_by("id").values_list("id", "incident_id", "seq")[:BATCH]
+    return [Pending(*row) for row in rows]
+
+
+def _forget(outbox_ids: list[int]) -> None:
+    EventOutbox.objects.filter(id__in=outbox_ids).delete()
+
+
+async def publish_pending(layer: BaseChannelLayer | None = None) -> int:
+    """Publish one batch of pending events; returns how many were published."""
+    layer = layer or get_channel_layer()
+    pending = await database_sync_to_async(_fetch_pending)()
+    if not pending or layer is None:
+        return 0
+    latest: dict[int, int] = {}
+    opened: list[int] = []
+    for item in pending:
+        latest[item.incident_id] = max(latest.get(item.incident_id, 0), item.seq)
+        if item.seq == 1:
+            opened.append(item.incident_id)
+    # One frame per incident per batch: consumers fetch every seq up to this one.
+    for incident_id, seq in latest.items():
+        await layer.group_send(incident_group(incident_id), incident_event_message(incident_id, seq))
+    await layer.group_send(DASHBOARD, dashboard_message(sorted(latest), sorted(set(opened))))
+    await database_sync_to_async(_forget)([item.outbox_id for item in pending])
+    return len(pending)
+
+
+async def run_relay(stop: asyncio.Event, *, lock_factory: Callable | None = None) -> None:
+    """Publish until `stop` is set. With a lock factory (PostgreSQL), publish only while
+    holding the single-relay lock, so a second relay process waits as a standby."""
+    from incidents.realtime.relay_lock import relay_lock
+
+    factory = lock_factory or relay_lock
+    interval = settings.RELAY_POLL_SECONDS
+    while not stop.is_set():
+        async with factory() as held:
+            if not held:
+                await _sleep_or_stop(stop, 2.0)
+                continue
+            log.info("outbox relay active")
+            while not stop.is_set() and held.still_held():
+                try:
+                    published = await publish_pending()
+                except Exception:
+                    log.exception("relay batch failed; retrying")
+                    await _sleep_or_stop(stop, 1.0)
+                    continue
+                if published < BATCH:
+                    await _sleep_or_stop(stop, interval)
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        pass

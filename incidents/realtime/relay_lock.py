@@ -1,0 +1,63 @@
+"""One active relay at a time: a PostgreSQL session advisory lock on its own connection.
+
+SQLite (embedded) has one web process and so one relay; the lock is then always held.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from django.conf import settings
+
+RELAY_LOCK_KEY = 0x62726F6F6D  # "broom"
+RECHECK_SECONDS = 5.0
+
+
+class HeldLock:
+    def __init__(self, connection: object | None) -> None:
+        self._connection = connection
+        self._checked_at = time.monotonic()
+        self._alive = True
+
+    def __bool__(self) -> bool:
+        return self._alive
+
+    def still_held(self) -> bool:
+        """True while the lock's connection lives (checked every few seconds)."""
+        if self._connection is None or not self._alive:
+            return self._alive
+        if time.monotonic() - self._checked_at < RECHECK_SECONDS:
+            return True
+        self._checked_at = time.monotonic()
+        try:
+            self._connection.execute("SELECT 1")  # type: ignore[attr-defined]
+        except Exception:
+            self._alive = False
+        return self._alive
+
+
+def _conninfo() -> dict:
+    db = settings.DATABASES["default"]
+    params = {"dbname": db["NAME"], "user": db.get("USER") or None,
+              "password": db.get("PASSWORD") or None, "host": db.get("HOST") or None,
+              "port": db.get("PORT") or None}
+    return {k: v for k, v in params.items() if v}
+
+
+@asynccontextmanager
+async def relay_lock() -> AsyncIterator[HeldLock]:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        yield HeldLock(None)
+        return
+    import psycopg
+
+    connection = psycopg.connect(autocommit=True, **_conninfo())
+    try:
+        row = connection.execute("SELECT pg_try_advisory_lock(%s)", [RELAY_LOCK_KEY]).fetchone()
+        held = HeldLock(connection)
+        held._alive = bool(row and row[0])
+        yield held
+    finally:
+        connection.close()

@@ -1,0 +1,46 @@
+"""Roles are Django groups; these names and what each may do are the whole policy."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+ADMIN = "admin"
+COMMANDER = "incident_commander"
+RESPONDER = "responder"
+COMMUNICATIONS = "communications"
+AUDITOR = "auditor"
+
+ALL_ROLES = (ADMIN, COMMANDER, RESPONDER, COMMUNICATIONS, AUDITOR)
+ROLE_LABELS = {
+    ADMIN: "Admin",
+    COMMANDER: "Incident commander",
+    RESPONDER: "Responder",
+    COMMUNICATIONS: "Communications",
+    AUDITOR: "Auditor (read-only)",
+}
+# Who may change an incident's response record (status, checks, and later exposures).
+RESPONSE_WRITERS = frozenset({ADMIN, COMMANDER, RESPONDER})
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def roles_of(user: User) -> frozenset[str]:
+    """The user's role names, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_breachroom_roles", None)
+    if cached is None:
+        names = set(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))  # type: ignore[union-attr]
+        if getattr(user, "is_superuser", False):
+            names.add(ADMIN)
+        cached = frozenset(names)
+        user._breachroom_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def is_admin(user: User) -> bool:
+    return ADMIN in roles_of(user)
+
+
+def can_write_response(user: User) -> bool:
+    return bool(roles_of(user) & RESPONSE_WRITERS)

@@ -1,0 +1,45 @@
+"""Audit export: the incident's whole event log plus the chain verification result."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+from incidents.access import incident_for
+from incidents.audit import verify_incident
+from incidents.models import Event
+
+
+@login_required
+@require_GET
+def audit_export(request: HttpRequest, reference: str) -> JsonResponse:
+    incident = incident_for(request.user, reference)
+    events = list(incident.events.order_by("seq"))
+    result = verify_incident(incident, events)
+    response = JsonResponse(
+        {
+            "incident": incident.reference,
+            "hash_algorithm": "sha256 over canonical JSON (see incidents/services/hashing.py)",
+            "head_hash": incident.head_hash,
+            "verification": {"intact": result.intact, "summary": result.describe()},
+            "events": [_event_row(e) for e in events],
+        },
+        json_dumps_params={"indent": 2, "ensure_ascii": False},
+    )
+    response["Content-Disposition"] = f'attachment; filename="{incident.reference}-audit.json"'
+    return response
+
+
+def _event_row(event: Event) -> dict:
+    return {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor": event.actor_label,
+        "verb": event.verb,
+        "before": event.before,
+        "after": event.after,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }

@@ -1,0 +1,116 @@
+"""Incident pages. Each view: parse, ask the access gate, call a service or selector, render
+the page or, for htmx, the partial."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from incidents import selectors
+from incidents.access import incident_for, require_opener, require_response_writer
+from incidents.forms import OpenIncidentForm, TransitionForm
+from incidents.models import Status
+from incidents.models.lifecycle import allowed_moves
+from incidents.services import ServiceError
+from incidents.services.checks import request_check
+from incidents.services.incidents import open_incident, transition
+from incidents.tasks import CHECKS
+
+DETAIL = "incidents/incident_detail.html"
+LIST = "incidents/incident_list.html"
+UNPROCESSABLE = 422
+
+
+@login_required
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.incident_list_page(request.user, request.GET.get("page"))
+    return render(request, LIST, {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_open(request: HttpRequest) -> HttpResponse:
+    require_opener(request.user)
+    form = OpenIncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = open_incident(by=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{incident.reference} opened.")
+            return redirect("incidents:detail", reference=incident.reference)
+    status = UNPROCESSABLE if form.errors else 200
+    return render(request, "incidents/incident_open.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = incident_for(request.user, reference)
+    before = _positive_int(request.GET.get("before"))
+    context = selectors.incident_page_context(incident, request.user, before)
+    template = f"{DETAIL}#timeline-page" if request.htmx and before else DETAIL
+    return render(request, template, context)
+
+
+def _positive_int(raw: str | None) -> int | None:
+    """A cursor from the query string; junk is treated as absent, never an error page."""
+    if raw is None or not raw.isdigit() or len(raw) > 9:
+        return None
+    return int(raw) or None
+
+
+@login_required
+@require_POST
+def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = incident_for(request.user, reference)
+    require_response_writer(request.user, incident)
+    moves = [(s, Status(s).label) for s in Status.values]
+    form = TransitionForm(request.POST, choices=moves)
+    if form.is_valid():
+        try:
+            incident = transition(
+                incident=incident, to=form.cleaned_data["to"], by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as error:
+            form.add_error(None, error)
+    if not request.htmx:
+        _flash_result(request, form, f"{incident.reference} is now {incident.get_status_display()}.")
+        return redirect("incidents:detail", reference=incident.reference)
+    if not form.errors:
+        form = None  # a fresh form for the new status' moves
+    else:
+        form.fields["to"].choices = [(s, Status(s).label) for s in allowed_moves(incident.status)]  # type: ignore[attr-defined]
+    context = selectors.incident_header_context(incident, request.user, form)
+    return render(request, f"{DETAIL}#incident-header", context,
+                  status=UNPROCESSABLE if form is not None else 200)
+
+
+@login_required
+@require_POST
+def incident_run_check(request: HttpRequest, reference: str, check: str) -> HttpResponse:
+    incident = incident_for(request.user, reference)
+    require_response_writer(request.user, incident)
+    if check not in CHECKS:
+        raise Http404("No such check.")
+    request_check(incident_id=incident.pk, check=check, by=request.user)
+    message = f"The {check} check is queued; its result appears on the timeline."
+    if request.htmx:
+        return render(request, f"{DETAIL}#check-status", {"message": message})
+    messages.info(request, message)
+    return redirect("incidents:detail", reference=incident.reference)
+
+
+def _flash_result(request: HttpRequest, form: TransitionForm, success: str) -> None:
+    if form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, success)
