@@ -43,10 +43,18 @@ def recompute_hash(event: Event, reference: str) -> str:
 
 
 def verify_incident(incident: Incident, events: Iterable[Event] | None = None) -> ChainResult:
-    """Walk one chain in seq order; name the first link that does not hold."""
-    rows = events if events is not None else incident.events.order_by("seq").iterator(chunk_size=2000)
-    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
-    for event in rows:
+    """Walk one chain in seq order; name the first link that does not hold.
+
+    The anchor (event_seq, head_hash) is read before the events, so an event appended
+    meanwhile extends the walk instead of looking like tampering. Pass `events` only
+    with an incident loaded just before them.
+    """
+    if events is None:
+        incident = Incident.objects.get(pk=incident.pk)
+        events = incident.events.order_by("seq").iterator(chunk_size=2000)
+    anchor_seq, anchor_hash = incident.event_seq, incident.head_hash
+    expected_seq, prev_hash, count, hash_at_anchor = 1, GENESIS_HASH, 0, ""
+    for event in events:
         count += 1
         if event.seq != expected_seq:
             kind = "missing (removed)" if event.seq > expected_seq else "out of order (inserted)"
@@ -56,13 +64,16 @@ def verify_incident(incident: Incident, events: Iterable[Event] | None = None) -
                                "prev_hash does not match the previous event (inserted or altered)")
         if recompute_hash(event, incident.reference) != event.hash:
             return ChainResult(incident.reference, count, event.seq, "content does not match its hash (altered)")
+        if event.seq == anchor_seq:
+            hash_at_anchor = event.hash
         prev_hash, expected_seq = event.hash, expected_seq + 1
     last = expected_seq - 1
-    if last != incident.event_seq:
+    if last < anchor_seq:
         return ChainResult(incident.reference, count, last + 1,
-                           f"chain ends at seq {last} but the incident records {incident.event_seq} (removed)")
-    if last and incident.head_hash != prev_hash:
-        return ChainResult(incident.reference, count, last, "last hash differs from the incident's head hash")
+                           f"chain ends at seq {last} but the incident records {anchor_seq} (removed)")
+    if anchor_seq and hash_at_anchor != anchor_hash:
+        return ChainResult(incident.reference, count, anchor_seq,
+                           "hash differs from the incident's recorded head hash")
     return ChainResult(incident.reference, count)
 
 

@@ -45,7 +45,7 @@ def ensure_users() -> dict[str, User]:
                                             last_name=last, is_staff=role == roles.ADMIN,
                                             is_superuser=role == roles.ADMIN)
             new_lines.append(f"{username:8} {password}  ({roles.ROLE_LABELS[role]})\n")
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
         users[username] = user
     if new_lines:
         path = credentials_file()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from config.celery import app as celery_app
+from incidents import roles
+from incidents.models import Incident
+from tests.factories import make_incident, make_user
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_by_default():
+    """Fast tests run tasks inline; tests/test_worker.py and e2e use a real worker."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _in_memory_channel_layer(settings, request):
+    if "real_channel_layer" not in request.keywords:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+@dataclass
+class Cast:
+    """An admin, a commander, a responder, comms, an auditor, a responder who is not a
+    member of restricted incidents, and a signed-in user with no role at all."""
+
+    admin: User
+    commander: User
+    responder: User
+    comms: User
+    auditor: User
+    outsider: User
+    norole: User
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return Cast(
+        admin=make_user(roles.ADMIN, "ada"),
+        commander=make_user(roles.COMMANDER, "dana"),
+        responder=make_user(roles.RESPONDER, "sam"),
+        comms=make_user(roles.COMMUNICATIONS, "casey"),
+        auditor=make_user(roles.AUDITOR, "avery"),
+        outsider=make_user(roles.RESPONDER, "olive"),
+        norole=make_user(None, "nemo"),
+    )
+
+
+@pytest.fixture
+def incident(cast) -> Incident:
+    return make_incident(by=cast.commander, title="Public incident")
+
+
+@pytest.fixture
+def restricted(cast) -> Incident:
+    """Restricted; members: commander, responder, auditor (not the outsider)."""
+    found = make_incident(by=cast.commander, title="Secret MelzTube breach", restricted=True)
+    found.members.add(cast.responder, cast.auditor)
+    return found
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
