@@ -44,7 +44,12 @@ class LifespanRelay:
                 return
 
 
+def websocket_application() -> Any:
+    """Origin checked against ALLOWED_HOSTS (a cross-site page cannot ride the session
+    cookie), then the session, then the consumer's own access gate."""
+    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+
+
 def build_application(http_app: Any) -> LifespanRelay:
-    websocket = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-    router = ProtocolTypeRouter({"http": http_app, "websocket": websocket})
+    router = ProtocolTypeRouter({"http": http_app, "websocket": websocket_application()})
     return LifespanRelay(router, relay_in_process=settings.RELAY_IN_PROCESS)

@@ -1,0 +1,106 @@
+"""Every route, every role: outsiders get 404 with none of the incident's text; the auditor
+reads but never writes. A new route must be added to ROUTES or this file fails."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from incidents.models import Event
+from tests.conftest import client_for
+
+# name -> (method, needs an incident, writes)
+ROUTES: dict[str, tuple[str, bool, bool]] = {
+    "incidents:list": ("GET", False, False),
+    "incidents:open": ("POST", False, True),
+    "incidents:detail": ("GET", True, False),
+    "incidents:transition": ("POST", True, True),
+    "incidents:run-check": ("POST", True, True),
+    "incidents:audit-export": ("GET", True, False),
+}
+OUT_OF_SCOPE = {"login", "logout", "healthz"}  # no incident data behind them
+
+
+def _named_routes(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _named_routes(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def _url(name: str, incident) -> str:
+    from django.urls import reverse
+
+    kwargs = {}
+    if ROUTES[name][1]:
+        kwargs["reference"] = incident.reference
+    if name == "incidents:run-check":
+        kwargs["check"] = "heartbeat"
+    return reverse(name, kwargs=kwargs)
+
+
+def _payload(name: str) -> dict:
+    return {
+        "incidents:open": {"title": "Hostile", "severity": "sev1"},
+        "incidents:transition": {"to": "triage", "reason": "go"},
+    }.get(name, {})
+
+
+def _call(client, name: str, incident):
+    method = ROUTES[name][0]
+    url = _url(name, incident)
+    return client.get(url) if method == "GET" else client.post(url, _payload(name))
+
+
+def test_every_named_route_is_in_the_access_table():
+    missing = _named_routes() - set(ROUTES) - OUT_OF_SCOPE
+    assert not missing, f"add these routes to ROUTES in tests/test_access.py: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", [n for n, (_, needs, _) in ROUTES.items() if needs])
+@pytest.mark.parametrize("who", ["outsider", "norole"])
+def test_outsiders_get_404_without_the_incidents_text(cast, restricted, name, who):
+    response = _call(client_for(getattr(cast, who)), name, restricted)
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert restricted.title not in body and restricted.reference not in body
+    assert Event.objects.filter(incident=restricted).count() == 1
+
+
+@pytest.mark.parametrize("name", [n for n, (_, needs, _) in ROUTES.items() if needs])
+def test_members_reach_every_incident_route(cast, restricted, name):
+    response = _call(client_for(cast.responder), name, restricted)
+    assert response.status_code in (200, 302), response.content[:300]
+
+
+@pytest.mark.parametrize("name", [n for n, (_, _, writes) in ROUTES.items() if writes])
+def test_the_auditor_cannot_write(cast, restricted, name):
+    before = Event.objects.count()
+    response = _call(client_for(cast.auditor), name, restricted)
+    assert response.status_code == 403
+    assert "read-only" in response.content.decode() or "cannot" in response.content.decode()
+    assert Event.objects.count() == before
+
+
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_anonymous_users_are_sent_to_sign_in(db, cast, incident, name):
+    from django.test import Client
+
+    response = _call(Client(), name, incident)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_list_shows_only_what_the_user_may_see(cast, incident, restricted):
+    outsider_page = client_for(cast.outsider).get("/incidents/").content.decode()
+    assert incident.reference in outsider_page and restricted.reference not in outsider_page
+    member_page = client_for(cast.responder).get("/incidents/").content.decode()
+    assert restricted.reference in member_page
+    admin_page = client_for(cast.admin).get("/incidents/").content.decode()
+    assert restricted.reference in admin_page
+    assert incident.reference not in client_for(cast.norole).get("/incidents/").content.decode()

@@ -1,0 +1,142 @@
+"""The incident pages through HTTP: success and refusal side by side."""
+
+from django.test import Client
+
+from incidents.models import Event, Incident, Status
+from tests.conftest import client_for
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_opening_an_incident_redirects_to_its_page(cast):
+    response = client_for(cast.commander).post("/incidents/new/", {"title": "API scraped", "severity": "sev1"})
+    incident = Incident.objects.get(title="API scraped")
+    assert response.status_code == 302 and response["Location"] == f"/incidents/{incident.reference}/"
+
+
+def test_opening_with_bad_input_shows_errors_and_writes_nothing(cast):
+    response = client_for(cast.commander).post("/incidents/new/", {"title": "", "severity": "sev9"})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "This field is required." in body and "Select a valid choice." in body
+    assert not Incident.objects.exists() and not Event.objects.exists()
+
+
+def test_the_incident_page_shows_header_timeline_and_live_marker(cast, incident):
+    body = client_for(cast.responder).get(f"/incidents/{incident.reference}/").content.decode()
+    assert 'id="incident-header"' in body and 'id="timeline"' in body
+    assert 'data-seq="1"' in body
+    assert "dana opened the incident" in body
+    assert f'ws-connect="/ws/incidents/{incident.reference}/"' in body
+    assert 'hx-history="false"' in body
+
+
+def test_an_htmx_transition_returns_the_new_header(cast, incident):
+    response = client_for(cast.responder).post(
+        f"/incidents/{incident.reference}/transition/", {"to": "triage"}, **HTMX
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<header id="incident-header"') and "Triage" in body
+    incident.refresh_from_db()
+    assert incident.status == Status.TRIAGE
+
+
+def test_an_illegal_htmx_transition_is_422_with_the_allowed_moves(cast, incident):
+    response = client_for(cast.responder).post(
+        f"/incidents/{incident.reference}/transition/", {"to": "closed"}, **HTMX
+    )
+    assert response.status_code == 422
+    assert "Cannot move from New to Closed" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == Status.NEW and incident.event_seq == 1
+
+
+def test_a_transition_without_javascript_redirects_with_a_message(cast, incident):
+    client = client_for(cast.responder)
+    response = client.post(f"/incidents/{incident.reference}/transition/", {"to": "closed"}, follow=True)
+    assert "Cannot move from New to Closed" in response.content.decode()
+
+
+def test_an_unknown_incident_is_404(cast):
+    assert client_for(cast.admin).get("/incidents/INC-1999-9999/").status_code == 404
+
+
+def test_a_forged_csrf_token_is_refused_with_a_clear_page(cast, incident):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.responder)
+    client.get(f"/incidents/{incident.reference}/")
+    response = client.post(
+        f"/incidents/{incident.reference}/transition/",
+        {"to": "triage", "csrfmiddlewaretoken": "forged" * 8},
+    )
+    assert response.status_code == 403
+    assert "security token was missing or did not match" in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.status == Status.NEW
+
+
+def test_an_unknown_check_is_404_and_records_nothing(cast, incident):
+    response = client_for(cast.responder).post(f"/incidents/{incident.reference}/checks/rm-rf/")
+    assert response.status_code == 404
+    assert incident.events.count() == 1
+
+
+def test_hostile_titles_are_escaped(cast):
+    title = '<img src=x onerror=alert(1)>'
+    client_for(cast.commander).post("/incidents/new/", {"title": title, "severity": "sev2"})
+    incident = Incident.objects.get()
+    for url in ("/incidents/", f"/incidents/{incident.reference}/"):
+        body = client_for(cast.responder).get(url).content.decode()
+        assert title not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+
+
+def test_the_timeline_pages_by_sequence_cursor(cast, incident):
+    from django.db import transaction
+
+    from incidents.services.events import append_event
+
+    with transaction.atomic():
+        for _ in range(60):
+            append_event(incident=incident, verb="test.tick", actor=cast.commander)
+    client = client_for(cast.responder)
+    first = client.get(f"/incidents/{incident.reference}/").content.decode()
+    assert 'id="event-61"' in first and 'id="event-12"' in first and 'id="event-11"' not in first
+    older = client.get(f"/incidents/{incident.reference}/?before=12", **HTMX).content.decode()
+    assert 'id="event-11"' in older and 'id="event-1"' in older and "<html" not in older
+
+
+def test_the_audit_export_carries_events_and_verification(cast, incident):
+    response = client_for(cast.auditor).get(f"/incidents/{incident.reference}/audit.json")
+    data = response.json()
+    assert data["verification"]["intact"] is True
+    assert [e["seq"] for e in data["events"]] == [1]
+    assert data["head_hash"] == data["events"][-1]["hash"]
+
+
+def _queries_for(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_page_query_counts_do_not_grow_with_events_or_incidents(cast, incident):
+    from django.db import transaction
+
+    from incidents.services.events import append_event
+    from tests.factories import make_incident
+
+    client = client_for(cast.responder)
+    detail = f"/incidents/{incident.reference}/"
+    small_detail, small_list = _queries_for(client, detail), _queries_for(client, "/incidents/")
+    with transaction.atomic():
+        for _ in range(120):
+            append_event(incident=incident, verb="test.tick", actor=cast.commander)
+    for n in range(30):
+        make_incident(by=cast.commander, title=f"Other {n}")
+    assert _queries_for(client, detail) == small_detail
+    assert _queries_for(client, "/incidents/") == small_list
+    assert small_detail <= 8 and small_list <= 8
