@@ -1,0 +1,62 @@
+"""Browser tests: headless Debian Chromium through Playwright, against the real web server,
+relay and Celery worker processes, on the test database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+
+from tests.processes import Stack, running_stack
+from tests.services import require_chromium
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# between browser steps are still plain blocking calls, which is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def stack(django_db_setup, django_db_blocker) -> Iterator[tuple[Stack, str]]:
+    with django_db_blocker.unblock(), running_stack() as running:
+        url = running.start_web()
+        running.start_worker()
+        yield running, url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def signed_in_page(browser, stack):
+    """Open a browser page signed in as `user` (a real session cookie from the server's DB)."""
+    contexts = []
+    _, base_url = stack
+
+    def open_as(user, path: str):
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context(base_url=base_url, timezone_id="Europe/Berlin")
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(path)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -1,0 +1,137 @@
+"""Start the real processes (ASGI web server, relay, Celery worker) against the test
+database, the way `make run` and compose do, and stop them cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app as celery_app
+
+LOG_DIR = Path(settings.VAR_DIR) / "test-logs"
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    """Child processes sharing one environment: the test DB, a private queue and prefix."""
+
+    def __init__(self) -> None:
+        self.queue = f"test-{uuid.uuid4().hex[:10]}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "CELERY_QUEUE": self.queue,
+            "CHANNEL_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.logs: dict[str, Path] = {}
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+
+    def start(self, name: str, args: list[str]) -> subprocess.Popen:
+        log = LOG_DIR / f"{name}-{self.queue}.log"
+        self.logs[name] = log
+        with log.open("wb") as handle:
+            process = subprocess.Popen(  # noqa: S603
+                args, cwd=settings.BASE_DIR, env=self.env, stdout=handle, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.processes[name] = process
+        return process
+
+    def log_text(self, name: str) -> str:
+        return self.logs[name].read_text(errors="replace")
+
+    def wait_for_log(self, name: str, needle: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.log_text(name):
+                return
+            if self.processes[name].poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError(f"{name} never said {needle!r}:\n{self.log_text(name)[-3000:]}")
+
+    def start_worker(self, name: str = "worker", concurrency: int = 1) -> subprocess.Popen:
+        process = self.start(name, [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+            "--concurrency", str(concurrency), "--hostname", f"{name}-{self.queue}@%h",
+            "--without-gossip", "--without-mingle",
+        ])
+        self.wait_for_log(name, "ready.")
+        return process
+
+    def start_web(self) -> str:
+        port = free_port()
+        self.start("web", [sys.executable, "-m", "uvicorn", "config.asgi:application",
+                           "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on"])
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"web never became healthy:\n{self.log_text('web')[-3000:]}")
+        if not settings.RELAY_IN_PROCESS:
+            self.start("relay", [sys.executable, "manage.py", "run_relay"])
+            self.wait_for_log("relay", "relay started")
+        return url
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        process = self.processes[name]
+        os.killpg(process.pid, sig)
+        process.wait(10)
+
+    def stop_all(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@contextmanager
+def running_stack() -> Iterator[Stack]:
+    """Yield a Stack whose tasks go to its private queue; everything stops on exit."""
+    stack = Stack()
+    previous = (celery_app.conf.task_default_queue, celery_app.conf.task_always_eager)
+    celery_app.conf.task_default_queue = stack.queue
+    celery_app.conf.task_always_eager = False
+    try:
+        yield stack
+    finally:
+        stack.stop_all()
+        celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = previous
