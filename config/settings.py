@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -90,7 +91,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     if not DATABASE_URL:
         return {
             "ENGINE": "django.db.backends.sqlite3",
@@ -105,17 +106,16 @@ def _database() -> dict:
             "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     config = dj_database_url.parse(DATABASE_URL, conn_health_checks=True)
-    if config["ENGINE"] == "django.db.backends.postgresql":
-        # The ASGI entry point turns the pool on (DATABASE_POOL); forked Celery workers must
-        # not inherit a pool's threads, so they use plain per-task connections.
-        if env_bool("DATABASE_POOL", False):
-            config["CONN_MAX_AGE"] = 0
-            config.setdefault("OPTIONS", {})["pool"] = {
-                "min_size": 2,
-                "max_size": env_int("DATABASE_POOL_MAX", 16, minimum=2),
-                "timeout": 10,
-            }
-    return config
+    # The ASGI entry point turns the pool on (DATABASE_POOL); forked Celery workers must
+    # not inherit a pool's threads, so they use plain per-task connections.
+    if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", False):
+        config["CONN_MAX_AGE"] = 0
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": env_int("DATABASE_POOL_MAX", 16, minimum=2),
+            "timeout": 10,
+        }
+    return dict(config)
 
 
 DATABASES = {"default": _database()}

@@ -23,5 +23,5 @@ class IncidentAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(IncidentAdmin):
-    list_display = ("incident", "seq", "verb", "actor_label", "occurred_at")  # type: ignore[assignment]
+    list_display = ("incident", "seq", "verb", "actor_label", "occurred_at")
     search_fields = ("verb", "actor_label")

@@ -58,22 +58,38 @@ def verify_incident(incident: Incident, events: Iterable[Event] | None = None) -
         count += 1
         if event.seq != expected_seq:
             kind = "missing (removed)" if event.seq > expected_seq else "out of order (inserted)"
-            return ChainResult(incident.reference, count, expected_seq, f"event {expected_seq} {kind}")
+            return ChainResult(
+                incident.reference, count, expected_seq, f"event {expected_seq} {kind}"
+            )
         if event.prev_hash != prev_hash:
-            return ChainResult(incident.reference, count, event.seq,
-                               "prev_hash does not match the previous event (inserted or altered)")
+            return ChainResult(
+                incident.reference,
+                count,
+                event.seq,
+                "prev_hash does not match the previous event (inserted or altered)",
+            )
         if recompute_hash(event, incident.reference) != event.hash:
-            return ChainResult(incident.reference, count, event.seq, "content does not match its hash (altered)")
+            return ChainResult(
+                incident.reference, count, event.seq, "content does not match its hash (altered)"
+            )
         if event.seq == anchor_seq:
             hash_at_anchor = event.hash
         prev_hash, expected_seq = event.hash, expected_seq + 1
     last = expected_seq - 1
     if last < anchor_seq:
-        return ChainResult(incident.reference, count, last + 1,
-                           f"chain ends at seq {last} but the incident records {anchor_seq} (removed)")
+        return ChainResult(
+            incident.reference,
+            count,
+            last + 1,
+            f"chain ends at seq {last} but the incident records {anchor_seq} (removed)",
+        )
     if anchor_seq and hash_at_anchor != anchor_hash:
-        return ChainResult(incident.reference, count, anchor_seq,
-                           "hash differs from the incident's recorded head hash")
+        return ChainResult(
+            incident.reference,
+            count,
+            anchor_seq,
+            "hash differs from the incident's recorded head hash",
+        )
     return ChainResult(incident.reference, count)
 
 

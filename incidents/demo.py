@@ -41,9 +41,14 @@ def ensure_users() -> dict[str, User]:
         if user is None:
             password = secrets.token_urlsafe(12)
             first, last = full_name.split(" ", 1)
-            user = User.objects.create_user(username, password=password, first_name=first,
-                                            last_name=last, is_staff=role == roles.ADMIN,
-                                            is_superuser=role == roles.ADMIN)
+            user = User.objects.create_user(
+                username,
+                password=password,
+                first_name=first,
+                last_name=last,
+                is_staff=role == roles.ADMIN,
+                is_superuser=role == roles.ADMIN,
+            )
             new_lines.append(f"{username:8} {password}  ({roles.ROLE_LABELS[role]})\n")
         user.groups.add(Group.objects.get_or_create(name=role)[0])
         users[username] = user

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Any
 
 ADMIN = "admin"
 COMMANDER = "incident_commander"
@@ -21,7 +21,8 @@ ROLE_LABELS = {
 # Who may change an incident's response record (status, checks, and later exposures).
 RESPONSE_WRITERS = frozenset({ADMIN, COMMANDER, RESPONDER})
 
-User = AbstractBaseUser | AnonymousUser
+# A signed-in user or AnonymousUser; typed loosely because both are duck-typed here.
+User = Any
 
 
 def roles_of(user: User) -> frozenset[str]:
@@ -30,11 +31,11 @@ def roles_of(user: User) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_breachroom_roles", None)
     if cached is None:
-        names = set(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))  # type: ignore[union-attr]
+        names = set(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
         if getattr(user, "is_superuser", False):
             names.add(ADMIN)
         cached = frozenset(names)
-        user._breachroom_roles = cached  # type: ignore[union-attr]
+        user._breachroom_roles = cached
     return cached
 
 

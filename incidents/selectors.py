@@ -9,18 +9,19 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from incidents.access import visible_incidents
-from incidents.forms import TransitionForm
-from incidents.models import Event, Incident, Status
-from incidents.models.lifecycle import allowed_moves
+from incidents.forms import TransitionForm, moves_from
+from incidents.models import Event, Incident
 from incidents.roles import can_write_response
 
 TIMELINE_PAGE = 50
 LIST_PAGE = 50
 
 
-def incident_header_context(incident: Incident, user: Any, form: TransitionForm | None = None) -> dict:
+def incident_header_context(
+    incident: Incident, user: Any, form: TransitionForm | None = None
+) -> dict:
     can_write = can_write_response(user)
-    moves = [(s, Status(s).label) for s in allowed_moves(incident.status)]
+    moves = moves_from(incident.status)
     return {
         "incident": incident,
         "can_write": can_write,

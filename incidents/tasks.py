@@ -6,7 +6,7 @@ import logging
 import socket
 import time
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from incidents.audit import verify_all
 from incidents.models import Incident
@@ -25,19 +25,24 @@ CHECKS = {"heartbeat"}
     retry_backoff=True,
     max_retries=5,
 )
-def run_check(self, incident_id: int, check: str, run_id: str) -> None:  # type: ignore[no-untyped-def]
+def run_check(self: Task, incident_id: int, check: str, run_id: str) -> None:
     if not Incident.objects.filter(pk=incident_id).exists():
         log.warning("check %s for unknown incident %s dropped", check, incident_id)
         return
     started = time.monotonic()
+    detail: dict[str, object]
     if check not in CHECKS:
         outcome, detail = "error", {"error": f"unknown check {check!r}"}
     else:
         outcome, detail = "pass", {"message": "worker reached the database and the event log"}
     detail["duration_ms"] = round((time.monotonic() - started) * 1000)
     record_check_result(
-        incident_id=incident_id, check=check, outcome=outcome, detail=detail,
-        run_id=run_id, worker=socket.gethostname(),
+        incident_id=incident_id,
+        check=check,
+        outcome=outcome,
+        detail=detail,
+        run_id=run_id,
+        worker=socket.gethostname(),
     )
 
 

@@ -21,12 +21,15 @@ def _because(event: Event) -> str:
 
 
 def _opened(e: Event) -> str:
-    return f"{e.actor_label} opened the incident “{e.after.get('title', '')}” as {_severity(e.after.get('severity'))}"
+    severity = _severity(e.after.get("severity"))
+    return f"{e.actor_label} opened the incident “{e.after.get('title', '')}” as {severity}"
 
 
 def _status_changed(e: Event) -> str:
-    return (f"{e.actor_label} moved the incident from {_status(e.before.get('status'))} "
-            f"to {_status(e.after.get('status'))}{_because(e)}")
+    return (
+        f"{e.actor_label} moved the incident from {_status(e.before.get('status'))} "
+        f"to {_status(e.after.get('status'))}{_because(e)}"
+    )
 
 
 def _check_requested(e: Event) -> str:

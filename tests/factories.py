@@ -6,7 +6,6 @@ import itertools
 
 from django.contrib.auth.models import Group, User
 
-from incidents import roles
 from incidents.models import Incident, Severity
 from incidents.services.incidents import open_incident
 
@@ -22,7 +21,10 @@ def make_user(role: str | None, username: str | None = None) -> User:
 
 
 def make_incident(
-    *, by: User, title: str = "Exposed internal API", restricted: bool = False,
+    *,
+    by: User,
+    title: str = "Exposed internal API",
+    restricted: bool = False,
     severity: str = Severity.SEV2,
 ) -> Incident:
     return open_incident(title=title, by=by, severity=severity, restricted=restricted)

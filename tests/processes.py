@@ -58,8 +58,12 @@ class Stack:
         log = LOG_DIR / f"{name}-{self.queue}.log"
         self.logs[name] = log
         with log.open("wb") as handle:
-            process = subprocess.Popen(  # noqa: S603
-                args, cwd=settings.BASE_DIR, env=self.env, stdout=handle, stderr=subprocess.STDOUT,
+            process = subprocess.Popen(
+                args,
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         self.processes[name] = process
@@ -79,23 +83,50 @@ class Stack:
         raise RuntimeError(f"{name} never said {needle!r}:\n{self.log_text(name)[-3000:]}")
 
     def start_worker(self, name: str = "worker", concurrency: int = 1) -> subprocess.Popen:
-        process = self.start(name, [
-            sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
-            "--concurrency", str(concurrency), "--hostname", f"{name}-{self.queue}@%h",
-            "--without-gossip", "--without-mingle",
-        ])
+        process = self.start(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                str(concurrency),
+                "--hostname",
+                f"{name}-{self.queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+        )
         self.wait_for_log(name, "ready.")
         return process
 
     def start_web(self) -> str:
         port = free_port()
-        self.start("web", [sys.executable, "-m", "uvicorn", "config.asgi:application",
-                           "--host", "127.0.0.1", "--port", str(port), "--lifespan", "on"])
+        self.start(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "config.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--lifespan",
+                "on",
+            ],
+        )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310
+                with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
                     if response.status == 200:
                         break
             except OSError:

@@ -3,11 +3,12 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError, InternalError, OperationalError, ProgrammingError, connection, transaction
+from django.db import IntegrityError, InternalError, OperationalError, ProgrammingError, transaction
 
 from incidents.models import Event, EventOutbox, Status
 from incidents.services.incidents import transition
 from tests.services import require_postgres
+from tests.tamper import tamper
 
 
 @pytest.fixture
@@ -17,18 +18,6 @@ def history(incident, cast):
     transition(incident=incident, to=Status.ERADICATION, by=cast.commander)
     EventOutbox.objects.all().delete()  # published, as the relay would have done
     return incident
-
-
-def _raw(sql: str, params: list | None = None) -> None:
-    """Tamper as the table owner would: with the append-only trigger switched off."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Deferred FK checks from the test's own writes block ALTER TABLE; run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE incidents_event DISABLE TRIGGER incidents_event_append_only")
-        cursor.execute(sql, params or [])
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE incidents_event ENABLE TRIGGER incidents_event_append_only")
 
 
 def _verify_failure() -> str:
@@ -44,28 +33,31 @@ def test_intact_chains_pass_with_a_one_line_summary(history, capsys):
 
 
 def test_an_altered_row_is_named_by_incident_and_seq(history):
-    _raw("UPDATE incidents_event SET after = %s WHERE incident_id = %s AND seq = 3",
-         ['{"status": "eradication"}', history.pk])
+    tamper(
+        "UPDATE incidents_event SET after = %s WHERE incident_id = %s AND seq = 3",
+        ['{"status": "eradication"}', history.pk],
+    )
     message = _verify_failure()
     assert f"{history.reference}: broken at seq 3" in message
     assert "altered" in message
 
 
 def test_a_removed_row_in_the_middle_is_named(history):
-    _raw("DELETE FROM incidents_event WHERE incident_id = %s AND seq = 2", [history.pk])
+    tamper("DELETE FROM incidents_event WHERE incident_id = %s AND seq = 2", [history.pk])
     assert f"{history.reference}: broken at seq 2" in _verify_failure()
 
 
 def test_a_removed_tail_is_named(history):
-    _raw("DELETE FROM incidents_event WHERE incident_id = %s AND seq = 4", [history.pk])
+    tamper("DELETE FROM incidents_event WHERE incident_id = %s AND seq = 4", [history.pk])
     message = _verify_failure()
     assert f"{history.reference}: broken at seq 4" in message and "removed" in message
 
 
 def test_an_inserted_row_is_named(history):
     last = Event.objects.get(incident=history, seq=4)
-    _raw(
-        "INSERT INTO incidents_event (incident_id, seq, occurred_at, actor_label, verb, before, after, prev_hash, hash)"
+    tamper(
+        "INSERT INTO incidents_event (incident_id, seq, occurred_at, actor_label, verb,"
+        " before, after, prev_hash, hash)"
         " VALUES (%s, 5, %s, 'mallory', 'incident.status_changed', '{}', '{}', %s, %s)",
         [history.pk, last.occurred_at, last.hash, "f" * 64],
     )
@@ -74,15 +66,23 @@ def test_an_inserted_row_is_named(history):
 
 def test_postgresql_refuses_update_of_an_event(history):
     require_postgres()
-    with pytest.raises((InternalError, ProgrammingError, OperationalError, IntegrityError), match="append-only"):
-        with transaction.atomic():
-            Event.objects.filter(incident=history, seq=2).update(verb="incident.nothing")
+    with (
+        pytest.raises(
+            (InternalError, ProgrammingError, OperationalError, IntegrityError), match="append-only"
+        ),
+        transaction.atomic(),
+    ):
+        Event.objects.filter(incident=history, seq=2).update(verb="incident.nothing")
     assert Event.objects.get(incident=history, seq=2).verb == "incident.status_changed"
 
 
 def test_postgresql_refuses_delete_of_an_event(history):
     require_postgres()
-    with pytest.raises((InternalError, ProgrammingError, OperationalError, IntegrityError), match="append-only"):
-        with transaction.atomic():
-            Event.objects.filter(incident=history, seq=2).delete()
+    with (
+        pytest.raises(
+            (InternalError, ProgrammingError, OperationalError, IntegrityError), match="append-only"
+        ),
+        transaction.atomic(),
+    ):
+        Event.objects.filter(incident=history, seq=2).delete()
     assert Event.objects.filter(incident=history).count() == 4

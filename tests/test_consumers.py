@@ -59,7 +59,8 @@ async def test_an_unknown_incident_is_closed_with_4403(cast):
 async def test_a_cross_origin_connect_is_refused_at_the_handshake(cast, incident):
     cookie = await database_sync_to_async(_session_cookie)(cast.responder)
     communicator = WebsocketCommunicator(
-        websocket_application(), f"/ws/incidents/{incident.reference}/",
+        websocket_application(),
+        f"/ws/incidents/{incident.reference}/",
         headers=[(b"origin", b"https://evil.example"), (b"cookie", cookie)],
     )
     connected, _ = await communicator.connect()
@@ -67,7 +68,9 @@ async def test_a_cross_origin_connect_is_refused_at_the_handshake(cast, incident
 
 
 async def test_a_member_catches_up_from_the_sequence_it_sends(cast, restricted):
-    await database_sync_to_async(transition)(incident=restricted, to=Status.TRIAGE, by=cast.commander)
+    await database_sync_to_async(transition)(
+        incident=restricted, to=Status.TRIAGE, by=cast.commander
+    )
     communicator = await _connect(f"/ws/incidents/{restricted.reference}/", cast.responder)
     await communicator.send_to(text_data=json.dumps({"after": 1}))
     frame = await communicator.receive_from(timeout=2)
@@ -109,7 +112,9 @@ async def test_losing_access_mid_session_closes_with_4403(cast, restricted):
     communicator = await _connect(f"/ws/incidents/{restricted.reference}/", cast.responder)
     await communicator.send_to(text_data=json.dumps({"after": 1}))
     await database_sync_to_async(restricted.members.remove)(cast.responder)
-    await database_sync_to_async(transition)(incident=restricted, to=Status.TRIAGE, by=cast.commander)
+    await database_sync_to_async(transition)(
+        incident=restricted, to=Status.TRIAGE, by=cast.commander
+    )
     await publish_pending()
     assert await _closed_with(communicator) == 4403
 
@@ -117,7 +122,9 @@ async def test_losing_access_mid_session_closes_with_4403(cast, restricted):
 async def test_the_dashboard_prepends_new_incidents_the_user_may_see(cast):
     communicator = await _connect("/ws/dashboard/", cast.outsider)
     await database_sync_to_async(make_incident)(by=cast.commander, title="Visible one")
-    await database_sync_to_async(make_incident)(by=cast.commander, title="Hidden one", restricted=True)
+    await database_sync_to_async(make_incident)(
+        by=cast.commander, title="Hidden one", restricted=True
+    )
     await publish_pending()
     frame = await communicator.receive_from(timeout=2)
     assert 'hx-swap-oob="afterbegin:#incident-rows"' in frame and "Visible one" in frame

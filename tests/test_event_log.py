@@ -11,7 +11,12 @@ from incidents.services.incidents import open_incident, transition
 def test_opening_an_incident_writes_its_first_event_and_outbox_row(cast):
     incident = open_incident(title="Scraped API", by=cast.commander, severity="sev1")
     event = incident.events.get()
-    assert (event.seq, event.verb, event.actor, event.prev_hash) == (1, "incident.opened", cast.commander, GENESIS_HASH)
+    assert (event.seq, event.verb, event.actor, event.prev_hash) == (
+        1,
+        "incident.opened",
+        cast.commander,
+        GENESIS_HASH,
+    )
     assert event.after["title"] == "Scraped API"
     assert incident.event_seq == 1 and incident.head_hash == event.hash
     assert EventOutbox.objects.filter(event=event, seq=1).exists()
@@ -70,7 +75,8 @@ def test_non_string_values_are_stored_so_they_rehash_identically(incident):
 
     with transaction.atomic():
         event = append_event(
-            incident=incident, verb="test.values",
+            incident=incident,
+            verb="test.values",
             after={"when": dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC), "n": 3, "xs": (1, "a")},
         )
     stored = Event.objects.get(pk=event.pk)

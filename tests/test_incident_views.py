@@ -9,9 +9,13 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_opening_an_incident_redirects_to_its_page(cast):
-    response = client_for(cast.commander).post("/incidents/new/", {"title": "API scraped", "severity": "sev1"})
+    response = client_for(cast.commander).post(
+        "/incidents/new/", {"title": "API scraped", "severity": "sev1"}
+    )
     incident = Incident.objects.get(title="API scraped")
-    assert response.status_code == 302 and response["Location"] == f"/incidents/{incident.reference}/"
+    assert (
+        response.status_code == 302 and response["Location"] == f"/incidents/{incident.reference}/"
+    )
 
 
 def test_opening_with_bad_input_shows_errors_and_writes_nothing(cast):
@@ -54,7 +58,9 @@ def test_an_illegal_htmx_transition_is_422_with_the_allowed_moves(cast, incident
 
 def test_a_transition_without_javascript_redirects_with_a_message(cast, incident):
     client = client_for(cast.responder)
-    response = client.post(f"/incidents/{incident.reference}/transition/", {"to": "closed"}, follow=True)
+    response = client.post(
+        f"/incidents/{incident.reference}/transition/", {"to": "closed"}, follow=True
+    )
     assert "Cannot move from New to Closed" in response.content.decode()
 
 
@@ -83,7 +89,7 @@ def test_an_unknown_check_is_404_and_records_nothing(cast, incident):
 
 
 def test_hostile_titles_are_escaped(cast):
-    title = '<img src=x onerror=alert(1)>'
+    title = "<img src=x onerror=alert(1)>"
     client_for(cast.commander).post("/incidents/new/", {"title": title, "severity": "sev2"})
     incident = Incident.objects.get()
     for url in ("/incidents/", f"/incidents/{incident.reference}/"):

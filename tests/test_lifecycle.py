@@ -29,7 +29,9 @@ def test_an_illegal_move_is_refused_naming_the_allowed_ones(incident, cast):
 def test_closing_as_false_positive_needs_a_reason(incident, cast):
     with pytest.raises(ServiceError, match="needs a reason"):
         transition(incident=incident, to=Status.FALSE_POSITIVE, by=cast.commander)
-    moved = transition(incident=incident, to=Status.FALSE_POSITIVE, by=cast.commander, reason="test traffic")
+    moved = transition(
+        incident=incident, to=Status.FALSE_POSITIVE, by=cast.commander, reason="test traffic"
+    )
     assert moved.events.get(seq=2).after == {"status": "false_positive", "reason": "test traffic"}
 
 

@@ -89,10 +89,12 @@ def test_an_event_committed_after_a_later_one_is_still_published(cast):
 @pytest.mark.real_channel_layer
 async def test_the_relay_publishes_through_channels_redis(settings, cast, incident):
     require_redis()
-    settings.CHANNEL_LAYERS = {"default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
-    }}
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": f"test-{uuid.uuid4().hex[:8]}"},
+        }
+    }
     from channels.layers import channel_layers
 
     channel_layers.backends.clear()

@@ -32,7 +32,10 @@ def test_a_worker_process_appends_the_check_result(cast, incident):
     assert result.after["run_id"] == run_id and result.after["outcome"] == "pass"
     assert result.actor_label.startswith("worker ")
     assert [e.verb for e in incident.events.order_by("seq")] == [
-        "incident.opened", "check.requested", "check.ran"]
+        "incident.opened",
+        "check.requested",
+        "check.ran",
+    ]
 
 
 def test_a_duplicate_delivery_records_one_result(cast, incident):

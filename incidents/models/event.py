@@ -10,7 +10,9 @@ class Event(models.Model):
     """One response step on one incident. Never updated or deleted (a PostgreSQL trigger
     refuses both); `hash` is SHA-256 over the canonical form of this row and `prev_hash`."""
 
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="events")
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, related_name="events"
+    )
     seq = models.PositiveIntegerField()
     occurred_at = models.DateTimeField()
     # PROTECT: deleting a user would rewrite history; deactivate them instead.
@@ -27,7 +29,9 @@ class Event(models.Model):
     class Meta:
         ordering = ["incident_id", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["incident", "seq"], name="event_unique_seq_per_incident")
+            models.UniqueConstraint(
+                fields=["incident", "seq"], name="event_unique_seq_per_incident"
+            )
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,10 @@ class Severity(models.TextChoices):
 
 
 SEVERITY_MEANING = {
-    Severity.SEV1: "Confirmed exposure of personal data or secrets at scale; all hands, regulators' clocks running.",
+    Severity.SEV1: (
+        "Confirmed exposure of personal data or secrets at scale; all hands, "
+        "regulators' clocks running."
+    ),
     Severity.SEV2: "Likely exposure or a critical system compromised; dedicated team now.",
     Severity.SEV3: "Limited exposure or a contained compromise; handle within the working day.",
     Severity.SEV4: "Suspicious activity with no exposure found yet; track and review.",

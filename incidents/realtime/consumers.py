@@ -60,7 +60,9 @@ class IncidentConsumer(_AuthenticatedConsumer):
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "incident_id", None) is not None:
-            await self.channel_layer.group_discard(incident_group(self.incident_id), self.channel_name)
+            await self.channel_layer.group_discard(
+                incident_group(self.incident_id), self.channel_name
+            )
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
@@ -81,7 +83,10 @@ class IncidentConsumer(_AuthenticatedConsumer):
     async def _catch_up(self) -> None:
         while self.sent_seq is not None:
             result = await database_sync_to_async(frames.incident_catch_up)(
-                user=self.scope["user"], incident_id=self.incident_id, after_seq=self.sent_seq, tz=self.tz
+                user=self.scope["user"],
+                incident_id=self.incident_id,
+                after_seq=self.sent_seq,
+                tz=self.tz,
             )
             if result is None:
                 await self.close(code=CLOSE_FORBIDDEN)
@@ -107,8 +112,10 @@ class DashboardConsumer(_AuthenticatedConsumer):
 
     async def dashboard_changed(self, message: dict) -> None:
         html = await database_sync_to_async(frames.dashboard_rows)(
-            user=self.scope["user"], incident_ids=message["incident_ids"],
-            opened_ids=message["opened_ids"], tz=self.tz,
+            user=self.scope["user"],
+            incident_ids=message["incident_ids"],
+            opened_ids=message["opened_ids"],
+            tz=self.tz,
         )
         if html:
             await self.send(text_data=html)

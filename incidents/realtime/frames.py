@@ -27,10 +27,12 @@ def _zone(name: str | None) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def incident_catch_up(*, user: object, incident_id: int, after_seq: int, tz: str | None) -> tuple[str, int] | None:
+def incident_catch_up(
+    *, user: object, incident_id: int, after_seq: int, tz: str | None
+) -> tuple[str, int] | None:
     """The frame with every event after `after_seq` (at most PAGE_SIZE) plus the current
     header; None if the user may no longer see the incident. Returns (html, last_seq)."""
-    incident = visible_incidents(user).filter(pk=incident_id).first()  # type: ignore[arg-type]
+    incident = visible_incidents(user).filter(pk=incident_id).first()
     if incident is None:
         return None
     events = list(
@@ -54,15 +56,20 @@ def _render_incident_frame(user: object, incident: Incident, events: list[Event]
     return header + items + marker
 
 
-def dashboard_rows(*, user: object, incident_ids: list[int], opened_ids: list[int], tz: str | None) -> str:
+def dashboard_rows(
+    *, user: object, incident_ids: list[int], opened_ids: list[int], tz: str | None
+) -> str:
     """Re-rendered list rows for the changed incidents this user may see."""
-    incidents = list(visible_incidents(user).filter(pk__in=incident_ids))  # type: ignore[arg-type]
+    incidents = list(visible_incidents(user).filter(pk__in=incident_ids))
     if not incidents:
         return ""
     opened = set(opened_ids)
     with timezone.override(_zone(tz)):
         parts = []
         for incident in incidents:
-            context = {**list_row_context(incident), "oob": "afterbegin:#incident-rows" if incident.pk in opened else "true"}
+            context = {
+                **list_row_context(incident),
+                "oob": "afterbegin:#incident-rows" if incident.pk in opened else "true",
+            }
             parts.append(render_to_string(f"{LIST}#incident-row-oob", context))
     return "".join(parts)

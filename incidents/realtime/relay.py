@@ -8,6 +8,7 @@ sent and fetch any gap from the database, so a lost frame costs latency, not dat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,7 +59,9 @@ async def publish_pending(layer: BaseChannelLayer | None = None) -> int:
             opened.append(item.incident_id)
     # One frame per incident per batch: consumers fetch every seq up to this one.
     for incident_id, seq in latest.items():
-        await layer.group_send(incident_group(incident_id), incident_event_message(incident_id, seq))
+        await layer.group_send(
+            incident_group(incident_id), incident_event_message(incident_id, seq)
+        )
     await layer.group_send(DASHBOARD, dashboard_message(sorted(latest), sorted(set(opened))))
     await database_sync_to_async(_forget)([item.outbox_id for item in pending])
     return len(pending)
@@ -89,7 +92,5 @@ async def run_relay(stop: asyncio.Event, *, lock_factory: Callable | None = None
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass

@@ -40,9 +40,13 @@ class HeldLock:
 
 def _conninfo() -> dict:
     db = settings.DATABASES["default"]
-    params = {"dbname": db["NAME"], "user": db.get("USER") or None,
-              "password": db.get("PASSWORD") or None, "host": db.get("HOST") or None,
-              "port": db.get("PORT") or None}
+    params = {
+        "dbname": db["NAME"],
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+        "host": db.get("HOST") or None,
+        "port": db.get("PORT") or None,
+    }
     return {k: v for k, v in params.items() if v}
 
 

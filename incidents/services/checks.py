@@ -42,7 +42,11 @@ def request_check(*, incident_id: int, check: str, by: object) -> str:
     run_id = uuid.uuid4().hex
     with transaction.atomic():
         incident = lock_incident(incident_id)
-        append_event(incident=incident, verb="check.requested", actor=by,
-                     after={"check": check, "run_id": run_id})
+        append_event(
+            incident=incident,
+            verb="check.requested",
+            actor=by,
+            after={"check": check, "run_id": run_id},
+        )
         transaction.on_commit(lambda: tasks.run_check.delay(incident_id, check, run_id))
     return run_id

@@ -25,13 +25,20 @@ def next_reference(year: int) -> str:
 
 
 def open_incident(
-    *, title: str, by: Any, severity: str = Severity.SEV3, summary: str = "", restricted: bool = False
+    *,
+    title: str,
+    by: Any,
+    severity: str = Severity.SEV3,
+    summary: str = "",
+    restricted: bool = False,
 ) -> Incident:
     title = title.strip()
     if not title:
         raise ServiceError("An incident needs a title.")
     if severity not in Severity.values:
-        raise ServiceError(f"Unknown severity {severity!r}; use one of {', '.join(Severity.values)}.")
+        raise ServiceError(
+            f"Unknown severity {severity!r}; use one of {', '.join(Severity.values)}."
+        )
     with transaction.atomic():
         incident = Incident.objects.create(
             reference=next_reference(timezone.now().year),
@@ -46,8 +53,12 @@ def open_incident(
             incident=incident,
             verb="incident.opened",
             actor=by,
-            after={"title": title, "severity": severity, "status": incident.status,
-                   "restricted": restricted},
+            after={
+                "title": title,
+                "severity": severity,
+                "status": incident.status,
+                "restricted": restricted,
+            },
         )
     return incident
 
@@ -56,7 +67,9 @@ def transition(*, incident: Incident, to: str, by: Any, reason: str = "") -> Inc
     """Move the incident to `to` if the lifecycle table allows it from its current status."""
     reason = reason.strip()
     if len(reason) > MAX_REASON:
-        raise ServiceError(f"The reason is too long ({len(reason)} characters; at most {MAX_REASON}).")
+        raise ServiceError(
+            f"The reason is too long ({len(reason)} characters; at most {MAX_REASON})."
+        )
     if to not in Status.values:
         raise ServiceError(f"Unknown status {to!r}.")
     with transaction.atomic():
@@ -78,7 +91,10 @@ def transition(*, incident: Incident, to: str, by: Any, reason: str = "") -> Inc
         if reason:
             after["reason"] = reason
         append_event(
-            incident=locked, verb="incident.status_changed", actor=by,
-            before={"status": current}, after=after,
+            incident=locked,
+            verb="incident.status_changed",
+            actor=by,
+            before={"status": current},
+            after=after,
         )
     return locked

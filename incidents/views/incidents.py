@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from incidents import selectors
 from incidents.access import incident_for, require_opener, require_response_writer
 from incidents.forms import OpenIncidentForm, TransitionForm
 from incidents.models import Status
-from incidents.models.lifecycle import allowed_moves
 from incidents.services import ServiceError
 from incidents.services.checks import request_check
 from incidents.services.incidents import open_incident, transition
@@ -22,6 +22,10 @@ from incidents.tasks import CHECKS
 DETAIL = "incidents/incident_detail.html"
 LIST = "incidents/incident_list.html"
 UNPROCESSABLE = 422
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 @login_required
@@ -50,7 +54,7 @@ def incident_open(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def incident_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
     before = _positive_int(request.GET.get("before"))
     context = selectors.incident_page_context(incident, request.user, before)
@@ -67,34 +71,37 @@ def _positive_int(raw: str | None) -> int | None:
 
 @login_required
 @require_POST
-def incident_transition(request: HttpRequest, reference: str) -> HttpResponse:
+def incident_transition(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
     require_response_writer(request.user, incident)
-    moves = [(s, Status(s).label) for s in Status.values]
-    form = TransitionForm(request.POST, choices=moves)
+    # Accept any status here: the service refuses illegal moves with the allowed list.
+    form = TransitionForm(request.POST, choices=Status.choices)
     if form.is_valid():
         try:
             incident = transition(
-                incident=incident, to=form.cleaned_data["to"], by=request.user,
+                incident=incident,
+                to=form.cleaned_data["to"],
+                by=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except ServiceError as error:
             form.add_error(None, error)
     if not request.htmx:
-        _flash_result(request, form, f"{incident.reference} is now {incident.get_status_display()}.")
+        _flash_result(
+            request, form, f"{incident.reference} is now {incident.get_status_display()}."
+        )
         return redirect("incidents:detail", reference=incident.reference)
-    if not form.errors:
-        form = None  # a fresh form for the new status' moves
-    else:
-        form.fields["to"].choices = [(s, Status(s).label) for s in allowed_moves(incident.status)]  # type: ignore[attr-defined]
-    context = selectors.incident_header_context(incident, request.user, form)
-    return render(request, f"{DETAIL}#incident-header", context,
-                  status=UNPROCESSABLE if form is not None else 200)
+    shown: TransitionForm | None = form if form.errors else None  # None: fresh form
+    if shown is not None:
+        shown.offer_moves_from(incident.status)
+    context = selectors.incident_header_context(incident, request.user, shown)
+    status = UNPROCESSABLE if shown is not None else 200
+    return render(request, f"{DETAIL}#incident-header", context, status=status)
 
 
 @login_required
 @require_POST
-def incident_run_check(request: HttpRequest, reference: str, check: str) -> HttpResponse:
+def incident_run_check(request: HtmxHttpRequest, reference: str, check: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
     require_response_writer(request.user, incident)
     if check not in CHECKS:
@@ -111,6 +118,6 @@ def _flash_result(request: HttpRequest, form: TransitionForm, success: str) -> N
     if form.errors:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     else:
         messages.success(request, success)

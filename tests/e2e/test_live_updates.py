@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def shared_incident(cast):
-    incident = make_incident(by=cast.commander, title="MelzTube internal API exposed", restricted=True)
+    incident = make_incident(
+        by=cast.commander, title="MelzTube internal API exposed", restricted=True
+    )
     incident.members.add(cast.responder)
     return incident
 
@@ -33,12 +35,16 @@ def test_a_status_change_and_a_worker_event_reach_both_pages(cast, shared_incide
     page_a.get_by_role("button", name="Move").click()
     expect(page_a.get_by_test_id("status")).to_have_text("Triage", timeout=2_000)
     expect(page_b.get_by_test_id("status")).to_have_text("Triage", timeout=2_000)
-    expect(page_b.locator("#timeline")).to_contain_text("dana moved the incident from New to Triage")
+    expect(page_b.locator("#timeline")).to_contain_text(
+        "dana moved the incident from New to Triage"
+    )
 
     page_a.get_by_role("button", name="Run heartbeat check").click()
     expect(page_a.locator("#check-status")).to_contain_text("queued")
     for page in (page_a, page_b):
-        expect(page.locator("#timeline")).to_contain_text("ran the heartbeat check: PASS", timeout=15_000)
+        expect(page.locator("#timeline")).to_contain_text(
+            "ran the heartbeat check: PASS", timeout=15_000
+        )
     assert page_b.locator("#timeline li.event").count() == 4  # opened, moved, requested, ran
 
 
@@ -50,7 +56,9 @@ def test_an_illegal_move_shows_the_reason_in_the_page(cast, shared_incident, sig
     expect(page.get_by_test_id("status")).to_have_text("New")
 
 
-def test_a_page_that_was_offline_catches_up_when_it_reconnects(cast, shared_incident, signed_in_page, stack):
+def test_a_page_that_was_offline_catches_up_when_it_reconnects(
+    cast, shared_incident, signed_in_page, stack
+):
     running, _ = stack
     page = _open_live(signed_in_page, cast.responder, shared_incident)
     web = running.processes["web"]

@@ -10,7 +10,7 @@ import sys
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from incidents.demo import credentials_file
 
@@ -20,17 +20,40 @@ GRACE_SECONDS = 10
 class Command(BaseCommand):
     help = "Start the web server, a Celery worker, Celery beat and (if separate) the relay."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
 
     def handle(self, *args: object, **options: object) -> None:
         python = sys.executable
         commands = {
-            "web": [python, "-m", "uvicorn", "config.asgi:application", "--host", str(options["host"]),
-                    "--port", str(options["port"]), "--lifespan", "on", "--no-access-log"],
-            "worker": [python, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
-                       "--concurrency", "2", "--hostname", "worker@%h"],
+            "web": [
+                python,
+                "-m",
+                "uvicorn",
+                "config.asgi:application",
+                "--host",
+                str(options["host"]),
+                "--port",
+                str(options["port"]),
+                "--lifespan",
+                "on",
+                "--no-access-log",
+            ],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--hostname",
+                "worker@%h",
+            ],
             "beat": [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"],
         }
         if not settings.RELAY_IN_PROCESS:
@@ -68,10 +91,16 @@ class Command(BaseCommand):
         self.stdout.write("all processes stopped")
 
     def _banner(self, host: str, port: str) -> None:
-        mode = "PostgreSQL" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "SQLite"
+        mode = (
+            "PostgreSQL"
+            if settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+            else "SQLite"
+        )
         broker = "Redis" if settings.REDIS_URL else "filesystem (embedded)"
-        self.stdout.write(f"\nBreachroom: database {mode}, broker {broker}, "
-                          f"relay {'in the web process' if settings.RELAY_IN_PROCESS else 'own process'}")
+        self.stdout.write(
+            f"\nBreachroom: database {mode}, broker {broker}, "
+            f"relay {'in the web process' if settings.RELAY_IN_PROCESS else 'own process'}"
+        )
         path = credentials_file()
         if path.exists():
             self.stdout.write(f"Demo sign-ins (from {path}):\n{path.read_text()}")
