@@ -34,30 +34,39 @@ def credentials_file() -> Path:
 
 
 def ensure_users() -> dict[str, User]:
-    """Create missing demo users with random passwords, recorded once in var/ (mode 600)."""
-    users, new_lines = {}, []
+    """Create missing demo users with random passwords, recorded in var/ (mode 600)."""
+    users, new_passwords = {}, {}
     for username, role, full_name in DEMO_USERS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            password = secrets.token_urlsafe(12)
+            new_passwords[username] = secrets.token_urlsafe(12)
             first, last = full_name.split(" ", 1)
             user = User.objects.create_user(
                 username,
-                password=password,
+                password=new_passwords[username],
                 first_name=first,
                 last_name=last,
                 is_staff=role == roles.ADMIN,
                 is_superuser=role == roles.ADMIN,
             )
-            new_lines.append(f"{username:8} {password}  ({roles.ROLE_LABELS[role]})\n")
         user.groups.add(Group.objects.get_or_create(name=role)[0])
         users[username] = user
-    if new_lines:
-        path = credentials_file()
-        with path.open("a") as handle:
-            handle.writelines(new_lines)
-        path.chmod(0o600)
+    if new_passwords:
+        _record_passwords(new_passwords)
     return users
+
+
+def _record_passwords(new_passwords: dict[str, str]) -> None:
+    """Keep one line per demo user: a new database (say, PostgreSQL after SQLite) replaces
+    the lines of the users it just created."""
+    path = credentials_file()
+    lines = path.read_text().splitlines() if path.exists() else []
+    kept = [line for line in lines if line.split(" ", 1)[0] not in new_passwords]
+    role_of = {username: role for username, role, _ in DEMO_USERS}
+    for username, password in new_passwords.items():
+        kept.append(f"{username:8} {password}  ({roles.ROLE_LABELS[role_of[username]]})")
+    path.write_text("\n".join(kept) + "\n")
+    path.chmod(0o600)
 
 
 @transaction.atomic
