@@ -43,6 +43,38 @@ class Incident(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="incident_memberships", blank=True
     )
+    commander = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commanded_incidents",
+    )
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="assigned_incidents", blank=True
+    )
+    tags = models.ManyToManyField("incidents.Tag", related_name="incidents", blank=True)
+    breach_vector = models.ForeignKey(
+        "incidents.BreachVector", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    affected_systems = models.ManyToManyField(
+        "incidents.System", related_name="incidents", blank=True
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    resolution = models.TextField(blank=True, max_length=5000)
+    # Key times, UTC; KEY_TIMES gives their required order.
+    detected_at = models.DateTimeField(null=True, blank=True)
+    aware_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the team became aware: starts regulators' clocks."
+    )
+    contained_at = models.DateTimeField(null=True, blank=True)
+    eradicated_at = models.DateTimeField(null=True, blank=True)
+    recovered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Lower-cased reference, title and summary: what search matches (see selectors.search).
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     event_seq = models.PositiveIntegerField(default=0, editable=False)
@@ -50,6 +82,11 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["severity", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -61,6 +98,16 @@ class Incident(models.Model):
     @property
     def severity_meaning(self) -> str:
         return SEVERITY_MEANING.get(Severity(self.severity), "")
+
+
+KEY_TIMES = (
+    "detected_at",
+    "aware_at",
+    "contained_at",
+    "eradicated_at",
+    "recovered_at",
+    "closed_at",
+)
 
 
 class ReferenceCounter(models.Model):

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from incidents.models import Incident, ReferenceCounter, Severity, Status
+from incidents.models import CLOSED_STATES, Incident, ReferenceCounter, Severity, Status
 from incidents.models.lifecycle import allowed_moves, needs_reason
 from incidents.services import ServiceError
 from incidents.services.events import append_event
+from incidents.services.incident_fields import search_text_for
 from incidents.services.locking import lock_incident
+from incidents.services.times import check_time_order, fill_time_for
 
 MAX_REASON = 2000
 
@@ -31,6 +34,9 @@ def open_incident(
     severity: str = Severity.SEV3,
     summary: str = "",
     restricted: bool = False,
+    commander: Any = None,
+    detected_at: datetime | None = None,
+    aware_at: datetime | None = None,
 ) -> Incident:
     title = title.strip()
     if not title:
@@ -40,13 +46,19 @@ def open_incident(
             f"Unknown severity {severity!r}; use one of {', '.join(Severity.values)}."
         )
     with transaction.atomic():
-        incident = Incident.objects.create(
+        incident = Incident(
             reference=next_reference(timezone.now().year),
             title=title,
-            summary=summary,
+            summary=summary.strip(),
             severity=severity,
             restricted=restricted,
+            commander=commander,
+            detected_at=detected_at or timezone.now(),
+            aware_at=aware_at,
         )
+        check_time_order(incident)
+        incident.search_text = search_text_for(incident)
+        incident.save()
         if by is not None:
             incident.members.add(by)
         append_event(
@@ -58,13 +70,19 @@ def open_incident(
                 "severity": severity,
                 "status": incident.status,
                 "restricted": restricted,
+                "commander": commander.get_username() if commander else None,
+                "detected_at": incident.detected_at,
+                "aware_at": incident.aware_at,
             },
         )
     return incident
 
 
-def transition(*, incident: Incident, to: str, by: Any, reason: str = "") -> Incident:
-    """Move the incident to `to` if the lifecycle table allows it from its current status."""
+def transition(
+    *, incident: Incident, to: str, by: Any, reason: str = "", duplicate_of: Incident | None = None
+) -> Incident:
+    """Move the incident to `to` if the lifecycle table allows it from its current status.
+    Closing records the reason as the resolution; a duplicate names the original."""
     reason = reason.strip()
     if len(reason) > MAX_REASON:
         raise ServiceError(
@@ -84,10 +102,19 @@ def transition(*, incident: Incident, to: str, by: Any, reason: str = "") -> Inc
                 f"Allowed from {Status(current).label}: {allowed}."
             )
         if needs_reason(current, to) and not reason:
-            raise ServiceError(f"Moving to {Status(to).label} needs a reason.")
-        locked.status = to
-        locked.save(update_fields=["status", "updated_at"])
+            word = "a resolution summary" if to in CLOSED_STATES else "a reason"
+            raise ServiceError(f"Moving to {Status(to).label} needs {word}.")
         after: dict[str, Any] = {"status": to}
+        if to == Status.DUPLICATE:
+            locked.duplicate_of = _original(locked, duplicate_of)
+            after["duplicate_of"] = locked.duplicate_of.reference
+        if to in CLOSED_STATES:
+            locked.resolution = reason
+        locked.status = to
+        filled = fill_time_for(locked, to)
+        if filled:
+            after[filled] = getattr(locked, filled)
+        locked.save()
         if reason:
             after["reason"] = reason
         append_event(
@@ -98,3 +125,11 @@ def transition(*, incident: Incident, to: str, by: Any, reason: str = "") -> Inc
             after=after,
         )
     return locked
+
+
+def _original(incident: Incident, original: Incident | None) -> Incident:
+    if original is None:
+        raise ServiceError("Closing as a duplicate needs the reference of the original incident.")
+    if original.pk == incident.pk:
+        raise ServiceError("An incident cannot be a duplicate of itself.")
+    return original

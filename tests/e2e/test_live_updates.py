@@ -52,7 +52,7 @@ def test_an_illegal_move_shows_the_reason_in_the_page(cast, shared_incident, sig
     page = _open_live(signed_in_page, cast.commander, shared_incident)
     page.select_option("#id_to", "false_positive")
     page.get_by_role("button", name="Move").click()
-    expect(page.locator("#incident-header .errors")).to_contain_text("needs a reason")
+    expect(page.locator("#incident-header .errors")).to_contain_text("needs a resolution summary")
     expect(page.get_by_test_id("status")).to_have_text("New")
 
 

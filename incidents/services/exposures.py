@@ -1,0 +1,99 @@
+"""Recording what data was exposed on an incident, one data category at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from incidents.jurisdictions import unknown_codes
+from incidents.models import DataCategory, Exposure, ExposureStatus, Incident
+from incidents.services import ServiceError
+from incidents.services.events import append_event
+from incidents.services.incident_fields import EditConflict
+from incidents.services.locking import lock_incident
+
+
+@dataclass(frozen=True)
+class Range:
+    low: int | None = None
+    high: int | None = None
+
+    def validated(self, what: str) -> Range:
+        low, high = self.low, self.high
+        if low is None and high is None:
+            return self
+        low = high if low is None else low
+        high = low if high is None else high
+        assert low is not None and high is not None
+        if low < 0 or high < 0:
+            raise ServiceError(f"{what} cannot be negative.")
+        if low > high:
+            raise ServiceError(
+                f"{what}: the low estimate ({low:,}) is above the high one ({high:,})."
+            )
+        return Range(low, high)
+
+
+def record_exposure(
+    *,
+    incident: Incident,
+    category: DataCategory,
+    status: str,
+    by: Any,
+    records: Range = Range(),
+    people: Range = Range(),
+    jurisdictions: list[str] | None = None,
+    evidence: str = "",
+    expected_version: int | None = None,
+) -> Exposure:
+    """Create or update the exposure of `category`. `expected_version` is the version the
+    editor saw (None for a new one); anything else means someone else saved first."""
+    if status not in ExposureStatus.values:
+        raise ServiceError(f"Unknown exposure status {status!r}.")
+    evidence = evidence.strip()
+    if status == ExposureStatus.RULED_OUT and not evidence:
+        raise ServiceError("Ruling a category out needs an evidence note saying why.")
+    codes = sorted(set(jurisdictions or []))
+    if unknown := unknown_codes(codes):
+        raise ServiceError(f"Unknown jurisdiction code(s): {', '.join(unknown)}.")
+    records, people = records.validated("Records"), people.validated("People affected")
+    with transaction.atomic():
+        locked = lock_incident(incident.pk)
+        exposure = Exposure.objects.filter(incident=locked, category=category).first()
+        current_version = exposure.version if exposure else None
+        if current_version != expected_version:
+            raise EditConflict("exposure", _summary(exposure) if exposure else "not recorded")
+        before = snapshot(exposure) if exposure else {}
+        exposure = exposure or Exposure(incident=locked, category=category, version=0)
+        exposure.status = status
+        exposure.records_low, exposure.records_high = records.low, records.high
+        exposure.people_low, exposure.people_high = people.low, people.high
+        exposure.jurisdictions, exposure.evidence = codes, evidence
+        after = snapshot(exposure)
+        if before == after:
+            return exposure
+        exposure.decided_by, exposure.decided_at = by, timezone.now()
+        exposure.version += 1
+        exposure.save()
+        append_event(
+            incident=locked, verb="exposure.recorded", actor=by, before=before, after=after
+        )
+    return exposure
+
+
+def snapshot(exposure: Exposure) -> dict[str, Any]:
+    return {
+        "category": exposure.category.name,
+        "status": exposure.status,
+        "records": [exposure.records_low, exposure.records_high],
+        "people": [exposure.people_low, exposure.people_high],
+        "jurisdictions": list(exposure.jurisdictions),
+        "evidence": exposure.evidence,
+    }
+
+
+def _summary(exposure: Exposure) -> str:
+    return f"{ExposureStatus(exposure.status).label}, evidence: {exposure.evidence or '(none)'}"

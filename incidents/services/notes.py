@@ -1,0 +1,31 @@
+"""Notes on an incident: added, never edited (the log keeps the text)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from incidents.models import Incident, Note
+from incidents.services import ServiceError
+from incidents.services.events import append_event
+from incidents.services.locking import lock_incident
+
+MAX_NOTE = 20_000
+
+
+def add_note(*, incident: Incident, body: str, by: Any) -> Note:
+    body = body.strip()
+    if not body:
+        raise ServiceError("A note cannot be empty.")
+    if len(body) > MAX_NOTE:
+        raise ServiceError(
+            f"A note can be at most {MAX_NOTE:,} characters (this one is {len(body):,})."
+        )
+    with transaction.atomic():
+        locked = lock_incident(incident.pk)
+        note = Note.objects.create(incident=locked, author=by, body=body)
+        append_event(
+            incident=locked, verb="note.added", actor=by, after={"note_id": note.pk, "body": body}
+        )
+    return note
