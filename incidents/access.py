@@ -6,6 +6,8 @@ existence is data too. Seeing is not changing: writes ask `require_response_writ
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -20,12 +22,19 @@ def visible_incidents(user: User) -> QuerySet[Incident]:
         return Incident.objects.none()
     if is_admin(user):
         return Incident.objects.all()
-    return Incident.objects.filter(Q(restricted=False) | Q(members=user)).distinct()
+    memberships = Incident.members.through.objects.filter(user=user).values("incident_id")
+    return Incident.objects.filter(Q(restricted=False) | Q(pk__in=memberships))
 
 
-def incident_for(user: User, reference: str) -> Incident:
-    """The incident by reference if the user may see it, else Http404."""
-    incident = visible_incidents(user).filter(reference=reference).first()
+def incident_for(
+    user: User,
+    reference: str,
+    queryset: Callable[[QuerySet[Incident]], QuerySet[Incident]] | None = None,
+) -> Incident:
+    """The incident by reference if the user may see it, else Http404. `queryset` may add
+    select_related/prefetch_related for the page that asked."""
+    incidents = visible_incidents(user).filter(reference=reference)
+    incident = (queryset(incidents) if queryset else incidents).first()
     if incident is None:
         raise Http404("No such incident.")
     return incident

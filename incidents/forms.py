@@ -24,7 +24,14 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(
         max_length=2000,
         required=False,
+        label="Reason or resolution",
         widget=forms.TextInput(attrs={"placeholder": "Reason (needed to close or step back)"}),
+    )
+    duplicate_of = forms.CharField(
+        max_length=20,
+        required=False,
+        label="Original incident",
+        widget=forms.TextInput(attrs={"placeholder": "INC-… (duplicates only)", "size": 14}),
     )
 
     def __init__(self, *args: object, choices: list[tuple[str, str]], **kwargs: object) -> None:

@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from incidents.access import visible_incidents
 from incidents.forms import TransitionForm, moves_from
-from incidents.models import Event, Incident
+from incidents.forms_triage import SORTS, ExposureForm, NoteForm
+from incidents.models import (
+    CLOSED_STATES,
+    KEY_TIMES,
+    Event,
+    Exposure,
+    ExposureStatus,
+    Incident,
+)
 from incidents.roles import can_write_response
 
 TIMELINE_PAGE = 50
 LIST_PAGE = 50
+NOTES_SHOWN = 20
+# Timeline filter: kind -> verb prefix
+TIMELINE_KINDS = {
+    "status": ("incident.opened", "incident.status_changed"),
+    "fields": ("incident.field_changed",),
+    "exposures": ("exposure.",),
+    "notes": ("note.",),
+    "checks": ("check.",),
+}
+EDITABLE_FACTS = (
+    "severity", "commander", "assignees", "breach_vector", "affected_systems", "tags", *KEY_TIMES,
+)
 
 
-def incident_header_context(
-    incident: Incident, user: Any, form: TransitionForm | None = None
-) -> dict:
+def incident_header_context(incident: Incident, user: Any, form: TransitionForm | None = None) -> dict:
     can_write = can_write_response(user)
     moves = moves_from(incident.status)
     return {
@@ -29,6 +47,12 @@ def incident_header_context(
     }
 
 
+def incident_with_relations(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    return queryset.select_related("commander", "breach_vector", "duplicate_of").prefetch_related(
+        "assignees", "tags", "affected_systems"
+    )
+
+
 @dataclass(frozen=True)
 class TimelinePage:
     """Newest first, by sequence cursor: live events prepended above never shift the
@@ -36,21 +60,81 @@ class TimelinePage:
 
     events: list[Event]
     older_than: int | None
+    kind: str = ""
 
 
-def timeline_page(incident: Incident, before: int | None = None) -> TimelinePage:
+def timeline_page(incident: Incident, before: int | None = None, kind: str = "") -> TimelinePage:
     events: QuerySet[Event] = incident.events.order_by("-seq")
+    if kind in TIMELINE_KINDS:
+        match = Q()
+        for prefix in TIMELINE_KINDS[kind]:
+            match |= Q(verb__startswith=prefix)
+        events = events.filter(match)
+    else:
+        kind = ""
     if before is not None:
         events = events.filter(seq__lt=before)
-    rows = list(events[:TIMELINE_PAGE])
-    older = rows[-1].seq if rows and rows[-1].seq > 1 else None
-    return TimelinePage(rows, older)
+    rows = list(events[: TIMELINE_PAGE + 1])
+    older = rows[TIMELINE_PAGE - 1].seq if len(rows) > TIMELINE_PAGE else None
+    return TimelinePage(rows[:TIMELINE_PAGE], older, kind)
 
 
-def incident_page_context(incident: Incident, user: Any, before: int | None = None) -> dict:
+@dataclass(frozen=True)
+class ExposureMatrix:
+    """Exposures grouped by status with totals of the low-high estimates."""
+
+    rows: list[Exposure]
+    totals: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def exposure_matrix(incident: Incident) -> ExposureMatrix:
+    rows = list(incident.exposures.select_related("category", "decided_by"))
+    order = {ExposureStatus.CONFIRMED: 0, ExposureStatus.SUSPECTED: 1, ExposureStatus.RULED_OUT: 2}
+    rows.sort(key=lambda e: (order[ExposureStatus(e.status)], e.category.name))
+    totals: dict[str, dict[str, Any]] = {}
+    for status in ExposureStatus:
+        group = [e for e in rows if e.status == status]
+        totals[status.value] = {
+            "label": status.label,
+            "count": len(group),
+            "records": _sum_range(group, "records"),
+            "people": _sum_range(group, "people"),
+        }
+    return ExposureMatrix(rows, totals)
+
+
+def _sum_range(group: list[Exposure], what: str) -> tuple[int, int] | None:
+    lows = [getattr(e, f"{what}_low") for e in group if getattr(e, f"{what}_low") is not None]
+    highs = [getattr(e, f"{what}_high") for e in group if getattr(e, f"{what}_high") is not None]
+    return (sum(lows), sum(highs)) if lows else None
+
+
+def exposure_section_context(incident: Incident, user: Any) -> dict:
+    can_write = can_write_response(user)
+    matrix = exposure_matrix(incident)
+    recorded = {e.category_id for e in matrix.rows}
+    form = None
+    if can_write:
+        form = ExposureForm()
+        form.fields["category"].queryset = form.fields["category"].queryset.exclude(pk__in=recorded)  # type: ignore[attr-defined]
+    return {"incident": incident, "matrix": matrix, "can_write": can_write, "exposure_form": form}
+
+
+def notes_context(incident: Incident, user: Any) -> dict:
+    notes = list(incident.notes.select_related("author")[:NOTES_SHOWN])
+    can_write = can_write_response(user)
+    return {"incident": incident, "notes": notes, "can_write": can_write,
+            "note_form": NoteForm() if can_write else None}
+
+
+def incident_page_context(incident: Incident, user: Any, before: int | None = None, kind: str = "") -> dict:
     return {
         **incident_header_context(incident, user),
-        "timeline": timeline_page(incident, before),
+        **exposure_section_context(incident, user),
+        **notes_context(incident, user),
+        "facts": EDITABLE_FACTS,
+        "timeline": timeline_page(incident, before, kind),
+        "timeline_kinds": list(TIMELINE_KINDS),
         "seq": incident.event_seq,
     }
 
@@ -59,6 +143,38 @@ def list_row_context(incident: Incident) -> dict:
     return {"incident": incident}
 
 
-def incident_list_page(user: Any, page_number: Any = 1) -> Page:
-    incidents = visible_incidents(user).order_by("-created_at", "-pk")
+def filtered_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]:
+    """Apply the list's filters (cleaned IncidentFilterForm data) to what the user may see.
+    Membership filters use subqueries, so no DISTINCT over the whole table."""
+    incidents = visible_incidents(user)
+    if filters.get("q"):
+        for word in filters["q"].lower().split()[:8]:
+            incidents = incidents.filter(search_text__contains=word)
+    if filters.get("status"):
+        incidents = incidents.filter(status__in=filters["status"])
+    if filters.get("severity"):
+        incidents = incidents.filter(severity__in=filters["severity"])
+    if filters.get("state") == "open":
+        incidents = incidents.exclude(status__in=CLOSED_STATES)
+    elif filters.get("state") == "closed":
+        incidents = incidents.filter(status__in=CLOSED_STATES)
+    if filters.get("commander"):
+        incidents = incidents.filter(commander=filters["commander"])
+    if filters.get("assignee"):
+        incidents = incidents.filter(pk__in=Incident.assignees.through.objects.filter(
+            user=filters["assignee"]).values("incident_id"))
+    if filters.get("category"):
+        incidents = incidents.filter(pk__in=Exposure.objects.filter(
+            category=filters["category"]).exclude(status=ExposureStatus.RULED_OUT).values("incident_id"))
+    if filters.get("tag"):
+        incidents = incidents.filter(pk__in=Incident.tags.through.objects.filter(
+            tag__name=filters["tag"]).values("incident_id"))
+    if filters.get("mine"):
+        incidents = incidents.filter(Q(commander=user) | Q(pk__in=Incident.assignees.through.objects.filter(
+            user=user).values("incident_id")))
+    return incidents.order_by(*SORTS.get(filters.get("sort") or "-created", SORTS["-created"]))
+
+
+def incident_list_page(user: Any, filters: dict[str, Any], page_number: Any = 1) -> Page:
+    incidents = filtered_incidents(user, filters).select_related("commander")
     return Paginator(incidents, LIST_PAGE).get_page(page_number)

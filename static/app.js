@@ -19,11 +19,48 @@
     return marker ? parseInt(marker.dataset.seq || "0", 10) : 0;
   }
 
+  var socket = null;
+
+  function listFilters() {
+    var form = document.getElementById("filters");
+    return form ? new URLSearchParams(new FormData(form)).toString() : "";
+  }
+
   // On every (re)connect, say the last event this page has; the server sends the rest.
+  // The incident list says which filters it shows instead, so live rows follow them.
   document.addEventListener("htmx:wsOpen", function (event) {
+    socket = event.detail.socketWrapper;
     liveState("Live", "live");
     if (document.getElementById("live-seq")) {
-      event.detail.socketWrapper.send(JSON.stringify({ after: lastSeq() }));
+      socket.send(JSON.stringify({ after: lastSeq() }));
+    } else if (document.querySelector("[data-dashboard]")) {
+      socket.send(JSON.stringify({ filters: listFilters() }));
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (socket && event.detail.target && event.detail.target.id === "results") {
+      socket.send(JSON.stringify({ filters: listFilters() }));
+    }
+  });
+
+  // Never let a live update wipe what someone is typing: a form with unsaved input keeps
+  // its place, and says that the record changed underneath it.
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form");
+    if (form && form.id !== "filters") { form.dataset.dirty = "true"; }
+  });
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    var dirty = target && target.querySelector && target.querySelector("form[data-dirty]");
+    if (dirty) {
+      event.preventDefault();
+      if (!dirty.querySelector(".stale")) {
+        var note = document.createElement("p");
+        note.className = "stale";
+        note.setAttribute("role", "status");
+        note.textContent = "Someone else changed this meanwhile; saving will show you the current value.";
+        dirty.prepend(note);
+      }
     }
   });
 
@@ -56,6 +93,29 @@
     } catch (e) { /* keep the generic text */ }
     flash(text, "error");
   });
+  // Keyboard: "/" focuses search; j / k move through a list; Enter opens (a focused link).
+  function typing(target) {
+    return target.closest && target.closest("input, textarea, select, [contenteditable]");
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    if (event.key === "/") {
+      var search = document.getElementById("id_q");
+      if (search) { event.preventDefault(); search.focus(); search.select(); }
+      return;
+    }
+    if (event.key !== "j" && event.key !== "k") { return; }
+    var rows = Array.prototype.slice.call(document.querySelectorAll("[data-keyboard-list] tbody tr"))
+      .filter(function (row) { return row.querySelector("a"); });
+    if (!rows.length) { return; }
+    var current = rows.findIndex(function (row) { return row.classList.contains("current"); });
+    var next = event.key === "j" ? Math.min(rows.length - 1, current + 1) : Math.max(0, current - 1);
+    rows.forEach(function (row) { row.classList.remove("current"); });
+    rows[next].classList.add("current");
+    rows[next].querySelector("a").focus();
+    event.preventDefault();
+  });
+
   document.addEventListener("htmx:sendError", function () {
     flash("The server could not be reached; nothing was sent. Try again.", "error");
   });

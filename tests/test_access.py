@@ -15,6 +15,11 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:open": ("POST", False, True),
     "incidents:detail": ("GET", True, False),
     "incidents:transition": ("POST", True, True),
+    "incidents:field": ("POST", True, True),
+    "incidents:exposures": ("GET", True, False),
+    "incidents:exposure-save": ("POST", True, True),
+    "incidents:exposure-edit": ("GET", True, True),
+    "incidents:note-add": ("POST", True, True),
     "incidents:run-check": ("POST", True, True),
     "incidents:audit-export": ("GET", True, False),
 }
@@ -42,6 +47,10 @@ def _url(name: str, incident) -> str:
         kwargs["reference"] = incident.reference
     if name == "incidents:run-check":
         kwargs["check"] = "heartbeat"
+    if name == "incidents:field":
+        kwargs["field"] = "title"
+    if name == "incidents:exposure-edit":
+        kwargs["category"] = "viewing-history"
     return reverse(name, kwargs=kwargs)
 
 
@@ -49,6 +58,9 @@ def _payload(name: str) -> dict:
     return {
         "incidents:open": {"title": "Hostile", "severity": "sev1"},
         "incidents:transition": {"to": "triage", "reason": "go"},
+        "incidents:field": {"value": "Renamed", "was": "Secret MelzTube breach"},
+        "incidents:exposure-save": {"category": "contact-details", "status": "suspected"},
+        "incidents:note-add": {"body": "hello"},
     }.get(name, {})
 
 
@@ -58,6 +70,16 @@ def _call(client, name: str, incident):
     return client.get(url) if method == "GET" else client.post(url, _payload(name))
 
 
+@pytest.fixture
+def exposed(cast, restricted):
+    """The restricted incident with one exposure, so exposure routes have a target."""
+    from incidents.models import DataCategory
+    from incidents.services.exposures import record_exposure
+
+    category = DataCategory.objects.get(slug="viewing-history")
+    return record_exposure(incident=restricted, category=category, status="suspected", by=cast.commander)
+
+
 def test_every_named_route_is_in_the_access_table():
     missing = _named_routes() - set(ROUTES) - OUT_OF_SCOPE
     assert not missing, f"add these routes to ROUTES in tests/test_access.py: {sorted(missing)}"
@@ -65,22 +87,22 @@ def test_every_named_route_is_in_the_access_table():
 
 @pytest.mark.parametrize("name", [n for n, (_, needs, _) in ROUTES.items() if needs])
 @pytest.mark.parametrize("who", ["outsider", "norole"])
-def test_outsiders_get_404_without_the_incidents_text(cast, restricted, name, who):
+def test_outsiders_get_404_without_the_incidents_text(cast, restricted, exposed, name, who):
     response = _call(client_for(getattr(cast, who)), name, restricted)
     assert response.status_code == 404
     body = response.content.decode()
     assert restricted.title not in body and restricted.reference not in body
-    assert Event.objects.filter(incident=restricted).count() == 1
+    assert Event.objects.filter(incident=restricted).count() == 2  # opened, exposure
 
 
 @pytest.mark.parametrize("name", [n for n, (_, needs, _) in ROUTES.items() if needs])
-def test_members_reach_every_incident_route(cast, restricted, name):
+def test_members_reach_every_incident_route(cast, restricted, exposed, name):
     response = _call(client_for(cast.responder), name, restricted)
     assert response.status_code in (200, 302), response.content[:300]
 
 
 @pytest.mark.parametrize("name", [n for n, (_, _, writes) in ROUTES.items() if writes])
-def test_the_auditor_cannot_write(cast, restricted, name):
+def test_the_auditor_cannot_write(cast, restricted, exposed, name):
     before = Event.objects.count()
     response = _call(client_for(cast.auditor), name, restricted)
     assert response.status_code == 403

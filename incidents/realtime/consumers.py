@@ -99,7 +99,20 @@ class IncidentConsumer(_AuthenticatedConsumer):
 
 
 class DashboardConsumer(_AuthenticatedConsumer):
-    """Live incident list: changed rows re-rendered, new incidents prepended."""
+    """Live incident list: changed rows re-rendered, new incidents prepended. The browser
+    sends {"filters": "<its query string>"} so rows follow what that page is showing."""
+
+    filters = ""
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            filters = json.loads(text_data or "")["filters"]
+            if not isinstance(filters, str) or len(filters) > 4000:
+                raise ValueError
+        except (ValueError, KeyError, TypeError):
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        self.filters = filters
 
     async def connect(self) -> None:
         if await self._authenticated_user() is None:
@@ -115,6 +128,7 @@ class DashboardConsumer(_AuthenticatedConsumer):
             user=self.scope["user"],
             incident_ids=message["incident_ids"],
             opened_ids=message["opened_ids"],
+            filters=self.filters,
             tz=self.tz,
         )
         if html:

@@ -7,13 +7,16 @@ never carries what that user's own page load would not.
 from __future__ import annotations
 
 import zoneinfo
+from typing import Any
 
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from incidents import selectors
 from incidents.access import visible_incidents
+from incidents.forms_triage import IncidentFilterForm
 from incidents.models import Event, Incident
-from incidents.selectors import incident_header_context, list_row_context
 
 DETAIL = "incidents/incident_detail.html"
 LIST = "incidents/incident_list.html"
@@ -28,17 +31,17 @@ def _zone(name: str | None) -> zoneinfo.ZoneInfo:
 
 
 def incident_catch_up(
-    *, user: object, incident_id: int, after_seq: int, tz: str | None
+    *, user: Any, incident_id: int, after_seq: int, tz: str | None
 ) -> tuple[str, int] | None:
-    """The frame with every event after `after_seq` (at most PAGE_SIZE) plus the current
-    header; None if the user may no longer see the incident. Returns (html, last_seq)."""
-    incident = visible_incidents(user).filter(pk=incident_id).first()
+    """The frame with every event after `after_seq` (at most PAGE_SIZE) plus the sections
+    those events touched; None if the user may no longer see the incident.
+    Returns (html, last_seq)."""
+    incidents = selectors.incident_with_relations(visible_incidents(user).filter(pk=incident_id))
+    incident = incidents.first()
     if incident is None:
         return None
     events = list(
-        Event.objects.filter(incident_id=incident_id, seq__gt=after_seq)
-        .select_related("actor")
-        .order_by("seq")[:PAGE_SIZE]
+        Event.objects.filter(incident_id=incident_id, seq__gt=after_seq).order_by("seq")[:PAGE_SIZE]
     )
     if not events:
         return "", after_seq
@@ -47,29 +50,49 @@ def incident_catch_up(
     return html, events[-1].seq
 
 
-def _render_incident_frame(user: object, incident: Incident, events: list[Event]) -> str:
-    header = render_to_string(
-        f"{DETAIL}#incident-header", {**incident_header_context(incident, user), "oob": True}
-    )
-    items = render_to_string(f"{DETAIL}#timeline-oob", {"events": list(reversed(events))})
-    marker = render_to_string(f"{DETAIL}#live-seq", {"seq": events[-1].seq, "oob": True})
-    return header + items + marker
+def _render_incident_frame(user: Any, incident: Incident, events: list[Event]) -> str:
+    verbs = {event.verb.split(".", 1)[0] for event in events}
+    parts = []
+    if "incident" in verbs:
+        header = selectors.incident_header_context(incident, user)
+        parts.append(render_to_string(f"{DETAIL}#incident-header", {**header, "oob": True}))
+        for fact in (*selectors.EDITABLE_FACTS, "title", "summary"):
+            context = {"incident": incident, "fact": fact, "can_write": header["can_write"], "oob": True}
+            parts.append(render_to_string(f"{DETAIL}#fact", context))
+    if "exposure" in verbs:
+        context = selectors.exposure_section_context(incident, user)
+        parts.append(render_to_string(f"{DETAIL}#exposures", {**context, "oob": True}))
+    if "note" in verbs:
+        context = selectors.notes_context(incident, user)
+        parts.append(render_to_string(f"{DETAIL}#notes", {**context, "oob": True}))
+    parts.append(render_to_string(f"{DETAIL}#timeline-oob", {"events": list(reversed(events))}))
+    parts.append(render_to_string(f"{DETAIL}#live-seq", {"seq": events[-1].seq, "oob": True}))
+    return "".join(parts)
 
 
 def dashboard_rows(
-    *, user: object, incident_ids: list[int], opened_ids: list[int], tz: str | None
+    *, user: Any, incident_ids: list[int], opened_ids: list[int], filters: str, tz: str | None
 ) -> str:
-    """Re-rendered list rows for the changed incidents this user may see."""
-    incidents = list(visible_incidents(user).filter(pk__in=incident_ids))
-    if not incidents:
+    """List rows for changed incidents this user may see: new ones that match the viewer's
+    filters are prepended, changed ones replaced, ones that no longer match removed."""
+    visible = list(visible_incidents(user).filter(pk__in=incident_ids).select_related("commander"))
+    if not visible:
         return ""
+    form = IncidentFilterForm(QueryDict(filters))
+    form.is_valid()
+    matching = set(
+        selectors.filtered_incidents(user, form.cleaned_data)
+        .filter(pk__in=[i.pk for i in visible])
+        .values_list("pk", flat=True)
+    )
     opened = set(opened_ids)
+    parts = []
     with timezone.override(_zone(tz)):
-        parts = []
-        for incident in incidents:
-            context = {
-                **list_row_context(incident),
-                "oob": "afterbegin:#incident-rows" if incident.pk in opened else "true",
-            }
+        for incident in visible:
+            if incident.pk not in matching:
+                swap = "delete"
+            else:
+                swap = "afterbegin" if incident.pk in opened else "true"
+            context = {**selectors.list_row_context(incident), "oob": swap}
             parts.append(render_to_string(f"{LIST}#incident-row-oob", context))
     return "".join(parts)

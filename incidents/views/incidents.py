@@ -13,26 +13,30 @@ from django_htmx.middleware import HtmxDetails
 from incidents import selectors
 from incidents.access import incident_for, require_opener, require_response_writer
 from incidents.forms import OpenIncidentForm, TransitionForm
-from incidents.models import Status
+from incidents.forms_triage import SORT_LABELS, IncidentFilterForm
+from incidents.models import Incident, Status
 from incidents.services import ServiceError
 from incidents.services.checks import request_check
 from incidents.services.incidents import open_incident, transition
 from incidents.tasks import CHECKS
+from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
 
 DETAIL = "incidents/incident_detail.html"
 LIST = "incidents/incident_list.html"
-UNPROCESSABLE = 422
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @login_required
 @require_GET
-def incident_list(request: HttpRequest) -> HttpResponse:
-    page = selectors.incident_list_page(request.user, request.GET.get("page"))
-    return render(request, LIST, {"page": page})
+def incident_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = IncidentFilterForm(request.GET)
+    form.is_valid()  # invalid filters are shown as errors and ignored; valid ones apply
+    page = selectors.incident_list_page(request.user, form.cleaned_data, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "filter_form": form, "query": query.urlencode(),
+               "sort_labels": SORT_LABELS}
+    template = f"{LIST}#results" if request.htmx and not request.htmx.boosted else LIST
+    return render(request, template, context)
 
 
 @login_required
@@ -55,11 +59,29 @@ def incident_open(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
-    incident = incident_for(request.user, reference)
+    incident = incident_for(
+        request.user, reference, queryset=selectors.incident_with_relations
+    )
     before = _positive_int(request.GET.get("before"))
-    context = selectors.incident_page_context(incident, request.user, before)
-    template = f"{DETAIL}#timeline-page" if request.htmx and before else DETAIL
+    kind = request.GET.get("kind", "")
+    context = selectors.incident_page_context(incident, request.user, before, kind)
+    if request.htmx and before:
+        template = f"{DETAIL}#timeline-page"
+    elif request.htmx and "kind" in request.GET:
+        template = f"{DETAIL}#timeline-section"
+    else:
+        template = DETAIL
     return render(request, template, context)
+
+
+def _original_for(request: HttpRequest, reference: str) -> Incident | None:
+    """The incident this one duplicates, through the same gate (unseen = unknown)."""
+    if not reference:
+        return None
+    try:
+        return incident_for(request.user, reference.strip().upper())
+    except Http404:
+        raise ServiceError(f"No incident {reference} that you can see.") from None
 
 
 def _positive_int(raw: str | None) -> int | None:
@@ -83,6 +105,7 @@ def incident_transition(request: HtmxHttpRequest, reference: str) -> HttpRespons
                 to=form.cleaned_data["to"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                duplicate_of=_original_for(request, form.cleaned_data["duplicate_of"]),
             )
         except ServiceError as error:
             form.add_error(None, error)

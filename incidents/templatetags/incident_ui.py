@@ -1,0 +1,100 @@
+"""Presentation helpers for incident pages: facts, ranges, durations, Markdown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from incidents.jurisdictions import label as jurisdiction_label
+from incidents.markdown_render import render_markdown
+from incidents.models import KEY_TIMES, Event
+from incidents.selectors import TIMELINE_KINDS
+from incidents.services.times import TIME_LABELS
+from incidents.templatetags.timeline import when
+
+register = template.Library()
+
+FACT_LABELS = {
+    "title": "Title", "summary": "Summary", "severity": "Severity", "commander": "Commander",
+    "assignees": "Assignees", "breach_vector": "Breach vector",
+    "affected_systems": "Affected systems", "tags": "Tags", **TIME_LABELS,
+}
+EMPTY = format_html('<span class="empty">{}</span>', "not set")
+
+
+@register.simple_tag
+def fact_label(name: str) -> str:
+    return FACT_LABELS.get(name, name)
+
+
+@register.simple_tag
+def fact_value(incident: Any, name: str) -> SafeString | str:
+    value = getattr(incident, name)
+    if name in KEY_TIMES:
+        return when(value) if value else EMPTY
+    if name == "summary":
+        return render_markdown(value) if value else EMPTY
+    if name == "severity":
+        return format_html('<span class="sev sev-{}">{}</span> <small>{}</small>', value,
+                           incident.get_severity_display(), incident.severity_meaning)
+    if name in ("assignees", "tags", "affected_systems"):
+        items = [str(item) for item in value.all()]
+        if not items:
+            return EMPTY
+        return format_html_join(" ", '<span class="chip">{}</span>', ((item,) for item in items))
+    if value in (None, ""):
+        return EMPTY
+    return str(value)
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    return render_markdown(text)
+
+
+@register.filter
+def count_range(pair: Any) -> str:
+    """(low, high) or two values as '1,000–5,000', one number when equal, '—' when unknown."""
+    low, high = pair if pair else (None, None)
+    if low is None:
+        return "—"
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
+@register.simple_tag
+def exposure_range(exposure: Any, what: str) -> str:
+    return count_range((getattr(exposure, f"{what}_low"), getattr(exposure, f"{what}_high")))
+
+
+@register.filter
+def jurisdiction_names(codes: list[str]) -> str:
+    return ", ".join(f"{jurisdiction_label(code)}" for code in codes) or "—"
+
+
+@register.filter
+def event_kind(event: Event) -> str:
+    for kind, prefixes in TIMELINE_KINDS.items():
+        if event.verb.startswith(prefixes):
+            return kind
+    return "other"
+
+
+@register.simple_tag
+def since(moment: datetime | None) -> str:
+    """'3 h 12 min ago' style, for 'time since aware'."""
+    if moment is None:
+        return ""
+    seconds = max(0, int((timezone.now() - moment).total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days} d {hours} h ago"
+    if hours:
+        return f"{hours} h {minutes} min ago"
+    return f"{minutes} min ago"

@@ -1,0 +1,39 @@
+"""Adding a note to an incident."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from incidents import selectors
+from incidents.access import incident_for, require_response_writer
+from incidents.forms_triage import NoteForm
+from incidents.services import ServiceError
+from incidents.services.notes import add_note
+from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
+
+DETAIL = "incidents/incident_detail.html"
+
+
+@login_required
+@require_POST
+def note_add(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    incident = incident_for(request.user, reference)
+    require_response_writer(request.user, incident)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            add_note(incident=incident, body=form.cleaned_data["body"], by=request.user)
+        except ServiceError as error:
+            form.add_error(None, error)
+    if not request.htmx:
+        for error in form.errors.get("__all__", []) + form.errors.get("body", []):
+            messages.error(request, error)
+        return redirect("incidents:detail", reference=reference)
+    context = selectors.notes_context(incident, request.user)
+    if form.errors:
+        context["note_form"] = form
+    return render(request, f"{DETAIL}#notes", context, status=UNPROCESSABLE if form.errors else 200)
