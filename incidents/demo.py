@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
 
 from incidents import roles
-from incidents.models import Incident, Severity, Status
+from incidents.models import BreachVector, DataCategory, Incident, Severity, Status
+from incidents.services.exposures import Range, record_exposure
+from incidents.services.incident_fields import token_of, update_field
 from incidents.services.incidents import open_incident, transition
+from incidents.services.notes import add_note
 
 DEMO_TITLE = "MelzTube: unauthenticated internal API endpoint exposed service data"
 RESTRICTED_TITLE = "Suspicious access to the finance admin console"
@@ -27,6 +32,69 @@ SUMMARY = (
     "internet without authentication. Outsiders queried it and pulled metadata and content "
     "references beyond the public scope. No phishing, no malware: a failure of access management."
 )
+
+
+NOTE = (
+    "Gateway logs show **bulk sequential queries** to `/internal/v2/content` from 14 IPs "
+    "between 02:10 and 05:40 UTC. Endpoint firewalled at 07:55; rate limit to follow."
+)
+NO_COUNT: tuple[int | None, int | None] = (None, None)
+DEMO_EXPOSURES = [
+    (
+        "internal-service-metadata",
+        "confirmed",
+        (1_200_000, 1_500_000),
+        NO_COUNT,
+        [],
+        "Gateway logs: full pages of /internal/v2/content returned to outside IPs.",
+    ),
+    (
+        "internal-architecture",
+        "confirmed",
+        (340, 400),
+        NO_COUNT,
+        [],
+        "Responses include service names, hosts and internal routes.",
+    ),
+    (
+        "secrets-api-keys",
+        "confirmed",
+        (37, 37),
+        NO_COUNT,
+        [],
+        "37 API keys and service credentials appear in the returned references.",
+    ),
+    (
+        "viewing-history",
+        "suspected",
+        (2_000_000, 8_000_000),
+        (400_000, 1_200_000),
+        ["DE", "FR", "GB", "US-CA", "US-TX", "US-NY"],
+        "",
+    ),
+    ("advertiser-brand-safety", "suspected", (1_200, 1_800), NO_COUNT, [], ""),
+    (
+        "creator-analytics",
+        "suspected",
+        (50_000, 80_000),
+        (12_000, 20_000),
+        ["DE", "GB", "US-CA"],
+        "",
+    ),
+    (
+        "financial-payment",
+        "ruled_out",
+        NO_COUNT,
+        NO_COUNT,
+        [],
+        "Payments run on a separate segment with no route from the endpoint; payment DB audit "
+        "logs show no queries from its service account.",
+    ),
+]
+
+
+def _set(incident: Incident, by: User, field: str, value: object) -> None:
+    update_field(incident=incident, field=field, value=value, was=token_of(incident, field), by=by)
 
 
 def credentials_file() -> Path:
@@ -76,10 +144,45 @@ def load_demo() -> bool:
     if Incident.objects.filter(title=DEMO_TITLE).exists():
         return False
     dana, sam = users["dana"], users["sam"]
-    incident = open_incident(title=DEMO_TITLE, by=dana, severity=Severity.SEV1, summary=SUMMARY)
+    now = timezone.now()
+    incident = open_incident(
+        title=DEMO_TITLE,
+        by=dana,
+        severity=Severity.SEV1,
+        summary=SUMMARY,
+        commander=dana,
+        detected_at=now - timedelta(hours=30),
+        aware_at=now - timedelta(hours=26),
+    )
     incident.members.add(*users.values())
     transition(incident=incident, to=Status.TRIAGE, by=dana)
+    _set(
+        incident,
+        dana,
+        "breach_vector",
+        BreachVector.objects.get(slug="misconfiguration-unauthenticated-api"),
+    )
+    _set(incident, dana, "assignees", [sam, users["casey"]])
+    _set(incident, dana, "tags", ["api", "access-management", "gdpr", "ccpa"])
+    _set(
+        incident,
+        dana,
+        "affected_systems",
+        ["internal-content-api", "metadata-service", "api-gateway"],
+    )
+    for slug, status, records, people, where, evidence in DEMO_EXPOSURES:
+        record_exposure(
+            incident=incident,
+            category=DataCategory.objects.get(slug=slug),
+            status=status,
+            by=sam,
+            records=Range(*records),
+            people=Range(*people),
+            jurisdictions=where,
+            evidence=evidence,
+        )
     transition(incident=incident, to=Status.CONTAINMENT, by=sam)
+    add_note(incident=incident, by=sam, body=NOTE)
     secret = open_incident(title=RESTRICTED_TITLE, by=dana, severity=Severity.SEV3, restricted=True)
     secret.members.add(users["admin"])
     return True

@@ -29,7 +29,11 @@ LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
 def assignable_users() -> QuerySet[User]:
     writers = (roles.ADMIN, roles.COMMANDER, roles.RESPONDER, roles.COMMUNICATIONS)
-    return User.objects.filter(is_active=True, groups__name__in=writers).distinct().order_by("username")
+    return (
+        User.objects.filter(is_active=True, groups__name__in=writers)
+        .distinct()
+        .order_by("username")
+    )
 
 
 class NameListField(forms.CharField):
@@ -46,7 +50,9 @@ class NameListField(forms.CharField):
             raise forms.ValidationError(f"At most {self.max_items} names.")
         for name in names:
             if len(name) > self.item_max:
-                raise forms.ValidationError(f"“{name[:30]}…” is longer than {self.item_max} characters.")
+                raise forms.ValidationError(
+                    f"“{name[:30]}…” is longer than {self.item_max} characters."
+                )
             if not NAME_LIST.match(name):
                 raise forms.ValidationError(
                     f"“{name}” may use letters, digits, spaces and . : / @ + - _ only."
@@ -56,7 +62,9 @@ class NameListField(forms.CharField):
 
 def _datetime_field(label: str) -> forms.DateTimeField:
     return forms.DateTimeField(
-        label=label, required=False, input_formats=[LOCAL_DATETIME, "%Y-%m-%d %H:%M"],
+        label=label,
+        required=False,
+        input_formats=[LOCAL_DATETIME, "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
         help_text="In your time zone; stored in UTC.",
     )
@@ -66,19 +74,32 @@ def field_value_field(name: str) -> forms.Field:
     if name == "title":
         return forms.CharField(label="Title", max_length=200)
     if name == "summary":
-        return forms.CharField(label="Summary (Markdown)", required=False, max_length=20_000,
-                               widget=forms.Textarea(attrs={"rows": 6}))
+        return forms.CharField(
+            label="Summary (Markdown)",
+            required=False,
+            max_length=20_000,
+            widget=forms.Textarea(attrs={"rows": 6}),
+        )
     if name == "severity":
         return forms.ChoiceField(label="Severity", choices=Severity.choices)
     if name == "commander":
-        return forms.ModelChoiceField(label="Incident commander", queryset=assignable_users(),
-                                      required=False, to_field_name="username")
+        return forms.ModelChoiceField(
+            label="Incident commander",
+            queryset=assignable_users(),
+            required=False,
+            to_field_name="username",
+        )
     if name == "assignees":
-        return forms.ModelMultipleChoiceField(label="Assignees", queryset=assignable_users(),
-                                              required=False, to_field_name="username")
+        return forms.ModelMultipleChoiceField(
+            label="Assignees", queryset=assignable_users(), required=False, to_field_name="username"
+        )
     if name == "breach_vector":
-        return forms.ModelChoiceField(label="Breach vector", queryset=BreachVector.objects.all(),
-                                      required=False, to_field_name="slug")
+        return forms.ModelChoiceField(
+            label="Breach vector",
+            queryset=BreachVector.objects.all(),
+            required=False,
+            to_field_name="slug",
+        )
     if name == "tags":
         return NameListField(label="Tags (comma-separated)", item_max=50, max_items=20)
     if name == "affected_systems":
@@ -105,29 +126,40 @@ class FieldEditForm(forms.Form):
         return value
 
 
-
 class ExposureForm(forms.Form):
     category = forms.ModelChoiceField(queryset=DataCategory.objects.all(), to_field_name="slug")
     status = forms.ChoiceField(choices=ExposureStatus.choices)
-    records_low = forms.IntegerField(label="Records (low)", required=False, min_value=0, max_value=MAX_COUNT)
-    records_high = forms.IntegerField(label="Records (high)", required=False, min_value=0, max_value=MAX_COUNT)
-    people_low = forms.IntegerField(label="People (low)", required=False, min_value=0, max_value=MAX_COUNT)
-    people_high = forms.IntegerField(label="People (high)", required=False, min_value=0, max_value=MAX_COUNT)
+    records_low = forms.IntegerField(
+        label="Records (low)", required=False, min_value=0, max_value=MAX_COUNT
+    )
+    records_high = forms.IntegerField(
+        label="Records (high)", required=False, min_value=0, max_value=MAX_COUNT
+    )
+    people_low = forms.IntegerField(
+        label="People (low)", required=False, min_value=0, max_value=MAX_COUNT
+    )
+    people_high = forms.IntegerField(
+        label="People (high)", required=False, min_value=0, max_value=MAX_COUNT
+    )
     jurisdictions = forms.MultipleChoiceField(
-        choices=jurisdiction_choices, required=False,
+        choices=jurisdiction_choices,
+        required=False,
         help_text="Where the people affected live: countries, and US states (US-CA).",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     evidence = forms.CharField(
-        required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required to rule a category out.",
     )
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label="Add a note (Markdown)", max_length=20_000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label="Add a note (Markdown)", max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 SORTS = {
@@ -139,8 +171,12 @@ SORTS = {
     "-updated": ("-updated_at", "-id"),
 }
 SORT_LABELS = {
-    "-created": "Newest", "created": "Oldest", "severity": "Most severe", "status": "Status",
-    "reference": "Reference", "-updated": "Recently changed",
+    "-created": "Newest",
+    "created": "Oldest",
+    "severity": "Most severe",
+    "status": "Status",
+    "reference": "Reference",
+    "-updated": "Recently changed",
 }
 
 
@@ -148,23 +184,38 @@ class IncidentFilterForm(forms.Form):
     """The list's state, all in the query string (bookmarkable, back button works)."""
 
     q = forms.CharField(
-        label="Search", required=False, max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Reference, title or summary  ( / )",
-                                      "autocomplete": "off"}),
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "Reference, title or summary  ( / )",
+                "autocomplete": "off",
+            }
+        ),
     )
-    status = forms.MultipleChoiceField(choices=Status.choices, required=False,
-                                       widget=forms.CheckboxSelectMultiple)
-    severity = forms.MultipleChoiceField(choices=Severity.choices, required=False,
-                                         widget=forms.CheckboxSelectMultiple)
+    status = forms.MultipleChoiceField(
+        choices=Status.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    severity = forms.MultipleChoiceField(
+        choices=Severity.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     state = forms.ChoiceField(
         choices=[("", "Open and closed"), ("open", "Open"), ("closed", "Closed")], required=False
     )
-    commander = forms.ModelChoiceField(queryset=assignable_users(), required=False,
-                                       to_field_name="username")
-    assignee = forms.ModelChoiceField(queryset=assignable_users(), required=False,
-                                      to_field_name="username")
-    category = forms.ModelChoiceField(queryset=DataCategory.objects.all(), required=False,
-                                      to_field_name="slug", label="Data category")
+    commander = forms.ModelChoiceField(
+        queryset=assignable_users(), required=False, to_field_name="username"
+    )
+    assignee = forms.ModelChoiceField(
+        queryset=assignable_users(), required=False, to_field_name="username"
+    )
+    category = forms.ModelChoiceField(
+        queryset=DataCategory.objects.all(),
+        required=False,
+        to_field_name="slug",
+        label="Data category",
+    )
     tag = forms.CharField(required=False, max_length=50)
     mine = forms.BooleanField(required=False, label="Mine only")
     sort = forms.ChoiceField(choices=list(SORT_LABELS.items()), required=False)

@@ -33,11 +33,20 @@ TIMELINE_KINDS = {
     "checks": ("check.",),
 }
 EDITABLE_FACTS = (
-    "severity", "commander", "assignees", "breach_vector", "affected_systems", "tags", *KEY_TIMES,
+    "title",
+    "severity",
+    "commander",
+    "assignees",
+    "breach_vector",
+    "affected_systems",
+    "tags",
+    *KEY_TIMES,
 )
 
 
-def incident_header_context(incident: Incident, user: Any, form: TransitionForm | None = None) -> dict:
+def incident_header_context(
+    incident: Incident, user: Any, form: TransitionForm | None = None
+) -> dict:
     can_write = can_write_response(user)
     moves = moves_from(incident.status)
     return {
@@ -92,7 +101,7 @@ def exposure_matrix(incident: Incident) -> ExposureMatrix:
     order = {ExposureStatus.CONFIRMED: 0, ExposureStatus.SUSPECTED: 1, ExposureStatus.RULED_OUT: 2}
     rows.sort(key=lambda e: (order[ExposureStatus(e.status)], e.category.name))
     totals: dict[str, dict[str, Any]] = {}
-    for status in ExposureStatus:
+    for status in (ExposureStatus.CONFIRMED, ExposureStatus.SUSPECTED, ExposureStatus.RULED_OUT):
         group = [e for e in rows if e.status == status]
         totals[status.value] = {
             "label": status.label,
@@ -123,11 +132,17 @@ def exposure_section_context(incident: Incident, user: Any) -> dict:
 def notes_context(incident: Incident, user: Any) -> dict:
     notes = list(incident.notes.select_related("author")[:NOTES_SHOWN])
     can_write = can_write_response(user)
-    return {"incident": incident, "notes": notes, "can_write": can_write,
-            "note_form": NoteForm() if can_write else None}
+    return {
+        "incident": incident,
+        "notes": notes,
+        "can_write": can_write,
+        "note_form": NoteForm() if can_write else None,
+    }
 
 
-def incident_page_context(incident: Incident, user: Any, before: int | None = None, kind: str = "") -> dict:
+def incident_page_context(
+    incident: Incident, user: Any, before: int | None = None, kind: str = ""
+) -> dict:
     return {
         **incident_header_context(incident, user),
         **exposure_section_context(incident, user),
@@ -161,17 +176,28 @@ def filtered_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]
     if filters.get("commander"):
         incidents = incidents.filter(commander=filters["commander"])
     if filters.get("assignee"):
-        incidents = incidents.filter(pk__in=Incident.assignees.through.objects.filter(
-            user=filters["assignee"]).values("incident_id"))
+        incidents = incidents.filter(
+            pk__in=Incident.assignees.through.objects.filter(user=filters["assignee"]).values(
+                "incident_id"
+            )
+        )
     if filters.get("category"):
-        incidents = incidents.filter(pk__in=Exposure.objects.filter(
-            category=filters["category"]).exclude(status=ExposureStatus.RULED_OUT).values("incident_id"))
+        incidents = incidents.filter(
+            pk__in=Exposure.objects.filter(category=filters["category"])
+            .exclude(status=ExposureStatus.RULED_OUT)
+            .values("incident_id")
+        )
     if filters.get("tag"):
-        incidents = incidents.filter(pk__in=Incident.tags.through.objects.filter(
-            tag__name=filters["tag"]).values("incident_id"))
+        incidents = incidents.filter(
+            pk__in=Incident.tags.through.objects.filter(tag__name=filters["tag"]).values(
+                "incident_id"
+            )
+        )
     if filters.get("mine"):
-        incidents = incidents.filter(Q(commander=user) | Q(pk__in=Incident.assignees.through.objects.filter(
-            user=user).values("incident_id")))
+        incidents = incidents.filter(
+            Q(commander=user)
+            | Q(pk__in=Incident.assignees.through.objects.filter(user=user).values("incident_id"))
+        )
     return incidents.order_by(*SORTS.get(filters.get("sort") or "-created", SORTS["-created"]))
 
 

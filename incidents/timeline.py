@@ -80,11 +80,20 @@ def _note(e: Event) -> str:
 
 
 FIELD_WORDS = {
-    "title": "the title", "summary": "summary", "severity": "severity", "commander": "commander",
-    "assignees": "assignees", "breach_vector": "breach vector", "affected_systems": "affected systems",
-    "tags": "tags", "detected_at": "detected time", "aware_at": "became-aware time",
-    "contained_at": "contained time", "eradicated_at": "eradicated time",
-    "recovered_at": "recovered time", "closed_at": "closed time",
+    "title": "the title",
+    "summary": "summary",
+    "severity": "severity",
+    "commander": "commander",
+    "assignees": "assignees",
+    "breach_vector": "breach vector",
+    "affected_systems": "affected systems",
+    "tags": "tags",
+    "detected_at": "detected time",
+    "aware_at": "became-aware time",
+    "contained_at": "contained time",
+    "eradicated_at": "eradicated time",
+    "recovered_at": "recovered time",
+    "closed_at": "closed time",
 }
 EXPOSURE_WORDS = {"suspected": "suspected", "confirmed": "confirmed", "ruled_out": "ruled out"}
 

@@ -12,7 +12,11 @@ urlpatterns = [
     path("<str:reference>/fields/<str:field>/", fields.incident_field, name="field"),
     path("<str:reference>/exposures/", exposures.exposure_section, name="exposures"),
     path("<str:reference>/exposures/save/", exposures.exposure_save, name="exposure-save"),
-    path("<str:reference>/exposures/<slug:category>/edit/", exposures.exposure_editor, name="exposure-edit"),
+    path(
+        "<str:reference>/exposures/<slug:category>/edit/",
+        exposures.exposure_editor,
+        name="exposure-edit",
+    ),
     path("<str:reference>/notes/", notes.note_add, name="note-add"),
     path("<str:reference>/checks/<str:check>/", incidents.incident_run_check, name="run-check"),
     path("<str:reference>/audit.json", audit.audit_export, name="audit-export"),

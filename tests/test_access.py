@@ -77,7 +77,9 @@ def exposed(cast, restricted):
     from incidents.services.exposures import record_exposure
 
     category = DataCategory.objects.get(slug="viewing-history")
-    return record_exposure(incident=restricted, category=category, status="suspected", by=cast.commander)
+    return record_exposure(
+        incident=restricted, category=category, status="suspected", by=cast.commander
+    )
 
 
 def test_every_named_route_is_in_the_access_table():

@@ -9,7 +9,9 @@ def test_loading_twice_creates_one_demo_incident(db, settings, tmp_path):
     assert load_demo() is True
     assert load_demo() is False
     incident = Incident.objects.get(title=DEMO_TITLE)
-    assert incident.status == Status.CONTAINMENT and incident.event_seq == 3
+    assert incident.status == Status.CONTAINMENT
+    assert incident.exposures.count() == 7 and incident.notes.count() == 1
+    assert incident.exposures.get(category__slug="financial-payment").status == "ruled_out"
     assert Incident.objects.count() == 2
 
 

@@ -56,8 +56,13 @@ def _render_incident_frame(user: Any, incident: Incident, events: list[Event]) -
     if "incident" in verbs:
         header = selectors.incident_header_context(incident, user)
         parts.append(render_to_string(f"{DETAIL}#incident-header", {**header, "oob": True}))
-        for fact in (*selectors.EDITABLE_FACTS, "title", "summary"):
-            context = {"incident": incident, "fact": fact, "can_write": header["can_write"], "oob": True}
+        for fact in (*selectors.EDITABLE_FACTS, "summary"):
+            context = {
+                "incident": incident,
+                "fact": fact,
+                "can_write": header["can_write"],
+                "oob": True,
+            }
             parts.append(render_to_string(f"{DETAIL}#fact", context))
     if "exposure" in verbs:
         context = selectors.exposure_section_context(incident, user)

@@ -20,9 +20,15 @@ from incidents.templatetags.timeline import when
 register = template.Library()
 
 FACT_LABELS = {
-    "title": "Title", "summary": "Summary", "severity": "Severity", "commander": "Commander",
-    "assignees": "Assignees", "breach_vector": "Breach vector",
-    "affected_systems": "Affected systems", "tags": "Tags", **TIME_LABELS,
+    "title": "Title",
+    "summary": "Summary",
+    "severity": "Severity",
+    "commander": "Commander",
+    "assignees": "Assignees",
+    "breach_vector": "Breach vector",
+    "affected_systems": "Affected systems",
+    "tags": "Tags",
+    **TIME_LABELS,
 }
 EMPTY = format_html('<span class="empty">{}</span>', "not set")
 
@@ -40,8 +46,12 @@ def fact_value(incident: Any, name: str) -> SafeString | str:
     if name == "summary":
         return render_markdown(value) if value else EMPTY
     if name == "severity":
-        return format_html('<span class="sev sev-{}">{}</span> <small>{}</small>', value,
-                           incident.get_severity_display(), incident.severity_meaning)
+        return format_html(
+            '<span class="sev sev-{}">{}</span> <small>{}</small>',
+            value,
+            incident.get_severity_display(),
+            incident.severity_meaning,
+        )
     if name in ("assignees", "tags", "affected_systems"):
         items = [str(item) for item in value.all()]
         if not items:

@@ -24,7 +24,9 @@ DETAIL = "incidents/incident_detail.html"
 @require_GET
 def exposure_section(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
-    return render(request, f"{DETAIL}#exposures", selectors.exposure_section_context(incident, request.user))
+    return render(
+        request, f"{DETAIL}#exposures", selectors.exposure_section_context(incident, request.user)
+    )
 
 
 @login_required
@@ -51,10 +53,14 @@ def exposure_save(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             record_exposure(
-                incident=incident, category=data["category"], status=data["status"], by=request.user,
+                incident=incident,
+                category=data["category"],
+                status=data["status"],
+                by=request.user,
                 records=Range(data["records_low"], data["records_high"]),
                 people=Range(data["people_low"], data["people_high"]),
-                jurisdictions=data["jurisdictions"], evidence=data["evidence"],
+                jurisdictions=data["jurisdictions"],
+                evidence=data["evidence"],
                 expected_version=data["version"],
             )
         except EditConflict as conflict:
@@ -68,16 +74,22 @@ def exposure_save(request: HtmxHttpRequest, reference: str) -> HttpResponse:
             context = selectors.exposure_section_context(incident, request.user)
             response = render(request, f"{DETAIL}#exposures", context)
             return reswap(retarget(response, "#exposures"), "outerHTML")
-    existing = Exposure.objects.filter(incident=incident, category=form.cleaned_data.get("category")).first()
+    existing = Exposure.objects.filter(
+        incident=incident, category=form.cleaned_data.get("category")
+    ).first()
     return _editor(request, incident, form, existing, status)
 
 
 def _initial(exposure: Exposure) -> dict:
     return {
-        "category": exposure.category.slug, "status": exposure.status,
-        "records_low": exposure.records_low, "records_high": exposure.records_high,
-        "people_low": exposure.people_low, "people_high": exposure.people_high,
-        "jurisdictions": exposure.jurisdictions, "evidence": exposure.evidence,
+        "category": exposure.category.slug,
+        "status": exposure.status,
+        "records_low": exposure.records_low,
+        "records_high": exposure.records_high,
+        "people_low": exposure.people_low,
+        "people_high": exposure.people_high,
+        "jurisdictions": exposure.jurisdictions,
+        "evidence": exposure.evidence,
         "version": exposure.version,
     }
 

@@ -28,16 +28,23 @@ def incident_field(request: HtmxHttpRequest, reference: str, field: str) -> Http
         if "edit" not in request.GET:
             return _row(request, incident, field)
         require_response_writer(request.user, incident)
-        form = FieldEditForm(field=field, initial={"was": token_of(incident, field),
-                                                   "value": _initial(incident, field)})
+        form = FieldEditForm(
+            field=field,
+            initial={"was": token_of(incident, field), "value": _initial(incident, field)},
+        )
         return _editor(request, incident, form)
     require_response_writer(request.user, incident)
     form = FieldEditForm(request.POST, field=field)
     status = UNPROCESSABLE
     if form.is_valid():
         try:
-            update_field(incident=incident, field=field, value=form.value(),
-                         was=form.cleaned_data["was"], by=request.user)
+            update_field(
+                incident=incident,
+                field=field,
+                value=form.value(),
+                was=form.cleaned_data["was"],
+                by=request.user,
+            )
         except EditConflict as conflict:
             incident = incident_for(request.user, reference, queryset=incident_with_relations)
             form = FieldEditForm(request.POST | {"was": token_of(incident, field)}, field=field)  # type: ignore[operator]
@@ -72,6 +79,13 @@ def _row(request: HtmxHttpRequest, incident: object, field: str) -> HttpResponse
     return render(request, f"{DETAIL}#fact", context)
 
 
-def _editor(request: HtmxHttpRequest, incident: object, form: FieldEditForm, status: int = 200) -> HttpResponse:
+def _editor(
+    request: HtmxHttpRequest, incident: object, form: FieldEditForm, status: int = 200
+) -> HttpResponse:
     template = f"{DETAIL}#fact-editor" if request.htmx else "incidents/field_edit_page.html"
-    return render(request, template, {"incident": incident, "fact": form.field_name, "form": form}, status=status)
+    return render(
+        request,
+        template,
+        {"incident": incident, "fact": form.field_name, "form": form},
+        status=status,
+    )

@@ -33,8 +33,12 @@ def incident_list(request: HtmxHttpRequest) -> HttpResponse:
     page = selectors.incident_list_page(request.user, form.cleaned_data, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"page": page, "filter_form": form, "query": query.urlencode(),
-               "sort_labels": SORT_LABELS}
+    context = {
+        "page": page,
+        "filter_form": form,
+        "query": query.urlencode(),
+        "sort_labels": SORT_LABELS,
+    }
     template = f"{LIST}#results" if request.htmx and not request.htmx.boosted else LIST
     return render(request, template, context)
 
@@ -59,9 +63,7 @@ def incident_open(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
-    incident = incident_for(
-        request.user, reference, queryset=selectors.incident_with_relations
-    )
+    incident = incident_for(request.user, reference, queryset=selectors.incident_with_relations)
     before = _positive_int(request.GET.get("before"))
     kind = request.GET.get("kind", "")
     context = selectors.incident_page_context(incident, request.user, before, kind)
