@@ -43,7 +43,7 @@ class NameListField(forms.CharField):
         self.item_max, self.max_items = item_max, max_items
         super().__init__(required=False, max_length=item_max * max_items, **kwargs)
 
-    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[str]:
         text = super().clean(value)
         names = sorted({part.strip() for part in text.split(",") if part.strip()})
         if len(names) > self.max_items:

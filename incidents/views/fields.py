@@ -47,7 +47,9 @@ def incident_field(request: HtmxHttpRequest, reference: str, field: str) -> Http
             )
         except EditConflict as conflict:
             incident = incident_for(request.user, reference, queryset=incident_with_relations)
-            form = FieldEditForm(request.POST | {"was": token_of(incident, field)}, field=field)  # type: ignore[operator]
+            resubmit = request.POST.copy()
+            resubmit["was"] = token_of(incident, field)  # saving again overwrites knowingly
+            form = FieldEditForm(resubmit, field=field)
             form.is_valid()
             form.add_error(None, conflict)
             status = CONFLICT

@@ -30,8 +30,8 @@ def note_add(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         except ServiceError as error:
             form.add_error(None, error)
     if not request.htmx:
-        for error in form.errors.get("__all__", []) + form.errors.get("body", []):
-            messages.error(request, error)
+        for problem in form.errors.get("__all__", []) + form.errors.get("body", []):
+            messages.error(request, str(problem))
         return redirect("incidents:detail", reference=reference)
     context = selectors.notes_context(incident, request.user)
     if form.errors:
