@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from incidents import roles
 from incidents.models import BreachVector, DataCategory, Incident, Severity, Status
+from incidents.seed import seed_taxonomy
 from incidents.services.exposures import Range, record_exposure
 from incidents.services.incident_fields import token_of, update_field
 from incidents.services.incidents import open_incident, transition
@@ -141,6 +142,7 @@ def _record_passwords(new_passwords: dict[str, str]) -> None:
 def load_demo() -> bool:
     """Load the demo once; returns False when it was already there."""
     users = ensure_users()
+    seed_taxonomy(DataCategory, BreachVector)
     if Incident.objects.filter(title=DEMO_TITLE).exists():
         return False
     dana, sam = users["dana"], users["sam"]

@@ -51,7 +51,10 @@
   });
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
-    var dirty = target && target.querySelector && target.querySelector("form[data-dirty]");
+    if (!target || !target.querySelector) { return; }
+    // An open inline editor, or any form with unsaved input, stays as it is.
+    var editor = target.classList.contains("editing") ? target : target.querySelector(".editing");
+    var dirty = target.querySelector("form[data-dirty]") || (editor && editor.querySelector("form"));
     if (dirty) {
       event.preventDefault();
       if (!dirty.querySelector(".stale")) {

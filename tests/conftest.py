@@ -8,7 +8,8 @@ from django.test import Client
 
 from config.celery import app as celery_app
 from incidents import roles
-from incidents.models import Incident
+from incidents.models import BreachVector, DataCategory, Incident
+from incidents.seed import seed_taxonomy
 from tests.factories import make_incident, make_user
 
 
@@ -47,6 +48,8 @@ class Cast:
 
 @pytest.fixture
 def cast(db) -> Cast:
+    # Transactional tests flush the tables, seeded reference data included: put it back.
+    seed_taxonomy(DataCategory, BreachVector)
     return Cast(
         admin=make_user(roles.ADMIN, "ada"),
         commander=make_user(roles.COMMANDER, "dana"),

@@ -56,7 +56,7 @@ def _render_incident_frame(user: Any, incident: Incident, events: list[Event]) -
     if "incident" in verbs:
         header = selectors.incident_header_context(incident, user)
         parts.append(render_to_string(f"{DETAIL}#incident-header", {**header, "oob": True}))
-        for fact in (*selectors.EDITABLE_FACTS, "summary"):
+        for fact in _changed_facts(events):
             context = {
                 "incident": incident,
                 "fact": fact,
@@ -73,6 +73,19 @@ def _render_incident_frame(user: Any, incident: Incident, events: list[Event]) -
     parts.append(render_to_string(f"{DETAIL}#timeline-oob", {"events": list(reversed(events))}))
     parts.append(render_to_string(f"{DETAIL}#live-seq", {"seq": events[-1].seq, "oob": True}))
     return "".join(parts)
+
+
+def _changed_facts(events: list[Event]) -> list[str]:
+    """Only the facts these events changed: re-rendering the others would close an editor
+    someone has open on them for nothing."""
+    facts = (*selectors.EDITABLE_FACTS, "summary")
+    changed: set[str] = set()
+    for event in events:
+        if event.verb == "incident.opened":
+            return list(facts)
+        if event.verb.startswith("incident."):
+            changed |= set(event.after)
+    return [fact for fact in facts if fact in changed]
 
 
 def dashboard_rows(

@@ -9,3 +9,9 @@ CONFLICT = 409
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+def wants_partial(request: HtmxHttpRequest) -> bool:
+    """An htmx swap wants the partial; a history restore (back button with no cached copy,
+    which we never keep) and a plain request want the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request

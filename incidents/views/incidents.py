@@ -18,7 +18,7 @@ from incidents.services import ServiceError
 from incidents.services.checks import request_check
 from incidents.services.incidents import open_incident, transition
 from incidents.tasks import CHECKS
-from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
+from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, wants_partial
 
 DETAIL = "incidents/incident_detail.html"
 LIST = "incidents/incident_list.html"
@@ -38,7 +38,7 @@ def incident_list(request: HtmxHttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "sort_labels": SORT_LABELS,
     }
-    template = f"{LIST}#results" if request.htmx and not request.htmx.boosted else LIST
+    template = f"{LIST}#results" if wants_partial(request) else LIST
     return render(request, template, context)
 
 
@@ -66,18 +66,20 @@ def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     before = _positive_int(request.GET.get("before"))
     kind = request.GET.get("kind", "")
     context = selectors.incident_page_context(incident, request.user, before, kind)
-    if request.htmx and before:
+    if wants_partial(request) and before:
         template = f"{DETAIL}#timeline-page"
-    elif request.htmx and "kind" in request.GET:
+    elif wants_partial(request) and "kind" in request.GET:
         template = f"{DETAIL}#timeline-section"
     else:
         template = DETAIL
     return render(request, template, context)
 
 
-def _original_for(request: HttpRequest, reference: str) -> Incident | None:
-    """The incident this one duplicates, through the same gate (unseen = unknown)."""
-    if not reference:
+def _original_for(request: HttpRequest, data: dict) -> Incident | None:
+    """The incident this one duplicates, through the same gate (unseen = unknown); only
+    read when closing as a duplicate."""
+    reference = data["duplicate_of"]
+    if data["to"] != Status.DUPLICATE or not reference:
         return None
     try:
         return incident_for(request.user, reference.strip().upper())
@@ -106,7 +108,7 @@ def incident_transition(request: HtmxHttpRequest, reference: str) -> HttpRespons
                 to=form.cleaned_data["to"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
-                duplicate_of=_original_for(request, form.cleaned_data["duplicate_of"]),
+                duplicate_of=_original_for(request, form.cleaned_data),
             )
         except ServiceError as error:
             form.add_error(None, error)

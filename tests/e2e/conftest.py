@@ -54,10 +54,12 @@ def signed_in_page(browser, stack):
     contexts = []
     _, base_url = stack
 
-    def open_as(user, path: str):
+    def open_as(user, path: str, *, bypass_csp: bool = False):
         client = Client()
         client.force_login(user)
-        context = browser.new_context(base_url=base_url, timezone_id="Europe/Berlin")
+        context = browser.new_context(
+            base_url=base_url, timezone_id="Europe/Berlin", bypass_csp=bypass_csp
+        )
         context.add_cookies(
             [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
         )
