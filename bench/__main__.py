@@ -1,32 +1,58 @@
 """`make bench`: measured figures, printed with the machine they came from.
 
-Runs outside the test suite, against the configured database (DATABASE_URL, else the
-embedded SQLite under var/bench/). Each benchmark module prints its own lines.
+Runs outside the test suite against its own PostgreSQL database, BENCH_DATABASE_URL
+(default postgres://postgres@127.0.0.1:5432/breachroom_bench), created and migrated here.
+Pick benchmarks by name: `python -m bench event_log triage`.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import sys
 from datetime import UTC, datetime
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/breachroom_bench"
+ALL = ("event_log", "triage")
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:
+    chosen = sys.argv[1:] or list(ALL)
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    _ensure_database(url)
+    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("BREACHROOM_VAR_DIR", os.path.join("var", "bench"))
     import django
 
     django.setup()
-    from django.db import connection
+    from django.core.management import call_command
 
-    from bench import event_log
-
+    call_command("migrate", verbosity=0)
     print(f"# Breachroom bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, database {connection.vendor}"
+        f"Python {platform.python_version()}, database {url.rsplit('@', 1)[-1]}"
     )
-    event_log.run()
+    from bench import event_log, triage
+
+    for name in chosen:
+        print(f"\n## {name}")
+        if name == "event_log":
+            event_log.run()
+        elif name == "triage":
+            triage.run(url)
+        else:
+            raise SystemExit(f"unknown benchmark {name!r}; choose from {', '.join(ALL)}")
 
 
 if __name__ == "__main__":

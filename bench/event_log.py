@@ -6,7 +6,7 @@ import asyncio
 import time
 
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import transaction
 
 from bench.timing import summary, timed_calls
 from incidents.audit import verify_incident
@@ -20,19 +20,8 @@ APPENDS = 5_000
 
 
 def run() -> None:
-    if connection.vendor == "postgresql":  # never the suite's test database
-        connection.settings_dict["TEST"]["NAME"] = "breachroom_bench"
-    name = connection.creation.create_test_db(verbosity=0, keepdb=True)
-    print(f"database: {name} (kept between runs)")
-    try:
-        _run()
-    finally:
-        connection.creation.destroy_test_db(name, verbosity=0, keepdb=True)
-
-
-def _run() -> None:
     user, _ = User.objects.get_or_create(username="bench")
-    incident = open_incident(title="bench incident", by=user)
+    incident = open_incident(title="event log bench", by=user)
 
     def one_append() -> None:
         with transaction.atomic():

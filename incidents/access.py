@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from incidents.models import Incident
@@ -22,8 +22,10 @@ def visible_incidents(user: User) -> QuerySet[Incident]:
         return Incident.objects.none()
     if is_admin(user):
         return Incident.objects.all()
-    memberships = Incident.members.through.objects.filter(user=user).values("incident_id")
-    return Incident.objects.filter(Q(restricted=False) | Q(pk__in=memberships))
+    # EXISTS probes the (incident, user) index per row; IN would hash every membership of
+    # the user on each query, which dominates on large lists.
+    membership = Incident.members.through.objects.filter(incident_id=OuterRef("pk"), user=user)
+    return Incident.objects.filter(Q(restricted=False) | Exists(membership))
 
 
 def incident_for(

@@ -5,20 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.cache import cache
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 
 from incidents.access import visible_incidents
 from incidents.forms import TransitionForm, moves_from
-from incidents.forms_triage import SORTS, ExposureForm, NoteForm
+from incidents.forms_triage import SORTS, NoteForm, assignable_users
 from incidents.models import (
     CLOSED_STATES,
     KEY_TIMES,
+    DataCategory,
     Event,
     Exposure,
     ExposureStatus,
     Incident,
 )
+from incidents.pagination import CappedPaginator
 from incidents.roles import can_write_response
 
 TIMELINE_PAGE = 50
@@ -119,14 +122,11 @@ def _sum_range(group: list[Exposure], what: str) -> tuple[int, int] | None:
 
 
 def exposure_section_context(incident: Incident, user: Any) -> dict:
-    can_write = can_write_response(user)
-    matrix = exposure_matrix(incident)
-    recorded = {e.category_id for e in matrix.rows}
-    form = None
-    if can_write:
-        form = ExposureForm()
-        form.fields["category"].queryset = form.fields["category"].queryset.exclude(pk__in=recorded)  # type: ignore[attr-defined]
-    return {"incident": incident, "matrix": matrix, "can_write": can_write, "exposure_form": form}
+    return {
+        "incident": incident,
+        "matrix": exposure_matrix(incident),
+        "can_write": can_write_response(user),
+    }
 
 
 def notes_context(incident: Incident, user: Any) -> dict:
@@ -156,6 +156,23 @@ def incident_page_context(
 
 def list_row_context(incident: Incident) -> dict:
     return {"incident": incident}
+
+
+FILTER_CHOICES_SECONDS = 30
+
+
+def filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """Options for the list's people and category filters (rendered by hand: Django's
+    widget templates cost more than the whole result table). Cached briefly: they change
+    rarely, and every list request needs them."""
+
+    def load() -> dict[str, list[tuple[str, str]]]:
+        people = [(u.username, u.get_full_name() or u.username) for u in assignable_users()]
+        categories = list(DataCategory.objects.values_list("slug", "name"))
+        return {"people": people, "categories": categories}
+
+    choices = cache.get_or_set("incident-filter-choices", load, FILTER_CHOICES_SECONDS)
+    return choices if choices is not None else load()
 
 
 def filtered_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]:
@@ -203,4 +220,4 @@ def filtered_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]
 
 def incident_list_page(user: Any, filters: dict[str, Any], page_number: Any = 1) -> Page:
     incidents = filtered_incidents(user, filters).select_related("commander")
-    return Paginator(incidents, LIST_PAGE).get_page(page_number)
+    return CappedPaginator(incidents, LIST_PAGE).get_page(page_number)

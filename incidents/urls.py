@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:reference>/transition/", incidents.incident_transition, name="transition"),
     path("<str:reference>/fields/<str:field>/", fields.incident_field, name="field"),
     path("<str:reference>/exposures/", exposures.exposure_section, name="exposures"),
+    path("<str:reference>/exposures/new/", exposures.exposure_new, name="exposure-new"),
     path("<str:reference>/exposures/save/", exposures.exposure_save, name="exposure-save"),
     path(
         "<str:reference>/exposures/<slug:category>/edit/",

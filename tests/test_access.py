@@ -19,6 +19,7 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:exposures": ("GET", True, False),
     "incidents:exposure-save": ("POST", True, True),
     "incidents:exposure-edit": ("GET", True, True),
+    "incidents:exposure-new": ("GET", True, True),
     "incidents:note-add": ("POST", True, True),
     "incidents:run-check": ("POST", True, True),
     "incidents:audit-export": ("GET", True, False),

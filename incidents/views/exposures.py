@@ -43,6 +43,18 @@ def exposure_editor(request: HtmxHttpRequest, reference: str, category: str) -> 
 
 
 @login_required
+@require_GET
+def exposure_new(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    """The form for a category not yet recorded (loaded on demand: it is a big form)."""
+    incident = incident_for(request.user, reference)
+    require_response_writer(request.user, incident)
+    form = ExposureForm()
+    recorded = incident.exposures.values("category_id")
+    form.fields["category"].queryset = DataCategory.objects.exclude(pk__in=recorded)  # type: ignore[attr-defined]
+    return _editor(request, incident, form, None)
+
+
+@login_required
 @require_POST
 def exposure_save(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = incident_for(request.user, reference)

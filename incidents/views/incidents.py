@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from incidents import selectors
 from incidents.access import incident_for, require_opener, require_response_writer
 from incidents.forms import OpenIncidentForm, TransitionForm
-from incidents.forms_triage import SORT_LABELS, IncidentFilterForm
+from incidents.forms_triage import IncidentFilterForm
 from incidents.models import Incident, Status
 from incidents.services import ServiceError
 from incidents.services.checks import request_check
@@ -36,7 +36,7 @@ def incident_list(request: HtmxHttpRequest) -> HttpResponse:
         "page": page,
         "filter_form": form,
         "query": query.urlencode(),
-        "sort_labels": SORT_LABELS,
+        **selectors.filter_choices(),
     }
     template = f"{LIST}#results" if wants_partial(request) else LIST
     return render(request, template, context)

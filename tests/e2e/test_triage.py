@@ -48,7 +48,7 @@ def test_hostile_text_in_every_field_never_runs(cast, signed_in_page):
         _edit_fact(page, fact, HOSTILE)
     expect(page.locator("#fact-tags .error")).to_contain_text("may use letters")
     page.locator("#fact-tags").get_by_role("link", name="Cancel").click()
-    page.locator("details.add-exposure summary").click()
+    page.get_by_role("link", name="Record an exposure").click()
     page.select_option("#id_category", "contact-details")
     page.select_option("#id_status", "ruled_out")
     page.fill("#id_evidence", HOSTILE)

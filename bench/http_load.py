@@ -1,0 +1,128 @@
+"""Real HTTP load on the list and incident pages (wrk, 8 connections, 20 s each), plus the
+SQL queries each page runs, against the bulk-loaded data set."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.seed_bulk import BIG_REFERENCE
+
+PAGES = {
+    "list, default view": "/incidents/",
+    "list, filtered (open, sev1, data category, sorted)": (
+        "/incidents/?state=open&severity=sev1&category=viewing-history&sort=severity"
+    ),
+    "list, search 'billing'": "/incidents/?q=billing",
+    f"incident page, {BIG_REFERENCE} (2,000 events)": f"/incidents/{BIG_REFERENCE}/",
+}
+CONNECTIONS, DURATION, PORT = 8, int(os.environ.get("BENCH_SECONDS", "20")), 8799
+# Sync views run one at a time per process under ASGI; extra processes overlap the time
+# each spends waiting on PostgreSQL.
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
+
+
+@dataclass
+class LoadResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+
+
+def queries_per_page(client: Client) -> dict[str, int]:
+    counts = {}
+    for label, path in PAGES.items():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[label] = len(captured)
+    reset_queries()
+    return counts
+
+
+def start_server(database_url: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "DEBUG": "false"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--port",
+            str(PORT),
+            "--workers",
+            "2",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--lifespan",
+            "on",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("bench server did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(15)
+
+
+def wrk(path: str, cookie: str) -> LoadResult:
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(CONNECTIONS),
+            "-d",
+            f"{DURATION}s",
+            "--latency",
+            "-H",
+            f"Cookie: {cookie}",
+            f"http://127.0.0.1:{PORT}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return LoadResult(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        p50_ms=_millis(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),  # type: ignore[union-attr]
+        p99_ms=_millis(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),  # type: ignore[union-attr]
+        non_2xx=int(m.group(1))
+        if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output))
+        else 0,
+    )
+
+
+def _millis(text: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def have_wrk() -> bool:
+    return shutil.which("wrk") is not None

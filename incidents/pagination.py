@@ -1,0 +1,56 @@
+"""Pagination that never counts a whole large table.
+
+Counting 100,000 visible incidents costs more than rendering the page; people need "more
+than a thousand", not the exact figure. Below the cap, counts and page totals are exact;
+above it, pages go on for as long as there are rows ("Next" while one more row exists)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+
+COUNT_CAP = 200
+MAX_PAGE = 100_000
+
+
+class CappedPage(Page):
+    def __init__(self, rows: list[Any], number: int, paginator: Paginator, *, more: bool) -> None:
+        super().__init__(rows, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        """Exact up to COUNT_CAP; COUNT_CAP + 1 means 'more'."""
+        return self.object_list[: COUNT_CAP + 1].count()  # type: ignore[attr-defined]
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    def validate_number(self, number: Any) -> int:
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            value = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if not 1 <= value <= MAX_PAGE:
+            raise EmptyPage("That page contains no results")
+        return value
+
+    def page(self, number: Any) -> Page:
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
