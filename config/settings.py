@@ -12,6 +12,8 @@ from typing import Any
 
 import dj_database_url
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env_bool, env_int, env_list, env_str, require_scheme
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -200,9 +202,23 @@ else:
 RELAY_IN_PROCESS = env_bool("RELAY_IN_PROCESS", not REDIS_URL)
 RELAY_POLL_SECONDS = 0.1
 
+# Hosts automated checks may reach (exact host, "*.example.com", or an IP network). Link-
+# local and cloud metadata addresses are refused whatever this says.
+CHECK_TARGET_ALLOWLIST = env_list("CHECK_TARGET_ALLOWLIST", [])
+
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120, minimum=2)
+CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 10)
+# A task a killed worker held is redelivered after this; it must outlast the hard limit,
+# or a slow healthy task would be run twice.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=3)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT ({CELERY_VISIBILITY_TIMEOUT}s) must be above "
+        f"CELERY_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}s)."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 if not REDIS_URL:
     _queue_dir = VAR_DIR / "celery" / "queue"
     _queue_dir.mkdir(parents=True, exist_ok=True)
@@ -220,11 +236,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 120
-CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chains": {"task": "incidents.tasks.verify_audit_chains", "schedule": 3600.0},
+    "deadline-watch": {"task": "incidents.tasks.deadline_watch", "schedule": 60.0},
+    "rerun-due-checks": {"task": "incidents.tasks.rerun_due_checks", "schedule": 30.0},
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -135,3 +135,128 @@ def seed_taxonomy(data_category: Any, breach_vector: Any) -> None:
         )
     for slug, name in VECTORS:
         breach_vector.objects.get_or_create(slug=slug, defaults={"name": name})
+
+
+# The SCENARIO's response as a playbook: key, title, role, due after (hours from becoming
+# aware), depends on, check kind, instructions.
+EXPOSED_API_PLAYBOOK = {
+    "slug": "exposed-internal-api-endpoint",
+    "name": "Exposed internal API endpoint",
+    "description": "An internal service-to-service endpoint was reachable without authentication.",
+    "steps": [
+        (
+            "open-and-assess",
+            "Open the incident, set severity, record when the team became aware",
+            "incident_commander",
+            1,
+            [],
+            "",
+            "The *became aware* time starts the regulators' clocks: record it now, not later.",
+        ),
+        (
+            "rotate-credentials",
+            "Rotate every API key and service credential in scope",
+            "responder",
+            24,
+            ["open-and-assess"],
+            "",
+            "Start a rotation campaign for every credential the endpoint exposed; revoke the old ones.",
+        ),
+        (
+            "rotation-complete",
+            "Every rotation verified or exempted",
+            "responder",
+            48,
+            ["rotate-credentials"],
+            "rotation_campaign_complete",
+            "Passes when each task is verified (old key refused) or exempted with a reason.",
+        ),
+        (
+            "segment-network",
+            "Tighten network segmentation around the critical databases",
+            "responder",
+            24,
+            ["open-and-assess"],
+            "",
+            "Only the services that need them may reach the databases; record the rules changed.",
+        ),
+        (
+            "rate-limit",
+            "Deploy temporary rate limiting on the endpoint",
+            "responder",
+            6,
+            ["open-and-assess"],
+            "rate_limit_active",
+            "Set the URL to probe; the check passes when a bounded burst sees a 429.",
+        ),
+        (
+            "patch-endpoint",
+            "Patch the endpoint to require authentication",
+            "responder",
+            24,
+            ["rate-limit"],
+            "endpoint_requires_auth",
+            "Set the URL; the check passes when an unauthenticated call gets 401 or 403.",
+        ),
+        (
+            "tell-partners",
+            "Tell advertisers, creators and payment partners",
+            "communications",
+            48,
+            ["open-and-assess"],
+            "",
+            "Services stay up; no payment information was compromised; say whether brand-safety settings were exposed.",
+        ),
+        (
+            "assess-risk",
+            "Assess the risk to users and decide on GDPR / CCPA notifications",
+            "incident_commander",
+            60,
+            ["open-and-assess"],
+            "",
+            "Viewing histories can de-anonymise people when cross-referenced: document the assessment.",
+        ),
+        (
+            "review-similar",
+            "Review similar endpoints for the same flaw",
+            "responder",
+            168,
+            ["patch-endpoint"],
+            "",
+            "List the endpoints reviewed and what was found.",
+        ),
+        (
+            "export-audit",
+            "Export and verify the audit trail",
+            "auditor",
+            336,
+            [],
+            "",
+            "Download the audit export and check that verification says intact.",
+        ),
+    ],
+}
+
+
+def seed_playbooks(playbook_model: Any, item_model: Any) -> None:
+    """Create version 1 of the SCENARIO playbook if it is missing."""
+    spec = EXPOSED_API_PLAYBOOK
+    playbook, created = playbook_model.objects.get_or_create(
+        slug=spec["slug"],
+        version=1,
+        defaults={"name": spec["name"], "description": spec["description"]},
+    )
+    if not created:
+        return
+    for position, (key, title, role, hours, deps, check, text) in enumerate(spec["steps"]):
+        item_model.objects.create(
+            playbook=playbook,
+            key=key,
+            position=position,
+            title=title,
+            role=role,
+            due_after_hours=hours,
+            depends_on=deps,
+            check_kind=check,
+            instructions=text,
+        )

@@ -7,9 +7,12 @@ import socket
 import time
 
 from celery import Task, shared_task
+from django.core.exceptions import ValidationError
 
 from incidents.audit import verify_all
+from incidents.checks import CheckContext, CheckOutcome, check_for
 from incidents.models import Incident
+from incidents.services import check_runs, deadlines
 from incidents.services.checks import record_check_result
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,42 @@ def run_check(self: Task, incident_id: int, check: str, run_id: str) -> None:
         run_id=run_id,
         worker=socket.gethostname(),
     )
+
+
+TRANSIENT = (ConnectionError, TimeoutError, OSError)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def run_check_run(self: Task, run_id: int) -> None:
+    """Run one queued check. Transient network errors retry with backoff; policy refusals
+    and bad parameters are recorded as errors, not retried."""
+    run = check_runs.claim(run_id)
+    if run is None:
+        return  # already recorded (duplicate or redelivered after the result)
+    context = CheckContext(incident_id=run.incident_id, rotation_id=run.rotation_id)
+    try:
+        outcome = check_for(run.kind).run(run.params, context)
+    except ValidationError as refused:
+        outcome = CheckOutcome("error", " ".join(refused.messages), {"refused": refused.messages})
+    except TRANSIENT as error:
+        if self.request.retries < (self.max_retries or 0):
+            raise self.retry(exc=error, countdown=2**self.request.retries) from error
+        outcome = CheckOutcome(
+            "error", f"network error after retries: {error}", {"error": str(error)}
+        )
+    check_runs.finish(run, outcome, worker=socket.gethostname())
+
+
+@shared_task
+def deadline_watch() -> int:
+    """Every minute (beat): warn about steps and rotations nearing or past due."""
+    return deadlines.watch()
+
+
+@shared_task
+def rerun_due_checks() -> int:
+    """Every 30 s (beat): queue checks set to re-run until they pass."""
+    return deadlines.queue_due_reruns()
 
 
 @shared_task

@@ -1,3 +1,14 @@
+from incidents.models.checklist import (
+    ITEM_FINISHED,
+    RUN_FINISHED,
+    ChecklistItem,
+    CheckRun,
+    ItemState,
+    Notification,
+    Playbook,
+    PlaybookItem,
+    RunStatus,
+)
 from incidents.models.event import GENESIS_HASH, Event, EventOutbox
 from incidents.models.exposure import Exposure, ExposureStatus
 from incidents.models.incident import (
@@ -9,22 +20,45 @@ from incidents.models.incident import (
 )
 from incidents.models.lifecycle import CLOSED_STATES, Status
 from incidents.models.note import Note
+from incidents.models.rotation import (
+    ROTATION_DONE,
+    ROTATION_FLOW,
+    Credential,
+    CredentialKind,
+    RotationState,
+    RotationTask,
+)
 from incidents.models.taxonomy import BreachVector, DataCategory, SensitivityTier, System, Tag
 
 __all__ = [
     "CLOSED_STATES",
     "GENESIS_HASH",
+    "ITEM_FINISHED",
     "KEY_TIMES",
+    "ROTATION_DONE",
+    "ROTATION_FLOW",
+    "RUN_FINISHED",
     "SEVERITY_MEANING",
     "BreachVector",
+    "CheckRun",
+    "ChecklistItem",
+    "Credential",
+    "CredentialKind",
     "DataCategory",
     "Event",
     "EventOutbox",
     "Exposure",
     "ExposureStatus",
     "Incident",
+    "ItemState",
     "Note",
+    "Notification",
+    "Playbook",
+    "PlaybookItem",
     "ReferenceCounter",
+    "RotationState",
+    "RotationTask",
+    "RunStatus",
     "SensitivityTier",
     "Severity",
     "Status",

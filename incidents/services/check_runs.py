@@ -1,0 +1,164 @@
+"""Running automated checks: queue a run, claim it in a worker, record its result once.
+
+Claiming and finishing are conditional UPDATEs, so two workers (a duplicate delivery, or a
+redelivery after a worker was killed) never both record a result for one run."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from incidents.checks import CheckOutcome, check_for
+from incidents.models import (
+    ITEM_FINISHED,
+    RUN_FINISHED,
+    ChecklistItem,
+    CheckRun,
+    ItemState,
+    RotationState,
+    RotationTask,
+    RunStatus,
+)
+from incidents.services import ServiceError
+from incidents.services.checklists import unfinished_dependencies
+from incidents.services.events import append_event
+from incidents.services.locking import lock_incident
+
+PROBE_KIND = "old_credential_refused"
+
+
+def request_item_check(*, item: ChecklistItem, by: Any) -> CheckRun:
+    if not item.check_kind:
+        raise ServiceError(f"“{item.title}” is a manual step; it has no automated check.")
+    if item.state in ITEM_FINISHED:
+        raise ServiceError(f"“{item.title}” is already {ItemState(item.state).label.lower()}.")
+    try:
+        params = check_for(item.check_kind).clean(dict(item.check_params))
+    except ValidationError as error:
+        raise ServiceError(f"“{item.title}” cannot run yet: {' '.join(error.messages)}") from None
+    return _queue(
+        incident_id=item.incident_id, kind=item.check_kind, params=params, by=by, item=item
+    )
+
+
+def request_rotation_probe(*, task: RotationTask, by: Any) -> CheckRun:
+    if task.state != RotationState.REVOKED:
+        raise ServiceError("Probe the old credential once it is revoked (state 'Old revoked').")
+    if not task.probe_url or not task.probe_secret_env:
+        raise ServiceError(
+            "Configure the probe first: a URL and the secret's environment variable."
+        )
+    return _queue(incident_id=task.incident_id, kind=PROBE_KIND, params={}, by=by, rotation=task)
+
+
+def _queue(*, incident_id: int, kind: str, params: dict, by: Any, **target: Any) -> CheckRun:
+    from incidents import tasks  # tasks import this module
+
+    with transaction.atomic():
+        incident = lock_incident(incident_id)
+        run = CheckRun.objects.create(incident=incident, kind=kind, params=params, **target)
+        append_event(
+            incident=incident,
+            verb="check.queued",
+            actor=by,
+            after={"run": run.pk, "check": kind, "target": _target_name(run)},
+        )
+        transaction.on_commit(lambda: tasks.run_check_run.delay(run.pk))
+    return run
+
+
+def claim(run_id: int) -> CheckRun | None:
+    """Mark the run running (again, after a lost worker); None if it already finished."""
+    claimed = (
+        CheckRun.objects.filter(pk=run_id)
+        .exclude(status__in=RUN_FINISHED)
+        .update(status=RunStatus.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now())
+    )
+    return CheckRun.objects.select_related("item", "rotation").get(pk=run_id) if claimed else None
+
+
+def finish(run: CheckRun, outcome: CheckOutcome, *, worker: str) -> bool:
+    """Record the outcome once; returns False if another delivery recorded it first."""
+    with transaction.atomic():
+        incident = lock_incident(run.incident_id)
+        finished = (
+            CheckRun.objects.filter(pk=run.pk)
+            .exclude(status__in=RUN_FINISHED)
+            .update(status=outcome.status, evidence=outcome.evidence, finished_at=timezone.now())
+        )
+        if not finished:
+            return False
+        append_event(
+            incident=incident,
+            verb="check.ran",
+            actor_label=f"worker {worker}",
+            after={
+                "run": run.pk,
+                "check": run.kind,
+                "target": _target_name(run),
+                "outcome": outcome.status,
+                "summary": outcome.summary,
+                "evidence": outcome.evidence,
+            },
+        )
+        if run.item_id:
+            _after_item_run(run.item_id, outcome.status, incident)
+        if run.rotation_id and outcome.status == RunStatus.PASS:
+            _mark_verified(run.rotation_id, incident)
+    return True
+
+
+def _after_item_run(item_id: int, status: str, incident: Any) -> None:
+    item = ChecklistItem.objects.select_for_update().get(pk=item_id)
+    item.last_outcome = status
+    if item.rerun_every_minutes and status != RunStatus.PASS:
+        item.next_run_at = timezone.now() + timedelta(minutes=item.rerun_every_minutes)
+    else:
+        item.next_run_at = None
+    item.save(update_fields=["last_outcome", "next_run_at"])
+    if (
+        status == RunStatus.PASS
+        and item.state not in ITEM_FINISHED
+        and not unfinished_dependencies(item)
+    ):
+        before = item.state
+        ChecklistItem.objects.filter(pk=item.pk).update(state=ItemState.DONE)
+        append_event(
+            incident=incident,
+            verb="checklist.item_changed",
+            actor_label="system",
+            before={"state": before},
+            after={"step": item.title, "state": ItemState.DONE, "reason": "its check passed"},
+        )
+
+
+def _mark_verified(rotation_id: int, incident: Any) -> None:
+    task = RotationTask.objects.select_for_update().select_related("credential").get(pk=rotation_id)
+    if task.state != RotationState.REVOKED:
+        return
+    task.state = RotationState.VERIFIED
+    task.save(update_fields=["state", "updated_at"])
+    append_event(
+        incident=incident,
+        verb="rotation.state_changed",
+        actor_label="system",
+        before={"state": RotationState.REVOKED},
+        after={
+            "credential": task.credential.name,
+            "state": RotationState.VERIFIED,
+            "reason": "probe: old credential refused",
+        },
+    )
+
+
+def _target_name(run: CheckRun) -> str:
+    if run.item_id:
+        return run.item.title if run.item else ""
+    if run.rotation_id and run.rotation:
+        return run.rotation.credential.name
+    return ""

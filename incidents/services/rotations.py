@@ -1,0 +1,169 @@
+"""Rotation campaigns: one task per credential in scope, driven to 'old key verified dead'."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from incidents.models import (
+    ROTATION_FLOW,
+    Credential,
+    Incident,
+    RotationState,
+    RotationTask,
+)
+from incidents.services import ServiceError
+from incidents.services.events import append_event
+from incidents.services.locking import lock_incident
+from incidents.services.secret_guard import refuse_secrets
+
+BULK_LIMIT = 5_000
+
+
+def start_campaign(
+    *,
+    incident: Incident,
+    credentials: QuerySet[Credential],
+    by: Any,
+    due_at: datetime | None = None,
+    selection: str = "",
+) -> int:
+    """Create one pending task per selected credential not already in the campaign.
+    Returns how many were added; one event records the selection and the count."""
+    with transaction.atomic():
+        locked = lock_incident(incident.pk)
+        existing = set(
+            RotationTask.objects.filter(incident=locked).values_list("credential_id", flat=True)
+        )
+        new_ids = [pk for pk in credentials.values_list("pk", flat=True) if pk not in existing]
+        if not new_ids:
+            raise ServiceError(
+                "No credentials to add: the selection is empty or already in the campaign."
+            )
+        RotationTask.objects.bulk_create(
+            [RotationTask(incident=locked, credential_id=pk, due_at=due_at) for pk in new_ids],
+            batch_size=2000,
+        )
+        append_event(
+            incident=locked,
+            verb="rotation.campaign_started",
+            actor=by,
+            after={"added": len(new_ids), "selection": selection, "due_at": due_at},
+        )
+    return len(new_ids)
+
+
+def move_rotation(
+    *, task: RotationTask, to: str, by: Any, new_identifier: str = "", reason: str = ""
+) -> RotationTask:
+    return move_rotations(
+        incident=task.incident,
+        task_ids=[task.pk],
+        to=to,
+        by=by,
+        new_identifier=new_identifier,
+        reason=reason,
+    )[0]
+
+
+def move_rotations(
+    *,
+    incident: Incident,
+    task_ids: list[int],
+    to: str,
+    by: Any,
+    new_identifier: str = "",
+    reason: str = "",
+) -> list[RotationTask]:
+    """Move the given tasks of this incident to `to`; all or none. One event per task."""
+    if to not in RotationState.values:
+        raise ServiceError(f"Unknown rotation state {to!r}.")
+    if not task_ids:
+        raise ServiceError("Select at least one rotation task.")
+    if len(task_ids) > BULK_LIMIT:
+        raise ServiceError(f"At most {BULK_LIMIT:,} tasks at once.")
+    reason, new_identifier = reason.strip(), new_identifier.strip()
+    if to == RotationState.EXEMPTED and not reason:
+        raise ServiceError("Exempting a credential needs a reason.")
+    if new_identifier:
+        refuse_secrets({"new identifier": new_identifier})
+    with transaction.atomic():
+        locked = lock_incident(incident.pk)
+        tasks = list(
+            RotationTask.objects.select_for_update()
+            .select_related("credential")
+            .filter(incident=locked, pk__in=task_ids)
+        )
+        if len(tasks) != len(set(task_ids)):
+            raise ServiceError("Some selected tasks are not part of this incident's campaign.")
+        for task in tasks:
+            _move_one(locked, task, to, by, new_identifier, reason)
+    return tasks
+
+
+def _move_one(
+    incident: Incident, task: RotationTask, to: str, by: Any, new_identifier: str, reason: str
+) -> None:
+    current = task.state
+    if to == current:
+        return
+    if to not in ROTATION_FLOW[RotationState(current)]:
+        allowed = (
+            ", ".join(RotationState(s).label for s in ROTATION_FLOW[RotationState(current)])
+            or "none"
+        )
+        raise ServiceError(
+            f"{task.credential.name}: cannot go from {RotationState(current).label} to "
+            f"{RotationState(to).label}; allowed: {allowed}."
+        )
+    after: dict[str, Any] = {"credential": task.credential.name, "state": to}
+    task.state = to
+    if to == RotationState.ROTATED and new_identifier:
+        task.new_identifier = after["new_identifier"] = new_identifier
+    if to == RotationState.EXEMPTED:
+        task.exemption_reason = after["reason"] = reason
+    if to == RotationState.ROTATED:
+        Credential.objects.filter(pk=task.credential_id).update(last_rotated_at=timezone.now())
+    task.save()
+    append_event(
+        incident=incident,
+        verb="rotation.state_changed",
+        actor=by,
+        before={"state": current},
+        after=after,
+    )
+
+
+def configure_probe(
+    *, task: RotationTask, url: str, header: str, secret_env: str, by: Any
+) -> RotationTask:
+    """Set the probe that proves the old credential is dead. `secret_env` names the worker
+    environment variable holding the old credential; only admins may set it (the view checks)."""
+    from incidents.checks.target_policy import check_url_shape
+
+    url, header, secret_env = url.strip(), header.strip() or "Authorization", secret_env.strip()
+    check_url_shape(url)
+    if secret_env and not secret_env.replace("_", "").isalnum():
+        raise ServiceError(
+            "The secret reference must be an environment variable name (letters, digits, _)."
+        )
+    with transaction.atomic():
+        locked = lock_incident(task.incident_id)
+        task.probe_url, task.probe_header, task.probe_secret_env = url, header, secret_env
+        task.save(update_fields=["probe_url", "probe_header", "probe_secret_env", "updated_at"])
+        append_event(
+            incident=locked,
+            verb="rotation.probe_configured",
+            actor=by,
+            after={
+                "credential": task.credential.name,
+                "url": url,
+                "header": header,
+                "secret_env": secret_env,
+            },
+        )
+    return task
