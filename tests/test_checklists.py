@@ -108,7 +108,9 @@ def test_a_passing_check_completes_its_step_when_dependencies_are_done(cast, che
     assert item.state == "done" and item.last_outcome == "pass"
 
 
-def test_a_failing_check_with_a_schedule_is_queued_again(cast, checklist):
+def test_a_failing_check_with_a_schedule_is_queued_again(settings, cast, checklist):
+    settings.CHECK_TARGET_ALLOWLIST = ["127.0.0.1"]
+    set_item_check_params(item=checklist["rate-limit"], params={"url": "http://127.0.0.1:9/"}, by=cast.responder)
     item = set_rerun(item=checklist["rate-limit"], every_minutes=5, by=cast.responder)
     run = _queued_run(item, cast)
     check_runs.finish(check_runs.claim(run.pk), CheckOutcome("fail", "no 429"), worker="w1")
