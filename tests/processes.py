@@ -40,10 +40,11 @@ def free_port() -> int:
 class Stack:
     """Child processes sharing one environment: the test DB, a private queue and prefix."""
 
-    def __init__(self) -> None:
+    def __init__(self, **extra_env: str) -> None:
         self.queue = f"test-{uuid.uuid4().hex[:10]}"
         self.env = {
             **os.environ,
+            **extra_env,
             "DATABASE_URL": database_url(),
             "CELERY_QUEUE": self.queue,
             "CHANNEL_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
@@ -155,9 +156,9 @@ class Stack:
 
 
 @contextmanager
-def running_stack() -> Iterator[Stack]:
+def running_stack(**extra_env: str) -> Iterator[Stack]:
     """Yield a Stack whose tasks go to its private queue; everything stops on exit."""
-    stack = Stack()
+    stack = Stack(**extra_env)
     previous = (celery_app.conf.task_default_queue, celery_app.conf.task_always_eager)
     celery_app.conf.task_default_queue = stack.queue
     celery_app.conf.task_always_eager = False
