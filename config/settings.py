@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
-
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str, require_scheme

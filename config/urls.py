@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from incidents.views import credentials, notifications
 from incidents.views.health import healthz
 
 urlpatterns = [
@@ -12,4 +13,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("incidents/", include("incidents.urls")),
+    path("credentials/", credentials.credential_list, name="credentials"),
+    path("credentials/import/", credentials.credential_import, name="credentials-import"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications-read"),
 ]

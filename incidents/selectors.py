@@ -143,10 +143,14 @@ def notes_context(incident: Incident, user: Any) -> dict:
 def incident_page_context(
     incident: Incident, user: Any, before: int | None = None, kind: str = ""
 ) -> dict:
+    from incidents.selectors_response import checklist_context, rotation_section_context
+
     return {
         **incident_header_context(incident, user),
         **exposure_section_context(incident, user),
         **notes_context(incident, user),
+        **rotation_section_context(incident, user),
+        **checklist_context(incident, user),
         "facts": EDITABLE_FACTS,
         "timeline": timeline_page(incident, before, kind),
         "timeline_kinds": list(TIMELINE_KINDS),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import audit, exposures, fields, incidents, notes
+from incidents.views import audit, exposures, fields, incidents, notes, response_work
 
 app_name = "incidents"
 
@@ -20,5 +20,37 @@ urlpatterns = [
     ),
     path("<str:reference>/notes/", notes.note_add, name="note-add"),
     path("<str:reference>/checks/<str:check>/", incidents.incident_run_check, name="run-check"),
+    path("<str:reference>/rotations/", response_work.rotations_all, name="rotations"),
+    path(
+        "<str:reference>/rotations/campaign/", response_work.campaign_start, name="campaign-start"
+    ),
+    path("<str:reference>/rotations/move/", response_work.rotations_move, name="rotations-move"),
+    path(
+        "<str:reference>/rotations/<int:task_id>/probe/",
+        response_work.rotation_probe,
+        name="rotation-probe",
+    ),
+    path(
+        "<str:reference>/rotations/<int:task_id>/verify/",
+        response_work.rotation_verify,
+        name="rotation-verify",
+    ),
+    path("<str:reference>/checklist/apply/", response_work.playbook_apply, name="playbook-apply"),
+    path(
+        "<str:reference>/checklist/<int:item_id>/state/",
+        response_work.item_state,
+        name="item-state",
+    ),
+    path(
+        "<str:reference>/checklist/<int:item_id>/assign/",
+        response_work.item_assign,
+        name="item-assign",
+    ),
+    path(
+        "<str:reference>/checklist/<int:item_id>/check/",
+        response_work.item_check,
+        name="item-check",
+    ),
+    path("<str:reference>/checklist/<int:item_id>/run/", response_work.item_run, name="item-run"),
     path("<str:reference>/audit.json", audit.audit_export, name="audit-export"),
 ]

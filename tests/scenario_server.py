@@ -26,7 +26,7 @@ class EndpointState:
 
 def _handler(state: EndpointState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_GET(self) -> None:
             with state.lock:
                 state.hits += 1
                 hits = state.hits

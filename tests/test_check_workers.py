@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from incidents.models import CheckRun, ChecklistItem, Playbook, PlaybookItem
+from incidents.models import ChecklistItem, CheckRun, Playbook, PlaybookItem
 from incidents.seed import seed_playbooks
 from incidents.services.check_runs import request_item_check
 from incidents.services.checklists import apply_playbook, set_item_check_params, set_item_state
@@ -17,8 +17,12 @@ from tests.services import require_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 # Short limits so a lost task comes back within the test: hard limit 4 s, redelivery 6 s.
-WORKER_ENV = {"CHECK_TARGET_ALLOWLIST": "127.0.0.1", "CELERY_TASK_TIME_LIMIT": "4",
-              "CELERY_VISIBILITY_TIMEOUT": "6", "CELERY_RESTORE_INTERVAL": "1"}
+WORKER_ENV = {
+    "CHECK_TARGET_ALLOWLIST": "127.0.0.1",
+    "CELERY_TASK_TIME_LIMIT": "4",
+    "CELERY_VISIBILITY_TIMEOUT": "6",
+    "CELERY_RESTORE_INTERVAL": "1",
+}
 
 
 @pytest.fixture
@@ -26,8 +30,11 @@ def patch_step(settings, cast, incident):
     require_redis()
     settings.CHECK_TARGET_ALLOWLIST = ["127.0.0.1"]
     seed_playbooks(Playbook, PlaybookItem)
-    apply_playbook(incident=incident, playbook=Playbook.objects.get(slug="exposed-internal-api-endpoint"),
-                   by=cast.commander)
+    apply_playbook(
+        incident=incident,
+        playbook=Playbook.objects.get(slug="exposed-internal-api-endpoint"),
+        by=cast.commander,
+    )
     for key in ("open-and-assess", "rate-limit"):
         set_item_state(item=incident.checklist.get(key=key), state="done", by=cast.commander)
     return incident.checklist.get(key="patch-endpoint")
@@ -45,7 +52,9 @@ def _finished(run: CheckRun, timeout: float) -> CheckRun:
 
 def test_the_check_fails_while_open_and_passes_once_patched(cast, patch_step):
     with scenario_endpoint() as (url, state), running_stack(**WORKER_ENV) as stack:
-        set_item_check_params(item=patch_step, params={"url": url + "/internal/v2/content"}, by=cast.responder)
+        set_item_check_params(
+            item=patch_step, params={"url": url + "/internal/v2/content"}, by=cast.responder
+        )
         stack.start_worker()
         first = _finished(request_item_check(item=patch_step, by=cast.responder), 15)
         state.patched = True
@@ -53,14 +62,19 @@ def test_the_check_fails_while_open_and_passes_once_patched(cast, patch_step):
     assert (first.status, first.evidence["status"]) == ("fail", 200)
     assert (second.status, second.evidence["status"]) == ("pass", 401)
     assert ChecklistItem.objects.get(pk=patch_step.pk).state == "done"  # completed itself
-    outcomes = [e.after["outcome"] for e in patch_step.incident.events.filter(verb="check.ran").order_by("seq")]
+    outcomes = [
+        e.after["outcome"]
+        for e in patch_step.incident.events.filter(verb="check.ran").order_by("seq")
+    ]
     assert outcomes == ["fail", "pass"]
 
 
 def test_a_worker_killed_mid_check_leaves_the_check_to_another_recorded_once(cast, patch_step):
     with scenario_endpoint() as (url, state), running_stack(**WORKER_ENV) as stack:
         state.patched, state.delay_seconds = True, 2.5
-        set_item_check_params(item=patch_step, params={"url": url + "/internal/v2/content"}, by=cast.responder)
+        set_item_check_params(
+            item=patch_step, params={"url": url + "/internal/v2/content"}, by=cast.responder
+        )
         stack.start_worker("doomed")
         run = request_item_check(item=patch_step, by=cast.responder)
         deadline = time.monotonic() + 15

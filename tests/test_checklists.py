@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from incidents.checks import CheckOutcome
-from incidents.models import CheckRun, ChecklistItem, Notification, Playbook
+from incidents.models import ChecklistItem, CheckRun, Notification, Playbook
 from incidents.services import ServiceError, check_runs, deadlines
 from incidents.services.checklists import (
     apply_playbook,
@@ -33,9 +33,15 @@ def checklist(incident, cast, playbook):
     return {item.key: item for item in incident.checklist.all()}
 
 
-def test_applying_the_scenario_playbook_creates_its_steps_with_dependencies(incident, cast, checklist, playbook):
-    assert len(checklist) == 10 and checklist["patch-endpoint"].check_kind == "endpoint_requires_auth"
-    assert list(checklist["patch-endpoint"].depends_on.values_list("key", flat=True)) == ["rate-limit"]
+def test_applying_the_scenario_playbook_creates_its_steps_with_dependencies(
+    incident, cast, checklist, playbook
+):
+    assert (
+        len(checklist) == 10 and checklist["patch-endpoint"].check_kind == "endpoint_requires_auth"
+    )
+    assert list(checklist["patch-endpoint"].depends_on.values_list("key", flat=True)) == [
+        "rate-limit"
+    ]
     assert all(item.playbook_id == playbook.pk for item in checklist.values())
     assert incident.events.get(verb="checklist.playbook_applied").after["version"] == 1
     with pytest.raises(ServiceError, match="applied before"):
@@ -44,8 +50,13 @@ def test_applying_the_scenario_playbook_creates_its_steps_with_dependencies(inci
 
 def test_due_dates_count_from_becoming_aware(incident, cast, playbook):
     aware = timezone.now() - timedelta(hours=2)
-    update_field(incident=incident, field="detected_at", value=aware - timedelta(hours=1),
-                 was=token_of(incident, "detected_at"), by=cast.commander)
+    update_field(
+        incident=incident,
+        field="detected_at",
+        value=aware - timedelta(hours=1),
+        was=token_of(incident, "detected_at"),
+        by=cast.commander,
+    )
     update_field(incident=incident, field="aware_at", value=aware, was="", by=cast.commander)
     apply_playbook(incident=incident, playbook=playbook, by=cast.commander)
     assert incident.checklist.get(key="rate-limit").due_at == aware + timedelta(hours=6)
@@ -55,8 +66,16 @@ def test_a_step_cannot_be_done_before_its_dependencies(cast, checklist):
     with pytest.raises(ServiceError, match="cannot be done before: Deploy temporary rate limiting"):
         set_item_state(item=checklist["patch-endpoint"], state="done", by=cast.responder)
     set_item_state(item=checklist["open-and-assess"], state="done", by=cast.commander)
-    set_item_state(item=checklist["rate-limit"], state="skipped", by=cast.commander, reason="WAF already limits")
-    assert set_item_state(item=checklist["patch-endpoint"], state="done", by=cast.responder).state == "done"
+    set_item_state(
+        item=checklist["rate-limit"],
+        state="skipped",
+        by=cast.commander,
+        reason="WAF already limits",
+    )
+    assert (
+        set_item_state(item=checklist["patch-endpoint"], state="done", by=cast.responder).state
+        == "done"
+    )
 
 
 def test_skipping_needs_a_reason(cast, checklist):
@@ -64,12 +83,18 @@ def test_skipping_needs_a_reason(cast, checklist):
         set_item_state(item=checklist["review-similar"], state="skipped", by=cast.responder)
 
 
-@pytest.mark.parametrize(("steps", "message"), [
-    ([{"key": "a", "depends_on": ["b"]}, {"key": "b", "depends_on": ["a"]}], "cycle: a → b → a"),
-    ([{"key": "a", "depends_on": ["ghost"]}], "unknown step"),
-    ([{"key": "a"}, {"key": "a"}], "share a key"),
-    ([{"key": "a", "check_kind": "nmap"}], "Unknown check kind"),
-])
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        (
+            [{"key": "a", "depends_on": ["b"]}, {"key": "b", "depends_on": ["a"]}],
+            "cycle: a → b → a",
+        ),
+        ([{"key": "a", "depends_on": ["ghost"]}], "unknown step"),
+        ([{"key": "a"}, {"key": "a"}], "share a key"),
+        ([{"key": "a", "check_kind": "nmap"}], "Unknown check kind"),
+    ],
+)
 def test_bad_playbook_steps_are_refused(steps, message):
     with pytest.raises(ServiceError, match=message):
         validate_steps(steps)
@@ -78,20 +103,30 @@ def test_bad_playbook_steps_are_refused(steps, message):
 def test_check_parameters_are_validated_before_save(settings, cast, checklist):
     settings.CHECK_TARGET_ALLOWLIST = ["api.melztube.test"]
     with pytest.raises(ServiceError, match="not on the check target allow-list"):
-        set_item_check_params(item=checklist["patch-endpoint"], params={"url": "http://169.1.1.1/"}, by=cast.responder)
-    item = set_item_check_params(item=checklist["patch-endpoint"],
-                                 params={"url": "https://api.melztube.test/internal/v2"}, by=cast.responder)
+        set_item_check_params(
+            item=checklist["patch-endpoint"], params={"url": "http://169.1.1.1/"}, by=cast.responder
+        )
+    item = set_item_check_params(
+        item=checklist["patch-endpoint"],
+        params={"url": "https://api.melztube.test/internal/v2"},
+        by=cast.responder,
+    )
     assert item.check_params == {"url": "https://api.melztube.test/internal/v2", "method": "GET"}
 
 
 def _queued_run(item, cast):
-    run = CheckRun.objects.create(incident=item.incident, item=item, kind=item.check_kind, params=item.check_params)
+    run = CheckRun.objects.create(
+        incident=item.incident, item=item, kind=item.check_kind, params=item.check_params
+    )
     return run
 
 
 def test_a_run_is_recorded_once_even_if_delivered_twice(cast, checklist):
     run = _queued_run(checklist["rotation-complete"], cast)
-    first, second = check_runs.claim(run.pk), check_runs.claim(run.pk)  # a duplicate delivery claims too
+    first, second = (
+        check_runs.claim(run.pk),
+        check_runs.claim(run.pk),
+    )  # a duplicate delivery claims too
     assert check_runs.finish(first, CheckOutcome("fail", "0 of 0"), worker="w1") is True
     assert check_runs.finish(second, CheckOutcome("pass", "late"), worker="w2") is False
     assert check_runs.claim(run.pk) is None
@@ -110,7 +145,9 @@ def test_a_passing_check_completes_its_step_when_dependencies_are_done(cast, che
 
 def test_a_failing_check_with_a_schedule_is_queued_again(settings, cast, checklist):
     settings.CHECK_TARGET_ALLOWLIST = ["127.0.0.1"]
-    set_item_check_params(item=checklist["rate-limit"], params={"url": "http://127.0.0.1:9/"}, by=cast.responder)
+    set_item_check_params(
+        item=checklist["rate-limit"], params={"url": "http://127.0.0.1:9/"}, by=cast.responder
+    )
     item = set_rerun(item=checklist["rate-limit"], every_minutes=5, by=cast.responder)
     run = _queued_run(item, cast)
     check_runs.finish(check_runs.claim(run.pk), CheckOutcome("fail", "no 429"), worker="w1")
@@ -123,12 +160,21 @@ def test_a_failing_check_with_a_schedule_is_queued_again(settings, cast, checkli
 
 def test_deadline_watch_warns_once_and_notifies_the_assignee(cast, checklist):
     item = checklist["segment-network"]
-    ChecklistItem.objects.filter(pk=item.pk).update(due_at=timezone.now() + timedelta(hours=3), assignee=cast.responder)
-    ChecklistItem.objects.filter(pk=checklist["tell-partners"].pk).update(due_at=timezone.now() - timedelta(hours=1))
-    update_field(incident=item.incident, field="commander", value=cast.commander, was="", by=cast.commander)
+    ChecklistItem.objects.filter(pk=item.pk).update(
+        due_at=timezone.now() + timedelta(hours=3), assignee=cast.responder
+    )
+    ChecklistItem.objects.filter(pk=checklist["tell-partners"].pk).update(
+        due_at=timezone.now() - timedelta(hours=1)
+    )
+    update_field(
+        incident=item.incident, field="commander", value=cast.commander, was="", by=cast.commander
+    )
     assert deadlines.watch() >= 2
     assert deadlines.watch() == 0
     events = item.incident.events.filter(verb__startswith="deadline.")
     assert {e.verb for e in events} >= {"deadline.approaching", "deadline.missed"}
-    assert Notification.objects.filter(user=cast.responder, text__contains="Tighten network").count() == 1
+    assert (
+        Notification.objects.filter(user=cast.responder, text__contains="Tighten network").count()
+        == 1
+    )
     assert Notification.objects.filter(user=cast.commander, text__contains="is past due").exists()

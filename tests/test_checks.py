@@ -16,7 +16,9 @@ def _allow_loopback(settings):
 
 def _run(kind, params, incident_id=1, rotation_id=None):
     check = check_for(kind)
-    return check.run(check.clean(params), CheckContext(incident_id=incident_id, rotation_id=rotation_id))
+    return check.run(
+        check.clean(params), CheckContext(incident_id=incident_id, rotation_id=rotation_id)
+    )
 
 
 def test_endpoint_auth_fails_while_open_and_passes_once_patched():
@@ -43,15 +45,38 @@ def test_rate_limit_fails_within_its_bounds_when_no_429_comes():
     assert result.status == "fail" and result.evidence["statuses"] == {"200": 12}
 
 
-@pytest.mark.parametrize(("kind", "params", "message"), [
-    ("endpoint_requires_auth", {}, "'url' is required"),
-    ("endpoint_requires_auth", {"url": "http://10.1.1.1/"}, "not on the check target allow-list"),
-    ("endpoint_requires_auth", {"url": "http://127.0.0.1/", "verb": "GET"}, "Unknown parameter"),
-    ("endpoint_requires_auth", {"url": "http://127.0.0.1/", "method": "DELETE"}, "'method' must be one of"),
-    ("rate_limit_active", {"url": "http://127.0.0.1/", "requests": 100_000}, "'requests' must be from 1 to 500"),
-    ("rate_limit_active", {"url": "http://127.0.0.1/", "seconds": "soon"}, "'seconds' must be a whole number"),
-    ("port_scan", {}, "Unknown check kind 'port_scan'"),
-])
+@pytest.mark.parametrize(
+    ("kind", "params", "message"),
+    [
+        ("endpoint_requires_auth", {}, "'url' is required"),
+        (
+            "endpoint_requires_auth",
+            {"url": "http://10.1.1.1/"},
+            "not on the check target allow-list",
+        ),
+        (
+            "endpoint_requires_auth",
+            {"url": "http://127.0.0.1/", "verb": "GET"},
+            "Unknown parameter",
+        ),
+        (
+            "endpoint_requires_auth",
+            {"url": "http://127.0.0.1/", "method": "DELETE"},
+            "'method' must be one of",
+        ),
+        (
+            "rate_limit_active",
+            {"url": "http://127.0.0.1/", "requests": 100_000},
+            "'requests' must be from 1 to 500",
+        ),
+        (
+            "rate_limit_active",
+            {"url": "http://127.0.0.1/", "seconds": "soon"},
+            "'seconds' must be a whole number",
+        ),
+        ("port_scan", {}, "Unknown check kind 'port_scan'"),
+    ],
+)
 def test_bad_parameters_are_refused_with_a_clear_message(kind, params, message):
     with pytest.raises(ValidationError, match=message):
         clean_params(kind, params)
@@ -59,10 +84,17 @@ def test_bad_parameters_are_refused_with_a_clear_message(kind, params, message):
 
 def test_the_old_credential_probe_uses_the_env_secret_and_never_shows_it(monkeypatch, incident):
     monkeypatch.setenv("MELZTUBE_OLD_KEY", "old-key-123")
-    credential = add_credential(name="content-api key", kind="api_key", system="content-api", identifier="…k123")
+    credential = add_credential(
+        name="content-api key", kind="api_key", system="content-api", identifier="…k123"
+    )
     with scenario_endpoint() as (url, state):
-        task = RotationTask.objects.create(incident=incident, credential=credential, state=RotationState.REVOKED,
-                                           probe_url=url + "/probe", probe_secret_env="MELZTUBE_OLD_KEY")
+        task = RotationTask.objects.create(
+            incident=incident,
+            credential=credential,
+            state=RotationState.REVOKED,
+            probe_url=url + "/probe",
+            probe_secret_env="MELZTUBE_OLD_KEY",
+        )
         still_valid = _run("old_credential_refused", {}, incident.pk, task.pk)
         state.old_key_revoked = True
         refused = _run("old_credential_refused", {}, incident.pk, task.pk)
@@ -72,9 +104,15 @@ def test_the_old_credential_probe_uses_the_env_secret_and_never_shows_it(monkeyp
 
 
 def test_the_probe_reports_a_missing_secret_as_an_error(incident):
-    credential = Credential.objects.create(name="k", kind="api_key", system_id=_system(), identifier="…1")
-    task = RotationTask.objects.create(incident=incident, credential=credential, probe_url="http://127.0.0.1/probe",
-                                       probe_secret_env="NOT_SET_ANYWHERE")
+    credential = Credential.objects.create(
+        name="k", kind="api_key", system_id=_system(), identifier="…1"
+    )
+    task = RotationTask.objects.create(
+        incident=incident,
+        credential=credential,
+        probe_url="http://127.0.0.1/probe",
+        probe_secret_env="NOT_SET_ANYWHERE",
+    )
     result = _run("old_credential_refused", {}, incident.pk, task.pk)
     assert result.status == "error" and "NOT_SET_ANYWHERE" in result.summary
 
@@ -86,10 +124,16 @@ def _system():
 
 
 def test_rotation_complete_counts_verified_and_exempted(incident):
-    for n, state in enumerate([RotationState.VERIFIED, RotationState.EXEMPTED, RotationState.PENDING]):
-        credential = Credential.objects.create(name=f"k{n}", kind="api_key", system_id=_system(), identifier="…1")
+    for n, state in enumerate(
+        [RotationState.VERIFIED, RotationState.EXEMPTED, RotationState.PENDING]
+    ):
+        credential = Credential.objects.create(
+            name=f"k{n}", kind="api_key", system_id=_system(), identifier="…1"
+        )
         RotationTask.objects.create(incident=incident, credential=credential, state=state)
     result = _run("rotation_campaign_complete", {}, incident.pk)
-    assert result.status == "fail" and result.evidence["done"] == 2 and result.evidence["total"] == 3
+    assert (
+        result.status == "fail" and result.evidence["done"] == 2 and result.evidence["total"] == 3
+    )
     RotationTask.objects.filter(state=RotationState.PENDING).update(state=RotationState.VERIFIED)
     assert _run("rotation_campaign_complete", {}, incident.pk).status == "pass"

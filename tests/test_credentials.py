@@ -10,16 +10,29 @@ HEADER = "name,kind,system,owner,environment,identifier,tags\n"
 
 
 def test_a_credential_is_stored_by_identifier(db):
-    credential = add_credential(name="content-api key", kind="api_key", system="content-api",
-                                identifier="…9f2c", tags=["scope-melztube"])
-    assert credential.system.name == "content-api" and list(credential.tags.values_list("name", flat=True)) == ["scope-melztube"]
+    credential = add_credential(
+        name="content-api key",
+        kind="api_key",
+        system="content-api",
+        identifier="…9f2c",
+        tags=["scope-melztube"],
+    )
+    assert credential.system.name == "content-api" and list(
+        credential.tags.values_list("name", flat=True)
+    ) == ["scope-melztube"]
 
 
-@pytest.mark.parametrize("identifier", [
-    "AKIAIOSFODNN7EXAMPLE", "sk_live_51HqLyjWDarjtT1zdp7dc", "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
-    "-----BEGIN RSA PRIVATE KEY-----", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig",
-    "q8Zr4Lw9Xy2Kp7Nv3Tb6Hs1Jd5Fg0Mc",
-])
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "AKIAIOSFODNN7EXAMPLE",
+        "sk_live_51HqLyjWDarjtT1zdp7dc",
+        "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig",
+        "q8Zr4Lw9Xy2Kp7Nv3Tb6Hs1Jd5Fg0Mc",
+    ],
+)
 def test_anything_that_looks_like_a_secret_is_refused(db, identifier):
     with pytest.raises(ServiceError, match="never stores secrets"):
         add_credential(name="k", kind="api_key", system="s", identifier=identifier)
@@ -27,18 +40,25 @@ def test_anything_that_looks_like_a_secret_is_refused(db, identifier):
 
 
 def test_fingerprints_and_last_four_are_fine(db):
-    add_credential(name="a", kind="ssh_key", system="s", identifier="SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"[:20])
+    add_credential(
+        name="a",
+        kind="ssh_key",
+        system="s",
+        identifier="SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"[:20],
+    )
     add_credential(name="b", kind="api_key", system="s", identifier="…9f2c")
     assert Credential.objects.count() == 2
 
 
 def test_a_csv_imports_good_rows_and_reports_bad_ones(db):
-    data = (HEADER
-            + "content key,api_key,content-api,team-content,production,…a1b2,scope\n"
-            + "bad kind,banana,content-api,,,…c3d4,\n"
-            + "secret row,api_key,content-api,,,AKIAIOSFODNN7EXAMPLE,\n"
-            + ",api_key,content-api,,,…e5f6,\n"
-            + "db password,database_password,metadata-db,dba,production,…g7h8,scope;db\n").encode()
+    data = (
+        HEADER
+        + "content key,api_key,content-api,team-content,production,…a1b2,scope\n"
+        + "bad kind,banana,content-api,,,…c3d4,\n"
+        + "secret row,api_key,content-api,,,AKIAIOSFODNN7EXAMPLE,\n"
+        + ",api_key,content-api,,,…e5f6,\n"
+        + "db password,database_password,metadata-db,dba,production,…g7h8,scope;db\n"
+    ).encode()
     report = import_csv(data)
     assert report.imported == 2
     assert [line for line, _ in report.errors] == [3, 4, 5]
@@ -48,14 +68,14 @@ def test_a_csv_imports_good_rows_and_reports_bad_ones(db):
 
 
 def test_a_csv_with_wrong_columns_is_refused_whole(db):
-    with pytest.raises(ServiceError, match="Missing column.*identifier"):
+    with pytest.raises(ServiceError, match=r"Missing column.*identifier"):
         import_csv(b"name,kind,system\nk,api_key,s\n")
-    with pytest.raises(ServiceError, match="Unknown column.*password"):
+    with pytest.raises(ServiceError, match=r"Unknown column.*password"):
         import_csv((HEADER.strip() + ",password\n").encode())
 
 
 def test_a_csv_in_another_encoding_is_refused_with_advice(db):
-    with pytest.raises(ServiceError, match="not UTF-8.*CSV UTF-8"):
+    with pytest.raises(ServiceError, match=r"not UTF-8.*CSV UTF-8"):
         import_csv((HEADER + "clé,api_key,s,,,x1,\n").encode("latin-1"))
 
 

@@ -10,27 +10,47 @@ from incidents.services.rotations import move_rotation, move_rotations, start_ca
 
 @pytest.fixture
 def keys(db):
-    return [add_credential(name=f"key {n}", kind="api_key" if n < 3 else "ssh_key", system="content-api",
-                           identifier=f"…{n:04d}") for n in range(5)]
+    return [
+        add_credential(
+            name=f"key {n}",
+            kind="api_key" if n < 3 else "ssh_key",
+            system="content-api",
+            identifier=f"…{n:04d}",
+        )
+        for n in range(5)
+    ]
 
 
 def test_a_campaign_creates_one_task_per_credential_and_one_event(incident, cast, keys):
-    added = start_campaign(incident=incident, credentials=Credential.objects.filter(kind="api_key"),
-                           by=cast.responder, selection="all API keys")
-    assert added == 3 and RotationTask.objects.filter(incident=incident, state="pending").count() == 3
+    added = start_campaign(
+        incident=incident,
+        credentials=Credential.objects.filter(kind="api_key"),
+        by=cast.responder,
+        selection="all API keys",
+    )
+    assert (
+        added == 3 and RotationTask.objects.filter(incident=incident, state="pending").count() == 3
+    )
     event = incident.events.get(verb="rotation.campaign_started")
     assert event.after["added"] == 3 and event.after["selection"] == "all API keys"
 
 
 def test_adding_the_same_credentials_again_adds_only_new_ones(incident, cast, keys):
-    start_campaign(incident=incident, credentials=Credential.objects.filter(kind="api_key"), by=cast.responder)
-    assert start_campaign(incident=incident, credentials=Credential.objects.all(), by=cast.responder) == 2
+    start_campaign(
+        incident=incident, credentials=Credential.objects.filter(kind="api_key"), by=cast.responder
+    )
+    assert (
+        start_campaign(incident=incident, credentials=Credential.objects.all(), by=cast.responder)
+        == 2
+    )
     with pytest.raises(ServiceError, match="already in the campaign"):
         start_campaign(incident=incident, credentials=Credential.objects.all(), by=cast.responder)
 
 
 def test_a_task_walks_to_verified_and_records_the_new_identifier(incident, cast, keys):
-    start_campaign(incident=incident, credentials=Credential.objects.filter(pk=keys[0].pk), by=cast.responder)
+    start_campaign(
+        incident=incident, credentials=Credential.objects.filter(pk=keys[0].pk), by=cast.responder
+    )
     task = RotationTask.objects.get()
     move_rotation(task=task, to="rotated", by=cast.responder, new_identifier="…new1")
     move_rotation(task=task, to="revoked", by=cast.responder)
@@ -40,13 +60,19 @@ def test_a_task_walks_to_verified_and_records_the_new_identifier(incident, cast,
 
 
 def test_skipping_a_state_is_refused_naming_the_allowed_ones(incident, cast, keys):
-    start_campaign(incident=incident, credentials=Credential.objects.filter(pk=keys[0].pk), by=cast.responder)
-    with pytest.raises(ServiceError, match="cannot go from Pending to Verified dead; allowed: Rotated, Exempted"):
+    start_campaign(
+        incident=incident, credentials=Credential.objects.filter(pk=keys[0].pk), by=cast.responder
+    )
+    with pytest.raises(
+        ServiceError, match="cannot go from Pending to Verified dead; allowed: Rotated, Exempted"
+    ):
         move_rotation(task=RotationTask.objects.get(), to="verified", by=cast.responder)
 
 
 def test_exempting_needs_a_reason(incident, cast, keys):
-    start_campaign(incident=incident, credentials=Credential.objects.filter(pk=keys[0].pk), by=cast.responder)
+    start_campaign(
+        incident=incident, credentials=Credential.objects.filter(pk=keys[0].pk), by=cast.responder
+    )
     with pytest.raises(ServiceError, match="needs a reason"):
         move_rotation(task=RotationTask.objects.get(), to="exempted", by=cast.responder)
 
@@ -55,10 +81,14 @@ def test_a_bulk_move_is_all_or_nothing(incident, cast, keys):
     start_campaign(incident=incident, credentials=Credential.objects.all(), by=cast.responder)
     tasks = list(RotationTask.objects.order_by("pk"))
     move_rotation(task=tasks[0], to="rotated", by=cast.responder)
-    with pytest.raises(ServiceError, match="key 0: cannot go from Rotated to Rotated|cannot go"):
-        move_rotations(incident=incident, task_ids=[t.pk for t in tasks], to="revoked", by=cast.responder)
+    with pytest.raises(ServiceError, match=r"key 0: cannot go from Rotated to Rotated|cannot go"):
+        move_rotations(
+            incident=incident, task_ids=[t.pk for t in tasks], to="revoked", by=cast.responder
+        )
     assert RotationTask.objects.filter(state="revoked").count() == 0
-    moved = move_rotations(incident=incident, task_ids=[t.pk for t in tasks[1:]], to="rotated", by=cast.responder)
+    moved = move_rotations(
+        incident=incident, task_ids=[t.pk for t in tasks[1:]], to="rotated", by=cast.responder
+    )
     assert len(moved) == 4 and incident.events.filter(verb="rotation.state_changed").count() == 5
 
 
@@ -68,11 +98,22 @@ def test_tasks_of_another_incident_cannot_be_moved(incident, cast, keys):
     other = make_incident(by=cast.commander, title="Other")
     start_campaign(incident=other, credentials=Credential.objects.all(), by=cast.responder)
     with pytest.raises(ServiceError, match="not part of this incident"):
-        move_rotations(incident=incident, task_ids=[RotationTask.objects.first().pk], to="rotated", by=cast.responder)
+        move_rotations(
+            incident=incident,
+            task_ids=[RotationTask.objects.first().pk],
+            to="rotated",
+            by=cast.responder,
+        )
 
 
 def test_a_secret_as_new_identifier_is_refused(incident, cast, keys):
-    start_campaign(incident=incident, credentials=Credential.objects.filter(pk=keys[0].pk), by=cast.responder)
+    start_campaign(
+        incident=incident, credentials=Credential.objects.filter(pk=keys[0].pk), by=cast.responder
+    )
     with pytest.raises(ServiceError, match="never stores secrets"):
-        move_rotation(task=RotationTask.objects.get(), to=RotationState.ROTATED, by=cast.responder,
-                      new_identifier="sk_live_51HqLyjWDarjtT1zdp7dc")
+        move_rotation(
+            task=RotationTask.objects.get(),
+            to=RotationState.ROTATED,
+            by=cast.responder,
+            new_identifier="sk_live_51HqLyjWDarjtT1zdp7dc",
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -146,7 +147,10 @@ def configure_probe(
     from incidents.checks.target_policy import check_url_shape
 
     url, header, secret_env = url.strip(), header.strip() or "Authorization", secret_env.strip()
-    check_url_shape(url)
+    try:
+        check_url_shape(url)
+    except ValidationError as refused:
+        raise ServiceError(" ".join(refused.messages)) from None
     if secret_env and not secret_env.replace("_", "").isalnum():
         raise ServiceError(
             "The secret reference must be an environment variable name (letters, digits, _)."

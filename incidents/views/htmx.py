@@ -1,5 +1,6 @@
 """Shared bits of the htmx-aware views."""
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
@@ -9,6 +10,12 @@ CONFLICT = 409
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+class AuthedRequest(HtmxHttpRequest):
+    """A request behind login_required: its user is a real User."""
+
+    user: User
 
 
 def wants_partial(request: HtmxHttpRequest) -> bool:

@@ -1,0 +1,94 @@
+"""Forms for credentials, rotation campaigns and checklists: parsing only."""
+
+from __future__ import annotations
+
+from django import forms
+
+from incidents.forms_triage import LOCAL_DATETIME, assignable_users
+from incidents.models import CredentialKind, ItemState, RotationState
+
+RERUN_CHOICES = [
+    ("", "Do not re-run"),
+    ("5", "Every 5 minutes"),
+    ("15", "Every 15 minutes"),
+    ("60", "Every hour"),
+]
+
+
+class CredentialForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    kind = forms.ChoiceField(choices=CredentialKind.choices)
+    system = forms.CharField(max_length=120)
+    environment = forms.CharField(max_length=40, initial="production")
+    owner = forms.CharField(max_length=120, required=False)
+    identifier = forms.CharField(
+        max_length=100, help_text="Fingerprint or last 4 characters — never the secret."
+    )
+    tags = forms.CharField(max_length=500, required=False, help_text="Comma-separated.")
+
+
+class CredentialImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: name, kind, system, owner, environment, identifier, tags.",
+    )
+
+
+class CampaignForm(forms.Form):
+    SCOPES = [
+        ("api_keys_in_scope", "All API keys on the incident's affected systems"),
+        ("selection", "Credentials matching the filters below"),
+    ]
+    scope = forms.ChoiceField(choices=SCOPES, widget=forms.RadioSelect, initial="api_keys_in_scope")
+    system = forms.CharField(max_length=120, required=False)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *CredentialKind.choices], required=False)
+    tag = forms.CharField(max_length=50, required=False)
+    due_at = forms.DateTimeField(
+        required=False,
+        input_formats=[LOCAL_DATETIME],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
+    )
+
+
+class RotationMoveForm(forms.Form):
+    to = forms.ChoiceField(choices=RotationState.choices, label="Move selected to")
+    new_identifier = forms.CharField(max_length=100, required=False, label="New identifier")
+    reason = forms.CharField(max_length=2000, required=False, label="Reason (for exemptions)")
+    tasks = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=False)
+
+    def __init__(self, *args: object, task_ids: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["tasks"].choices = [(pk, pk) for pk in task_ids]  # type: ignore[attr-defined]
+
+
+class ProbeForm(forms.Form):
+    url = forms.URLField(max_length=500, label="Probe URL", assume_scheme="https")
+    header = forms.CharField(max_length=100, initial="Authorization")
+    secret_env = forms.RegexField(
+        regex=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        max_length=100,
+        required=False,
+        label="Old credential: environment variable on the workers (admins only)",
+    )
+
+
+class ItemStateForm(forms.Form):
+    state = forms.ChoiceField(choices=ItemState.choices)
+    reason = forms.CharField(max_length=2000, required=False)
+
+
+class ItemAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=assignable_users(), required=False, to_field_name="username"
+    )
+
+
+class ItemCheckForm(forms.Form):
+    url = forms.CharField(max_length=500, label="URL to check")
+    requests = forms.IntegerField(min_value=1, max_value=500, required=False)
+    seconds = forms.IntegerField(min_value=1, max_value=60, required=False)
+    rerun = forms.ChoiceField(choices=RERUN_CHOICES, required=False, label="Re-run until it passes")
+
+
+class ApplyPlaybookForm(forms.Form):
+    playbook = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,136 @@
+"""Read side of the mitigation work: rotation progress, checklist, credentials, notifications."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from incidents.forms_rotation import CampaignForm
+from incidents.models import (
+    ITEM_FINISHED,
+    ROTATION_DONE,
+    ChecklistItem,
+    Credential,
+    Incident,
+    ItemState,
+    Notification,
+    Playbook,
+    RotationState,
+    RotationTask,
+    RunStatus,
+)
+from incidents.roles import can_write_response, is_admin
+
+ROTATIONS_SHOWN = 50
+CREDENTIALS_PAGE = 50
+
+
+def rotation_progress(incident: Incident) -> dict[str, Any]:
+    now = timezone.now()
+    rows = RotationTask.objects.filter(incident=incident).aggregate(
+        total=Count("pk"),
+        verified=Count("pk", filter=Q(state=RotationState.VERIFIED)),
+        exempted=Count("pk", filter=Q(state=RotationState.EXEMPTED)),
+        overdue=Count("pk", filter=Q(due_at__lt=now) & ~Q(state__in=ROTATION_DONE)),
+    )
+    by_state = Counter(
+        dict(
+            RotationTask.objects.filter(incident=incident)
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
+        )
+    )
+    total = rows["total"]
+    done = rows["verified"] + rows["exempted"]
+    return {
+        **rows,
+        "done": done,
+        "percent": round(100 * done / total) if total else 0,
+        "by_state": [(s.label, by_state.get(s.value, 0)) for s in RotationState],
+    }
+
+
+def rotation_section_context(incident: Incident, user: Any, error: str = "") -> dict[str, Any]:
+    tasks = list(
+        RotationTask.objects.filter(incident=incident)
+        .select_related("credential", "credential__system")
+        .order_by("state", "credential__system__name", "credential__name")[:ROTATIONS_SHOWN]
+    )
+    return {
+        "incident": incident,
+        "progress": rotation_progress(incident),
+        "rotation_tasks": tasks,
+        "can_write": can_write_response(user),
+        "is_admin": is_admin(user),
+        "now": timezone.now(),
+        "campaign_form": CampaignForm(),
+        "rotation_states": RotationState.choices,
+        "rotation_error": error,
+        "rotations_shown": ROTATIONS_SHOWN,
+    }
+
+
+def rotation_page(incident: Incident, page_number: Any) -> Page:
+    tasks = (
+        RotationTask.objects.filter(incident=incident)
+        .select_related("credential", "credential__system")
+        .order_by("credential__system__name", "credential__name", "pk")
+    )
+    return Paginator(tasks, 100).get_page(page_number)
+
+
+def checklist_context(incident: Incident, user: Any, error: str = "") -> dict[str, Any]:
+    items = list(
+        ChecklistItem.objects.filter(incident=incident)
+        .select_related("assignee")
+        .prefetch_related("depends_on")
+        .annotate(
+            pending_runs=Count(
+                "runs", filter=Q(runs__status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
+            )
+        )
+        .order_by("position")
+    )
+    now = timezone.now()
+    for item in items:
+        item.overdue = bool(item.due_at and item.due_at < now and item.state not in ITEM_FINISHED)  # type: ignore[attr-defined]
+    latest: dict[str, Playbook] = {}
+    for playbook in Playbook.objects.order_by("slug", "-version"):
+        latest.setdefault(playbook.slug, playbook)
+    return {
+        "incident": incident,
+        "checklist_items": items,
+        "playbooks": list(latest.values()),
+        "can_write": can_write_response(user),
+        "checklist_error": error,
+        "done_count": sum(1 for i in items if i.state in ITEM_FINISHED),
+        "item_states": ItemState.choices,
+    }
+
+
+def credentials_page(filters: dict[str, str], page_number: Any) -> Page:
+    credentials = (
+        Credential.objects.select_related("system")
+        .prefetch_related("tags")
+        .order_by("system__name", "name", "pk")
+    )
+    if filters.get("q"):
+        credentials = credentials.filter(
+            Q(name__icontains=filters["q"]) | Q(identifier__icontains=filters["q"])
+        )
+    if filters.get("system"):
+        credentials = credentials.filter(system__name=filters["system"])
+    if filters.get("kind"):
+        credentials = credentials.filter(kind=filters["kind"])
+    return Paginator(credentials, CREDENTIALS_PAGE).get_page(page_number)
+
+
+def unread_notifications(user: Any) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,34 @@
+"""A person's notifications (deadlines nearing or missed), newest first."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from incidents.access import visible_incidents
+from incidents.models import Notification
+from incidents.views.htmx import AuthedRequest
+
+
+@login_required
+@require_GET
+def notification_list(request: AuthedRequest) -> HttpResponse:
+    # Only about incidents the user can still see: access may have been withdrawn since.
+    notes = Notification.objects.filter(
+        user=request.user, incident__in=visible_incidents(request.user)
+    ).select_related("incident")
+    page = Paginator(notes, 50).get_page(request.GET.get("page"))
+    return render(request, "incidents/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request: AuthedRequest) -> HttpResponse:
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("notifications")

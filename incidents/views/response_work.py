@@ -1,0 +1,278 @@
+"""Rotation campaigns and checklists on an incident page. Every POST re-renders its section
+(htmx) or redirects back (no JavaScript); refusals say why and change nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from incidents import selectors_response as sections
+from incidents.access import incident_for, require_response_writer
+from incidents.forms_rotation import (
+    ApplyPlaybookForm,
+    CampaignForm,
+    ItemAssignForm,
+    ItemCheckForm,
+    ItemStateForm,
+    ProbeForm,
+    RotationMoveForm,
+)
+from incidents.models import (
+    ChecklistItem,
+    Credential,
+    CredentialKind,
+    Incident,
+    Playbook,
+    RotationTask,
+)
+from incidents.roles import is_admin
+from incidents.services import ServiceError, check_runs, checklists, rotations
+from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
+
+DETAIL = "incidents/incident_detail.html"
+
+
+def _respond(
+    request: HtmxHttpRequest, incident: Incident, section: str, action: Callable[[], Any]
+) -> HttpResponse:
+    """Run the action; answer with the section (htmx) or a redirect with a message."""
+    error = ""
+    try:
+        action()
+    except ServiceError as refused:
+        error = " ".join(refused.messages)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("incidents:detail", reference=incident.reference)
+    if section == "rotations":
+        context = sections.rotation_section_context(incident, request.user, error)
+    else:
+        context = sections.checklist_context(incident, request.user, error)
+    return render(request, f"{DETAIL}#{section}", context, status=UNPROCESSABLE if error else 200)
+
+
+def _writable(request: HtmxHttpRequest, reference: str) -> Incident:
+    incident = incident_for(request.user, reference)
+    require_response_writer(request.user, incident)
+    return incident
+
+
+def _invalid(form: Any) -> None:
+    problems = [
+        f"{form.fields[name].label or name}: {' '.join(errs)}"
+        if name != "__all__"
+        else " ".join(errs)
+        for name, errs in form.errors.items()
+    ]
+    raise ServiceError("; ".join(problems))
+
+
+@login_required
+@require_POST
+def campaign_start(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    incident = _writable(request, reference)
+    form = CampaignForm(request.POST)
+
+    def act() -> None:
+        if not form.is_valid():
+            _invalid(form)
+        data = form.cleaned_data
+        if data["scope"] == "api_keys_in_scope":
+            chosen = Credential.objects.filter(
+                kind=CredentialKind.API_KEY, system__in=incident.affected_systems.all()
+            )
+            selection = "all API keys on the affected systems"
+        else:
+            if not (data["system"] or data["kind"] or data["tag"]):
+                raise ServiceError("Choose a system, a kind or a tag to select credentials.")
+            chosen = Credential.objects.all()
+            if data["system"]:
+                chosen = chosen.filter(system__name=data["system"])
+            if data["kind"]:
+                chosen = chosen.filter(kind=data["kind"])
+            if data["tag"]:
+                chosen = chosen.filter(tags__name=data["tag"])
+            selection = ", ".join(
+                f"{k}={v}" for k, v in data.items() if v and k in ("system", "kind", "tag")
+            )
+        rotations.start_campaign(
+            incident=incident,
+            credentials=chosen.distinct(),
+            by=request.user,
+            due_at=data["due_at"],
+            selection=selection,
+        )
+
+    return _respond(request, incident, "rotations", act)
+
+
+@login_required
+@require_POST
+def rotations_move(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    incident = _writable(request, reference)
+    ids = list(RotationTask.objects.filter(incident=incident).values_list("pk", flat=True))
+    form = RotationMoveForm(request.POST, task_ids=ids)
+
+    def act() -> None:
+        if not form.is_valid():
+            _invalid(form)
+        rotations.move_rotations(
+            incident=incident,
+            task_ids=form.cleaned_data["tasks"],
+            to=form.cleaned_data["to"],
+            by=request.user,
+            new_identifier=form.cleaned_data["new_identifier"],
+            reason=form.cleaned_data["reason"],
+        )
+
+    return _respond(request, incident, "rotations", act)
+
+
+@login_required
+@require_POST
+def rotation_probe(request: HtmxHttpRequest, reference: str, task_id: int) -> HttpResponse:
+    incident = _writable(request, reference)
+    task = get_object_or_404(
+        RotationTask.objects.select_related("credential"), incident=incident, pk=task_id
+    )
+    form = ProbeForm(request.POST)
+    if (
+        form.is_valid()
+        and form.cleaned_data["secret_env"] != task.probe_secret_env
+        and not is_admin(request.user)
+    ):
+        raise PermissionDenied("Only an admin may name the secret a probe presents.")
+
+    def act() -> None:
+        if not form.is_valid():
+            _invalid(form)
+        rotations.configure_probe(
+            task=task,
+            url=form.cleaned_data["url"],
+            header=form.cleaned_data["header"],
+            secret_env=form.cleaned_data["secret_env"],
+            by=request.user,
+        )
+
+    return _respond(request, incident, "rotations", act)
+
+
+@login_required
+@require_POST
+def rotation_verify(request: HtmxHttpRequest, reference: str, task_id: int) -> HttpResponse:
+    incident = _writable(request, reference)
+    task = get_object_or_404(RotationTask, incident=incident, pk=task_id)
+    return _respond(
+        request,
+        incident,
+        "rotations",
+        lambda: check_runs.request_rotation_probe(task=task, by=request.user),
+    )
+
+
+@login_required
+@require_GET
+def rotations_all(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    incident = incident_for(request.user, reference)
+    context = {
+        **sections.rotation_section_context(incident, request.user),
+        "page": sections.rotation_page(incident, request.GET.get("page")),
+    }
+    return render(request, "incidents/rotations_page.html", context)
+
+
+@login_required
+@require_POST
+def playbook_apply(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    incident = _writable(request, reference)
+    form = ApplyPlaybookForm(request.POST)
+
+    def act() -> None:
+        if not form.is_valid():
+            _invalid(form)
+        playbook = Playbook.objects.filter(pk=form.cleaned_data["playbook"]).first()
+        if playbook is None:
+            raise ServiceError("No such playbook.")
+        checklists.apply_playbook(incident=incident, playbook=playbook, by=request.user)
+
+    return _respond(request, incident, "checklist", act)
+
+
+def _item(request: HtmxHttpRequest, reference: str, item_id: int) -> tuple[Incident, ChecklistItem]:
+    incident = _writable(request, reference)
+    return incident, get_object_or_404(ChecklistItem, incident=incident, pk=item_id)
+
+
+@login_required
+@require_POST
+def item_state(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpResponse:
+    incident, item = _item(request, reference, item_id)
+    form = ItemStateForm(request.POST)
+
+    def act() -> None:
+        if not form.is_valid():
+            _invalid(form)
+        checklists.set_item_state(
+            item=item,
+            state=form.cleaned_data["state"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+
+    return _respond(request, incident, "checklist", act)
+
+
+@login_required
+@require_POST
+def item_assign(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpResponse:
+    incident, item = _item(request, reference, item_id)
+    form = ItemAssignForm(request.POST)
+
+    def act() -> None:
+        if not form.is_valid():
+            _invalid(form)
+        checklists.assign_item(item=item, assignee=form.cleaned_data["assignee"], by=request.user)
+
+    return _respond(request, incident, "checklist", act)
+
+
+@login_required
+@require_POST
+def item_check(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpResponse:
+    incident, item = _item(request, reference, item_id)
+    form = ItemCheckForm(request.POST)
+
+    def act() -> None:
+        if not form.is_valid():
+            _invalid(form)
+        data = form.cleaned_data
+        params = {
+            "url": data["url"],
+            **{k: data[k] for k in ("requests", "seconds") if data.get(k)},
+        }
+        checklists.set_item_check_params(item=item, params=params, by=request.user)
+        rerun = int(data["rerun"]) if data.get("rerun") else None
+        if rerun != item.rerun_every_minutes:
+            checklists.set_rerun(item=item, every_minutes=rerun, by=request.user)
+
+    return _respond(request, incident, "checklist", act)
+
+
+@login_required
+@require_POST
+def item_run(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpResponse:
+    incident, item = _item(request, reference, item_id)
+    return _respond(
+        request,
+        incident,
+        "checklist",
+        lambda: check_runs.request_item_check(item=item, by=request.user),
+    )
