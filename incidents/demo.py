@@ -12,12 +12,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents import roles
-from incidents.models import BreachVector, DataCategory, Incident, Severity, Status
-from incidents.seed import seed_taxonomy
+from incidents.models import (
+    BreachVector,
+    Credential,
+    DataCategory,
+    Incident,
+    ItemState,
+    Playbook,
+    PlaybookItem,
+    RotationState,
+    Severity,
+    Status,
+)
+from incidents.seed import EXPOSED_API_PLAYBOOK, seed_playbooks, seed_taxonomy
+from incidents.services.checklists import apply_playbook, set_item_state
+from incidents.services.credentials import add_credential
 from incidents.services.exposures import Range, record_exposure
 from incidents.services.incident_fields import token_of, update_field
 from incidents.services.incidents import open_incident, transition
 from incidents.services.notes import add_note
+from incidents.services.rotations import move_rotation, start_campaign
 
 DEMO_TITLE = "MelzTube: unauthenticated internal API endpoint exposed service data"
 RESTRICTED_TITLE = "Suspicious access to the finance admin console"
@@ -92,6 +106,41 @@ DEMO_EXPOSURES = [
         "logs show no queries from its service account.",
     ),
 ]
+
+
+DEMO_CREDENTIALS = [
+    ("content-api partner key", "api_key", "internal-content-api", "…7c1e"),
+    ("content-api mobile key", "api_key", "internal-content-api", "…a90b"),
+    ("metadata-service token", "api_key", "metadata-service", "…44f2"),
+    ("gateway admin key", "api_key", "api-gateway", "…0d3a"),
+    ("metadata-db password", "database_password", "metadata-service", "rotated 2025-11"),
+    ("ads-sync OAuth client", "oauth_client_secret", "api-gateway", "…c8e7"),
+]
+
+
+def _demo_response(incident: Incident, dana: User, sam: User) -> None:
+    """A started rotation campaign and the SCENARIO playbook, part-way through."""
+    for name, kind, system, identifier in DEMO_CREDENTIALS:
+        add_credential(name=name, kind=kind, system=system, identifier=identifier, owner="platform")
+    start_campaign(
+        incident=incident,
+        credentials=Credential.objects.all(),
+        by=sam,
+        due_at=timezone.now() + timedelta(hours=20),
+        selection="all credentials of the affected systems",
+    )
+    first = incident.rotations.order_by("pk").first()
+    if first is not None:
+        move_rotation(task=first, to=RotationState.ROTATED, by=sam, new_identifier="…e51d")
+    seed_playbooks(Playbook, PlaybookItem)
+    apply_playbook(
+        incident=incident,
+        playbook=Playbook.objects.get(slug=EXPOSED_API_PLAYBOOK["slug"], version=1),
+        by=dana,
+    )
+    set_item_state(
+        item=incident.checklist.get(key="open-and-assess"), state=ItemState.DONE, by=dana
+    )
 
 
 def _set(incident: Incident, by: User, field: str, value: object) -> None:
@@ -185,6 +234,7 @@ def load_demo() -> bool:
         )
     transition(incident=incident, to=Status.CONTAINMENT, by=sam)
     add_note(incident=incident, by=sam, body=NOTE)
+    _demo_response(incident, dana, sam)
     secret = open_incident(title=RESTRICTED_TITLE, by=dana, severity=Severity.SEV3, restricted=True)
     secret.members.add(users["admin"])
     return True

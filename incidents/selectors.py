@@ -34,6 +34,8 @@ TIMELINE_KINDS = {
     "exposures": ("exposure.",),
     "notes": ("note.",),
     "checks": ("check.",),
+    "rotations": ("rotation.",),
+    "checklist": ("checklist.", "deadline."),
 }
 EDITABLE_FACTS = (
     "title",

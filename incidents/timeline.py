@@ -40,7 +40,11 @@ def _check_ran(e: Event) -> str:
     outcome = str(e.after.get("outcome", "")).upper()
     took = e.after.get("duration_ms")
     timing = f" in {took} ms" if took is not None else ""
-    return f"{e.actor_label} ran the {e.after.get('check')} check: {outcome}{timing}"
+    target = f" of {e.after['target']}" if e.after.get("target") else ""
+    summary = f" ({e.after['summary']})" if e.after.get("summary") else ""
+    return (
+        f"{e.actor_label} ran the {e.after.get('check')} check{target}: {outcome}{summary}{timing}"
+    )
 
 
 def _words(value: object) -> str:
@@ -79,6 +83,72 @@ def _note(e: Event) -> str:
     return f"{e.actor_label} added a note: “{body[:200]}{'…' if len(body) > 200 else ''}”"
 
 
+ROTATION_WORDS = {
+    "pending": "pending",
+    "rotated": "rotated",
+    "revoked": "old revoked",
+    "verified": "verified dead",
+    "exempted": "exempted",
+}
+ITEM_WORDS = {
+    "todo": "to do",
+    "in_progress": "in progress",
+    "done": "done",
+    "blocked": "blocked",
+    "skipped": "skipped",
+}
+
+
+def _campaign(e: Event) -> str:
+    return f"{e.actor_label} added {e.after.get('added')} credential(s) to the rotation campaign ({e.after.get('selection') or 'selection'})"
+
+
+def _rotation(e: Event) -> str:
+    state = ROTATION_WORDS.get(e.after.get("state", ""), e.after.get("state"))
+    text = f"{e.actor_label} marked {e.after.get('credential')} {state}"
+    if e.after.get("new_identifier"):
+        text += f" (new identifier {e.after['new_identifier']})"
+    return text + _because(e)
+
+
+def _probe(e: Event) -> str:
+    return f"{e.actor_label} set the old-key probe for {e.after.get('credential')} to {e.after.get('url')}"
+
+
+def _playbook(e: Event) -> str:
+    return f"{e.actor_label} applied playbook “{e.after.get('playbook')}” v{e.after.get('version')} ({e.after.get('steps')} steps)"
+
+
+def _item(e: Event) -> str:
+    state = ITEM_WORDS.get(e.after.get("state", ""), e.after.get("state"))
+    return f"{e.actor_label} marked “{e.after.get('step')}” {state}{_because(e)}"
+
+
+def _item_assigned(e: Event) -> str:
+    return (
+        f"{e.actor_label} assigned “{e.after.get('step')}” to {e.after.get('assignee') or 'nobody'}"
+    )
+
+
+def _check_configured(e: Event) -> str:
+    return f"{e.actor_label} set the check of “{e.after.get('step')}” to {e.after.get('params', {}).get('url', '')}"
+
+
+def _rerun(e: Event) -> str:
+    every = e.after.get("every_minutes")
+    when = f"every {every} min until it passes" if every else "no longer"
+    return f"{e.actor_label} set “{e.after.get('step')}” to re-run {when}"
+
+
+def _check_queued(e: Event) -> str:
+    return f"{e.actor_label or 'schedule'} queued the {e.after.get('check')} check of {e.after.get('target') or 'the incident'}"
+
+
+def _deadline(e: Event) -> str:
+    missed = e.verb == "deadline.missed"
+    return f"{e.after.get('kind', '').capitalize()} “{e.after.get('name')}” {'missed its deadline' if missed else 'is due within 24 hours'}"
+
+
 FIELD_WORDS = {
     "title": "the title",
     "summary": "summary",
@@ -101,6 +171,17 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "incident.field_changed": _field_changed,
     "exposure.recorded": _exposure,
     "note.added": _note,
+    "rotation.campaign_started": _campaign,
+    "rotation.state_changed": _rotation,
+    "rotation.probe_configured": _probe,
+    "checklist.playbook_applied": _playbook,
+    "checklist.item_changed": _item,
+    "checklist.item_assigned": _item_assigned,
+    "checklist.check_configured": _check_configured,
+    "checklist.rerun_set": _rerun,
+    "check.queued": _check_queued,
+    "deadline.approaching": _deadline,
+    "deadline.missed": _deadline,
     "incident.opened": _opened,
     "incident.status_changed": _status_changed,
     "check.requested": _check_requested,
