@@ -14,6 +14,7 @@ from django.utils import timezone
 from incidents import roles
 from incidents.models import (
     BreachVector,
+    ChecklistItem,
     Credential,
     DataCategory,
     Incident,
@@ -21,6 +22,7 @@ from incidents.models import (
     Playbook,
     PlaybookItem,
     RotationState,
+    RotationTask,
     Severity,
     Status,
 )
@@ -129,7 +131,7 @@ def _demo_response(incident: Incident, dana: User, sam: User) -> None:
         due_at=timezone.now() + timedelta(hours=20),
         selection="all credentials of the affected systems",
     )
-    first = incident.rotations.order_by("pk").first()
+    first = RotationTask.objects.filter(incident=incident).order_by("pk").first()
     if first is not None:
         move_rotation(task=first, to=RotationState.ROTATED, by=sam, new_identifier="…e51d")
     seed_playbooks(Playbook, PlaybookItem)
