@@ -14,7 +14,6 @@ from django.utils import timezone
 from incidents import roles
 from incidents.models import (
     BreachVector,
-    ChecklistItem,
     Credential,
     DataCategory,
     Incident,
@@ -140,9 +139,8 @@ def _demo_response(incident: Incident, dana: User, sam: User) -> None:
         playbook=Playbook.objects.get(slug=EXPOSED_API_PLAYBOOK["slug"], version=1),
         by=dana,
     )
-    set_item_state(
-        item=incident.checklist.get(key="open-and-assess"), state=ItemState.DONE, by=dana
-    )
+    opening = ChecklistItem.objects.get(incident=incident, key="open-and-assess")
+    set_item_state(item=opening, state=ItemState.DONE, by=dana)
 
 
 def _set(incident: Incident, by: User, field: str, value: object) -> None:
