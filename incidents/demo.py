@@ -14,6 +14,7 @@ from django.utils import timezone
 from incidents import roles
 from incidents.models import (
     BreachVector,
+    ChecklistItem,
     Credential,
     DataCategory,
     Incident,
