@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def stack(django_db_setup, django_db_blocker) -> Iterator[tuple[Stack, str]]:
-    with django_db_blocker.unblock(), running_stack() as running:
+    with django_db_blocker.unblock(), running_stack(CHECK_TARGET_ALLOWLIST="127.0.0.1") as running:
         url = running.start_web()
         running.start_worker()
         yield running, url
