@@ -25,19 +25,34 @@ def campaign(cast, incident):
 def test_api_keys_in_scope_follow_the_affected_systems(cast, campaign):
     from incidents.models import System
 
-    update_field(incident=campaign, field="affected_systems", value=["content-api"], was="", by=cast.commander)
+    update_field(
+        incident=campaign,
+        field="affected_systems",
+        value=["content-api"],
+        was="",
+        by=cast.commander,
+    )
     response = client_for(cast.responder).post(
-        f"/incidents/{campaign.reference}/rotations/campaign/", {"scope": "api_keys_in_scope"}, **HTMX)
+        f"/incidents/{campaign.reference}/rotations/campaign/",
+        {"scope": "api_keys_in_scope"},
+        **HTMX,
+    )
     assert response.status_code == 200
     names = set(RotationTask.objects.values_list("credential__name", flat=True))
     assert names == {"key 0", "key 1"} and System.objects.count() == 2
-    assert 'value="0"' in response.content.decode() or "0 verified of 2" in response.content.decode()
+    assert (
+        'value="0"' in response.content.decode() or "0 verified of 2" in response.content.decode()
+    )
 
 
 def test_an_empty_selection_is_refused_with_the_reason(cast, campaign):
     response = client_for(cast.responder).post(
-        f"/incidents/{campaign.reference}/rotations/campaign/", {"scope": "selection"}, **HTMX)
-    assert response.status_code == 422 and "Choose a system, a kind or a tag" in response.content.decode()
+        f"/incidents/{campaign.reference}/rotations/campaign/", {"scope": "selection"}, **HTMX
+    )
+    assert (
+        response.status_code == 422
+        and "Choose a system, a kind or a tag" in response.content.decode()
+    )
     assert not RotationTask.objects.exists()
 
 
@@ -52,10 +67,16 @@ def test_bulk_moves_update_the_progress(cast, campaign):
 
 
 def test_only_admins_name_the_probe_secret(cast, campaign):
-    start_campaign(incident=campaign, credentials=Credential.objects.filter(name="key 0"), by=cast.commander)
+    start_campaign(
+        incident=campaign, credentials=Credential.objects.filter(name="key 0"), by=cast.commander
+    )
     task = RotationTask.objects.get()
     url = f"/incidents/{campaign.reference}/rotations/{task.pk}/probe/"
-    payload = {"url": "https://api.example.test/probe", "header": "Authorization", "secret_env": "OLD_KEY"}
+    payload = {
+        "url": "https://api.example.test/probe",
+        "header": "Authorization",
+        "secret_env": "OLD_KEY",
+    }
     assert client_for(cast.responder).post(url, payload, **HTMX).status_code == 403
     task.refresh_from_db()
     assert task.probe_secret_env == ""
@@ -63,20 +84,30 @@ def test_only_admins_name_the_probe_secret(cast, campaign):
 
 def test_a_probe_url_off_the_allow_list_is_refused(settings, cast, campaign):
     settings.CHECK_TARGET_ALLOWLIST = []
-    start_campaign(incident=campaign, credentials=Credential.objects.filter(name="key 0"), by=cast.commander)
+    start_campaign(
+        incident=campaign, credentials=Credential.objects.filter(name="key 0"), by=cast.commander
+    )
     task = RotationTask.objects.get()
     response = client_for(cast.admin).post(
         f"/incidents/{campaign.reference}/rotations/{task.pk}/probe/",
-        {"url": "http://169.254.169.254/", "header": "Authorization", "secret_env": "OLD_KEY"}, **HTMX)
+        {"url": "http://169.254.169.254/", "header": "Authorization", "secret_env": "OLD_KEY"},
+        **HTMX,
+    )
     assert response.status_code == 422 and "never checked" in response.content.decode()
 
 
 def test_completing_a_step_out_of_order_is_refused_in_the_page(cast, incident):
     seed_playbooks(Playbook, PlaybookItem)
     client = client_for(cast.commander)
-    client.post(f"/incidents/{incident.reference}/checklist/apply/", {"playbook": Playbook.objects.get().pk}, **HTMX)
+    client.post(
+        f"/incidents/{incident.reference}/checklist/apply/",
+        {"playbook": Playbook.objects.get().pk},
+        **HTMX,
+    )
     item = incident.checklist.get(key="patch-endpoint")
-    response = client.post(f"/incidents/{incident.reference}/checklist/{item.pk}/state/", {"state": "done"}, **HTMX)
+    response = client.post(
+        f"/incidents/{incident.reference}/checklist/{item.pk}/state/", {"state": "done"}, **HTMX
+    )
     assert response.status_code == 422 and "cannot be done before" in response.content.decode()
 
 
@@ -86,23 +117,41 @@ def test_an_unknown_item_of_another_incident_is_404(cast, incident):
     seed_playbooks(Playbook, PlaybookItem)
     other = make_incident(by=cast.commander, title="Other")
     client = client_for(cast.commander)
-    client.post(f"/incidents/{other.reference}/checklist/apply/", {"playbook": Playbook.objects.get().pk})
+    client.post(
+        f"/incidents/{other.reference}/checklist/apply/", {"playbook": Playbook.objects.get().pk}
+    )
     item = other.checklist.first()
-    assert client.post(f"/incidents/{incident.reference}/checklist/{item.pk}/state/", {"state": "done"}).status_code == 404
+    assert (
+        client.post(
+            f"/incidents/{incident.reference}/checklist/{item.pk}/state/", {"state": "done"}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_inventory_needs_a_role_and_writing_needs_a_writer(cast):
     assert client_for(cast.norole).get("/credentials/").status_code == 404
     assert client_for(cast.auditor).get("/credentials/").status_code == 200
-    payload = {"name": "k", "kind": "api_key", "system": "s", "identifier": "…1", "environment": "production"}
+    payload = {
+        "name": "k",
+        "kind": "api_key",
+        "system": "s",
+        "identifier": "…1",
+        "environment": "production",
+    }
     assert client_for(cast.auditor).post("/credentials/", payload).status_code == 403
     assert client_for(cast.responder).post("/credentials/", payload).status_code == 302
     assert Client().get("/credentials/").status_code == 302
 
 
 def test_a_secret_typed_into_the_form_is_refused_with_a_clear_message(cast):
-    payload = {"name": "k", "kind": "api_key", "system": "s", "identifier": "AKIAIOSFODNN7EXAMPLE",
-               "environment": "production"}
+    payload = {
+        "name": "k",
+        "kind": "api_key",
+        "system": "s",
+        "identifier": "AKIAIOSFODNN7EXAMPLE",
+        "environment": "production",
+    }
     response = client_for(cast.responder).post("/credentials/", payload)
     assert response.status_code == 422 and "never stores secrets" in response.content.decode()
     assert not Credential.objects.exists()
@@ -110,7 +159,9 @@ def test_a_secret_typed_into_the_form_is_refused_with_a_clear_message(cast):
 
 def test_the_csv_import_shows_a_per_row_report(cast):
     data = b"name,kind,system,identifier\nok,api_key,s,x1\nbad,banana,s,x2\n"
-    response = client_for(cast.responder).post("/credentials/import/", {"file": SimpleUploadedFile("c.csv", data)})
+    response = client_for(cast.responder).post(
+        "/credentials/import/", {"file": SimpleUploadedFile("c.csv", data)}
+    )
     body = response.content.decode()
     assert "1 row imported, 1 refused." in body and "Unknown kind" in body
 
@@ -130,11 +181,15 @@ def test_detail_page_queries_stay_flat_with_a_big_campaign_and_checklist(cast, c
 
     seed_playbooks(Playbook, PlaybookItem)
     client = client_for(cast.commander)
-    client.post(f"/incidents/{campaign.reference}/checklist/apply/", {"playbook": Playbook.objects.get().pk})
+    client.post(
+        f"/incidents/{campaign.reference}/checklist/apply/", {"playbook": Playbook.objects.get().pk}
+    )
     start_campaign(incident=campaign, credentials=Credential.objects.all(), by=cast.commander)
     url = f"/incidents/{campaign.reference}/"
     before = _queries_for(client, url)
     for n in range(60):
-        add_credential(name=f"bulk {n}", kind="api_key", system="content-api", identifier=f"…b{n:03d}")
+        add_credential(
+            name=f"bulk {n}", kind="api_key", system="content-api", identifier=f"…b{n:03d}"
+        )
     start_campaign(incident=campaign, credentials=Credential.objects.all(), by=cast.commander)
     assert _queries_for(client, url) == before

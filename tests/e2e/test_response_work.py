@@ -25,7 +25,9 @@ def _live(signed_in_page, user, incident):
 def test_the_rotation_progress_bar_moves_on_every_screen(cast, signed_in_page):
     incident = make_incident(by=cast.commander, title="Rotate all the keys")
     for n in range(4):
-        add_credential(name=f"key {n}", kind="api_key", system="content-api", identifier=f"…{n:04d}")
+        add_credential(
+            name=f"key {n}", kind="api_key", system="content-api", identifier=f"…{n:04d}"
+        )
     start_campaign(incident=incident, credentials=Credential.objects.all(), by=cast.commander)
     page_a = _live(signed_in_page, cast.commander, incident)
     page_b = _live(signed_in_page, cast.responder, incident)
@@ -35,7 +37,9 @@ def test_the_rotation_progress_bar_moves_on_every_screen(cast, signed_in_page):
     page_a.select_option("#bulk-to", "exempted")
     page_a.fill("#bulk-reason", "key decommissioned last year")
     page_a.get_by_role("button", name="Move selected").click()
-    expect(page_b.locator("#rotations .progress-text")).to_contain_text("2 exempted of 4 (50%)", timeout=3_000)
+    expect(page_b.locator("#rotations .progress-text")).to_contain_text(
+        "2 exempted of 4 (50%)", timeout=3_000
+    )
     expect(page_b.locator("#rotation-progress")).to_have_attribute("value", "2")
 
 
@@ -59,4 +63,6 @@ def test_a_worker_runs_the_patch_check_and_both_pages_see_it(cast, signed_in_pag
         page_a.locator(f"#item-{item.pk}").get_by_role("button", name="Run check").click()
         expect(page_b.locator(f"#item-{item.pk} .outcome")).to_have_text("PASS", timeout=15_000)
         expect(page_b.locator(f"#item-{item.pk} .state")).to_have_text("Done")
-        expect(page_b.locator("#timeline")).to_contain_text("endpoint_requires_auth check of Patch the endpoint")
+        expect(page_b.locator("#timeline")).to_contain_text(
+            "endpoint_requires_auth check of Patch the endpoint"
+        )
