@@ -61,7 +61,8 @@ def _campaign(user: User) -> None:
     assert response.status_code == 200 and created == CREDENTIALS, (response.status_code, created)
     flag = "" if took < 5 else "  (over the 5 s target)"
     print(
-        f"rotation campaign over HTTP: {created:,} tasks in {took:.2f}s (request to rendered section){flag}"
+        f"rotation campaign over HTTP: {created:,} tasks in {took:.2f}s"
+        f" (request to rendered section){flag}"
     )
 
 
@@ -137,6 +138,7 @@ def _checks(user: User, database_url: str) -> None:
                 )
                 _wait_all(incident.pk, timeout=30)
                 run.refresh_from_db()
+                assert run.finished_at is not None
                 single.append((run.finished_at - run.queued_at).total_seconds())
         finally:
             for worker in workers:
@@ -153,7 +155,8 @@ def _checks(user: User, database_url: str) -> None:
         f"{drained:.1f}s = {CHECKS / drained:,.0f} checks/s"
     )
     print(
-        f"one check at a time, queued to result on the incident: p50 {statistics.median(single) * 1000:.0f} ms, "
+        "one check at a time, queued to result on the incident: "
+        f"p50 {statistics.median(single) * 1000:.0f} ms, "
         f"max {max(single) * 1000:.0f} ms (20 runs)"
     )
 
