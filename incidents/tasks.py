@@ -13,7 +13,7 @@ from incidents.audit import verify_all
 from incidents.checks import CheckContext, CheckOutcome, check_for
 from incidents.models import Incident
 from incidents.services import check_runs, deadlines
-from incidents.services.checks import record_check_result
+from incidents.services.heartbeat import record_check_result
 
 log = logging.getLogger(__name__)
 

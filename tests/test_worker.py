@@ -8,7 +8,7 @@ import pytest
 
 from incidents import tasks
 from incidents.models import Event
-from incidents.services.checks import request_check
+from incidents.services.heartbeat import request_check
 from tests.processes import running_stack
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,7 +15,7 @@ from incidents.forms import OpenIncidentForm, TransitionForm
 from incidents.forms_triage import IncidentFilterForm
 from incidents.models import Incident, Status
 from incidents.services import ServiceError
-from incidents.services.checks import request_check
+from incidents.services.heartbeat import request_check
 from incidents.services.incidents import open_incident, transition
 from incidents.tasks import CHECKS
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, wants_partial

@@ -1,4 +1,4 @@
-"""Recording the result of an automated check run by a worker."""
+"""The worker heartbeat: proof from the UI that a real worker reaches the event log."""
 
 from __future__ import annotations
 
