@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from incidents.access import visible_incidents
 from incidents.forms import TransitionForm, moves_from
@@ -224,6 +225,22 @@ def filtered_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]
     return incidents.order_by(*SORTS.get(filters.get("sort") or "-created", SORTS["-created"]))
 
 
+def with_overdue_work(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Flag incidents with a rotation or checklist step past due (one EXISTS each per row)."""
+    from incidents.models import ITEM_FINISHED, ROTATION_DONE, ChecklistItem, RotationTask
+
+    now = timezone.now()
+    late_rotation = RotationTask.objects.filter(incident=OuterRef("pk"), due_at__lt=now).exclude(
+        state__in=ROTATION_DONE
+    )
+    late_step = ChecklistItem.objects.filter(incident=OuterRef("pk"), due_at__lt=now).exclude(
+        state__in=ITEM_FINISHED
+    )
+    return incidents.annotate(
+        rotation_overdue=Exists(late_rotation), step_overdue=Exists(late_step)
+    )
+
+
 def incident_list_page(user: Any, filters: dict[str, Any], page_number: Any = 1) -> Page:
-    incidents = filtered_incidents(user, filters).select_related("commander")
+    incidents = with_overdue_work(filtered_incidents(user, filters).select_related("commander"))
     return CappedPaginator(incidents, LIST_PAGE).get_page(page_number)

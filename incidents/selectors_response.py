@@ -24,6 +24,7 @@ from incidents.models import (
     RunStatus,
 )
 from incidents.roles import can_write_response, is_admin
+from incidents.selectors import filter_choices
 
 ROTATIONS_SHOWN = 50
 CREDENTIALS_PAGE = 50
@@ -110,6 +111,7 @@ def checklist_context(incident: Incident, user: Any, error: str = "") -> dict[st
         "checklist_error": error,
         "done_count": sum(1 for i in items if i.state in ITEM_FINISHED),
         "item_states": ItemState.choices,
+        "people": filter_choices()["people"],
     }
 
 

@@ -99,7 +99,11 @@ def dashboard_rows(
 ) -> str:
     """List rows for changed incidents this user may see: new ones that match the viewer's
     filters are prepended, changed ones replaced, ones that no longer match removed."""
-    visible = list(visible_incidents(user).filter(pk__in=incident_ids).select_related("commander"))
+    visible = list(
+        selectors.with_overdue_work(
+            visible_incidents(user).filter(pk__in=incident_ids).select_related("commander")
+        )
+    )
     if not visible:
         return ""
     form = IncidentFilterForm(QueryDict(filters))
