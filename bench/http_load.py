@@ -31,7 +31,7 @@ PAGES = {
 CONNECTIONS, DURATION, PORT = 8, int(os.environ.get("BENCH_SECONDS", "20")), 8799
 # Sync views run one at a time per process under ASGI; extra processes overlap the time
 # each spends waiting on PostgreSQL.
-WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
 
 
 @dataclass
