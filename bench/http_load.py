@@ -8,7 +8,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.seed_bulk import BIG_REFERENCE
+from incidents import process_commands
 
 PAGES = {
     "list, default view": "/incidents/",
@@ -56,21 +56,7 @@ def queries_per_page(client: Client) -> dict[str, int]:
 def start_server(database_url: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "DEBUG": "false"}
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "config.asgi:application",
-            "--port",
-            str(PORT),
-            "--workers",
-            "2",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--lifespan",
-            "on",
-        ],
+        process_commands.web(port=PORT, workers=WORKERS),
         cwd=settings.BASE_DIR,
         env=env,
         start_new_session=True,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
-import sys
 import time
 import uuid
 
@@ -16,6 +15,7 @@ from django.db import connection
 from django.test import Client
 
 from config.celery import app as celery_app
+from incidents import process_commands
 from incidents.models import ChecklistItem, CheckRun, Credential, RotationTask, System
 from incidents.services.check_runs import _queue
 from incidents.services.incidents import open_incident
@@ -102,22 +102,7 @@ def _checks(user: User, database_url: str) -> None:
         queued = time.perf_counter() - started
         workers = [
             subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--concurrency",
-                    "1",
-                    "--loglevel",
-                    "WARNING",
-                    "--hostname",
-                    f"bench{n}-{queue}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                ],
+                process_commands.worker(hostname=f"bench{n}-{queue}@%h", loglevel="WARNING"),
                 cwd=settings.BASE_DIR,
                 env=env,
             )

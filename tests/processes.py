@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -19,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from incidents import process_commands
 
 LOG_DIR = Path(settings.VAR_DIR) / "test-logs"
 
@@ -84,45 +84,16 @@ class Stack:
         raise RuntimeError(f"{name} never said {needle!r}:\n{self.log_text(name)[-3000:]}")
 
     def start_worker(self, name: str = "worker", concurrency: int = 1) -> subprocess.Popen:
+        hostname = f"{name}-{self.queue}@%h"
         process = self.start(
-            name,
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                str(concurrency),
-                "--hostname",
-                f"{name}-{self.queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-            ],
+            name, process_commands.worker(hostname=hostname, concurrency=concurrency)
         )
         self.wait_for_log(name, "ready.")
         return process
 
     def start_web(self) -> str:
         port = free_port()
-        self.start(
-            "web",
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--lifespan",
-                "on",
-            ],
-        )
+        self.start("web", process_commands.web(port=port))
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -135,7 +106,7 @@ class Stack:
         else:
             raise RuntimeError(f"web never became healthy:\n{self.log_text('web')[-3000:]}")
         if not settings.RELAY_IN_PROCESS:
-            self.start("relay", [sys.executable, "manage.py", "run_relay"])
+            self.start("relay", process_commands.relay())
             self.wait_for_log("relay", "relay started")
         return url
 

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from incidents.migration_ops import on_postgresql
+
 ROLES = ("admin", "incident_commander", "responder", "communications", "auditor")
 
 CREATE_TRIGGER = """
@@ -29,14 +31,6 @@ def create_roles(apps, schema_editor):
 
 def remove_roles(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
-
-
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
 
 
 class Migration(migrations.Migration):

@@ -2,6 +2,7 @@
 
 from django.db import migrations
 
+from incidents.migration_ops import on_postgresql
 from incidents.seed import CATEGORIES, VECTORS, seed_taxonomy
 
 TRIGRAM_INDEX = (
@@ -19,14 +20,6 @@ def seed(apps, schema_editor):
 def unseed(apps, schema_editor):
     apps.get_model("incidents", "DataCategory").objects.filter(slug__in=[c[0] for c in CATEGORIES]).delete()
     apps.get_model("incidents", "BreachVector").objects.filter(slug__in=[v[0] for v in VECTORS]).delete()
-
-
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
 
 
 class Migration(migrations.Migration):

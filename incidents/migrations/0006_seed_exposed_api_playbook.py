@@ -8,7 +8,12 @@ def seed(apps, schema_editor):
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("incidents", "Playbook").objects.filter(slug=EXPOSED_API_PLAYBOOK["slug"]).delete()
+    # Plain SQL deletes: the ORM's cascade collector trips over historical models here.
+    slug = EXPOSED_API_PLAYBOOK["slug"]
+    Playbook = apps.get_model("incidents", "Playbook")
+    ids = list(Playbook.objects.filter(slug=slug).values_list("pk", flat=True))
+    apps.get_model("incidents", "PlaybookItem").objects.filter(playbook_id__in=ids)._raw_delete(schema_editor.connection.alias)
+    Playbook.objects.filter(pk__in=ids)._raw_delete(schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

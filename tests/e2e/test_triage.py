@@ -130,9 +130,9 @@ def test_the_live_list_follows_the_viewers_filters(cast, signed_in_page):
     page.wait_for_timeout(300)  # the socket has sent its filters
     fresh = make_incident(by=cast.commander, title="Brand new live incident")
     row = page.locator(f"#incident-row-{fresh.pk}")
-    expect(row).to_contain_text("Brand new live incident", timeout=3_000)
+    expect(row).to_contain_text("Brand new live incident", timeout=10_000)
     transition(incident=fresh, to="false_positive", by=cast.commander, reason="test")
-    expect(row).to_have_count(0, timeout=3_000)
+    expect(row).to_have_count(0, timeout=10_000)
 
 
 def test_a_concurrent_edit_in_two_browsers_shows_a_conflict(cast, signed_in_page):

@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from incidents import process_commands
 from incidents.demo import credentials_file
 
 GRACE_SECONDS = 10
@@ -25,39 +26,13 @@ class Command(BaseCommand):
         parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
 
     def handle(self, *args: object, **options: object) -> None:
-        python = sys.executable
         commands = {
-            "web": [
-                python,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                str(options["host"]),
-                "--port",
-                str(options["port"]),
-                "--lifespan",
-                "on",
-                "--no-access-log",
-            ],
-            "worker": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--hostname",
-                "worker@%h",
-            ],
-            "beat": [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"],
+            "web": process_commands.web(host=str(options["host"]), port=str(options["port"])),
+            "worker": process_commands.worker(hostname="worker@%h", concurrency=2),
+            "beat": process_commands.beat(),
         }
         if not settings.RELAY_IN_PROCESS:
-            commands["relay"] = [python, "manage.py", "run_relay"]
+            commands["relay"] = process_commands.relay()
         self._banner(str(options["host"]), str(options["port"]))
         processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         stopping = False
