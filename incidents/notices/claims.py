@@ -28,7 +28,8 @@ def _ruled_out(slug: str, label: str) -> tuple[Callable[[Facts], bool], Callable
 
     def why_not(facts: Facts) -> str:
         status = facts.status_of(slug)
-        return f"{label} is {'not assessed' if status is None else ExposureStatus(status).label.lower()}, not ruled out"
+        state = "not assessed" if status is None else ExposureStatus(status).label.lower()
+        return f"{label} is {state}, not ruled out"
 
     return holds, why_not
 

@@ -18,7 +18,7 @@ CONTEXT_NAMES = {
     "confirmed_categories": "Confirmed data categories, one line each, with records and people",
     "suspected_categories": "Suspected data categories, one line each",
     "ruled_out_categories": "Data categories ruled out, one line each",
-    "people_affected": "Approximate number of people affected (confirmed and suspected personal data)",
+    "people_affected": "Approximate people affected (confirmed and suspected personal data)",
     "records_affected": "Approximate number of records affected (confirmed and suspected)",
     "measures_taken": "Completed response steps and credential rotation progress, one line each",
     "contact_name": "Contact point: the incident commander's name",
