@@ -37,6 +37,7 @@ TIMELINE_KINDS = {
     "checks": ("check.",),
     "rotations": ("rotation.",),
     "checklist": ("checklist.", "deadline."),
+    "notices": ("notice.",),
 }
 EDITABLE_FACTS = (
     "title",

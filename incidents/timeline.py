@@ -149,6 +149,27 @@ def _deadline(e: Event) -> str:
     return f"{e.after.get('kind', '').capitalize()} “{e.after.get('name')}” {'missed its deadline' if missed else 'is due within 24 hours'}"
 
 
+NOTICE_WORDS = {
+    "draft": "draft",
+    "in_review": "in review",
+    "approved": "approved",
+    "sent": "sent",
+    "send_failed": "send failed",
+}
+
+
+def _notice(e: Event) -> str:
+    partner = e.after.get("partner")
+    if e.verb == "notice.drafted":
+        return f"{e.actor_label} drafted a notice to {partner} from “{e.after.get('template')}”"
+    if e.verb == "notice.edited":
+        return f"{e.actor_label} edited the notice to {partner} (back to draft)"
+    if e.verb == "notice.flagged":
+        reasons = "; ".join(f"{k}: {v}" for k, v in e.after.get("claims", {}).items())
+        return f"The notice to {partner} states a claim that no longer holds ({reasons}); approval withdrawn"
+    return f"{e.actor_label} moved the notice to {partner} to {NOTICE_WORDS.get(e.after.get('state', ''), e.after.get('state'))}"
+
+
 FIELD_WORDS = {
     "title": "the title",
     "summary": "summary",
@@ -181,6 +202,10 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "checklist.rerun_set": _rerun,
     "check.queued": _check_queued,
     "deadline.approaching": _deadline,
+    "notice.drafted": _notice,
+    "notice.edited": _notice,
+    "notice.state_changed": _notice,
+    "notice.flagged": _notice,
     "deadline.missed": _deadline,
     "incident.opened": _opened,
     "incident.status_changed": _status_changed,

@@ -20,6 +20,15 @@ from incidents.models.incident import (
 )
 from incidents.models.lifecycle import CLOSED_STATES, Status
 from incidents.models.note import Note
+from incidents.models.notice import (
+    Audience,
+    Channel,
+    Notice,
+    NoticeState,
+    NoticeTemplate,
+    Partner,
+    PartnerContact,
+)
 from incidents.models.rotation import (
     ROTATION_DONE,
     ROTATION_FLOW,
@@ -39,7 +48,9 @@ __all__ = [
     "ROTATION_FLOW",
     "RUN_FINISHED",
     "SEVERITY_MEANING",
+    "Audience",
     "BreachVector",
+    "Channel",
     "CheckRun",
     "ChecklistItem",
     "Credential",
@@ -52,7 +63,12 @@ __all__ = [
     "Incident",
     "ItemState",
     "Note",
+    "Notice",
+    "NoticeState",
+    "NoticeTemplate",
     "Notification",
+    "Partner",
+    "PartnerContact",
     "Playbook",
     "PlaybookItem",
     "ReferenceCounter",

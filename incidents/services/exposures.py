@@ -14,6 +14,7 @@ from incidents.services import ServiceError
 from incidents.services.events import append_event
 from incidents.services.incident_fields import EditConflict
 from incidents.services.locking import lock_incident
+from incidents.services.notices import revalidate_notices
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def record_exposure(
         append_event(
             incident=locked, verb="exposure.recorded", actor=by, before=before, after=after
         )
+        # Notices that state a fact this change contradicts lose their approval now.
+        revalidate_notices(incident=locked, by=by)
     return exposure
 
 

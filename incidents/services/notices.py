@@ -1,0 +1,199 @@
+"""The notice workflow: draft -> in review -> approved (by a second person) -> sent.
+
+Any edit returns a notice to draft. When the facts change, notices whose claims no longer
+hold are flagged and lose their approval; a sent notice never changes (a follow-up
+supersedes it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from incidents.models import Incident, Notice, NoticeState, NoticeTemplate, Partner
+from incidents.notices.claims import failing_claims
+from incidents.notices.facts import gather
+from incidents.notices.language import TemplateError
+from incidents.notices.rendering import render_notice, validate
+from incidents.services import ServiceError
+from incidents.services.events import append_event
+from incidents.services.locking import lock_incident
+
+OPEN_STATES = (
+    NoticeState.DRAFT,
+    NoticeState.IN_REVIEW,
+    NoticeState.APPROVED,
+    NoticeState.SEND_FAILED,
+)
+
+
+def _checked(subject: str, body: str) -> None:
+    try:
+        validate(subject, body)
+    except TemplateError as error:
+        raise ServiceError(f"The notice cannot be used: {error}") from None
+
+
+def draft_notice(
+    *, incident: Incident, partner: Partner, template: NoticeTemplate, by: Any
+) -> Notice:
+    _checked(template.subject, template.body)
+    with transaction.atomic():
+        locked = lock_incident(incident.pk)
+        notice = Notice.objects.create(
+            incident=locked,
+            partner=partner,
+            template=template,
+            subject=template.subject,
+            body=template.body,
+            last_editor=by,
+        )
+        append_event(
+            incident=locked,
+            verb="notice.drafted",
+            actor=by,
+            after={"notice": notice.pk, "partner": partner.name, "template": str(template)},
+        )
+    return notice
+
+
+def edit_notice(
+    *, notice: Notice, subject: str, body: str, by: Any, expected_version: int
+) -> Notice:
+    _checked(subject, body)
+    with transaction.atomic():
+        incident = lock_incident(notice.incident_id)
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.state == NoticeState.SENT:
+            raise ServiceError(
+                "A sent notice cannot be edited; send a follow-up that supersedes it."
+            )
+        if locked.version != expected_version:
+            raise ServiceError(
+                "Someone changed this notice while you were editing; reload to see their version."
+            )
+        before = locked.state
+        locked.subject, locked.body, locked.last_editor = subject, body, by
+        locked.state, locked.approved_by, locked.version = (
+            NoticeState.DRAFT,
+            None,
+            locked.version + 1,
+        )
+        locked.save()
+        append_event(
+            incident=incident,
+            verb="notice.edited",
+            actor=by,
+            before={"state": before},
+            after={"notice": locked.pk, "partner": locked.partner.name, "state": NoticeState.DRAFT},
+        )
+    return locked
+
+
+def submit_for_review(*, notice: Notice, by: Any) -> Notice:
+    return _move(notice, NoticeState.IN_REVIEW, by, allowed_from=(NoticeState.DRAFT,))
+
+
+def approve_notice(*, notice: Notice, by: Any) -> Notice:
+    """A second person approves: never the last editor; only a notice whose claims hold."""
+    if notice.last_editor_id == getattr(by, "pk", None):
+        raise ServiceError("You edited this notice last; a second person must approve it.")
+    try:
+        rendered = render_notice(
+            incident=notice.incident,
+            subject=notice.subject,
+            body=notice.body,
+            partner_name=notice.partner.name,
+        )
+    except TemplateError as error:
+        raise ServiceError(f"It cannot be approved: {error}") from None
+    return _move(
+        notice,
+        NoticeState.APPROVED,
+        by,
+        allowed_from=(NoticeState.IN_REVIEW,),
+        claims=rendered.claims,
+    )
+
+
+def _move(
+    notice: Notice,
+    to: str,
+    by: Any,
+    *,
+    allowed_from: tuple[str, ...],
+    claims: list[str] | None = None,
+) -> Notice:
+    with transaction.atomic():
+        incident = lock_incident(notice.incident_id)
+        locked = Notice.objects.select_for_update().select_related("partner").get(pk=notice.pk)
+        if locked.state not in allowed_from:
+            raise ServiceError(
+                f"A notice that is {NoticeState(locked.state).label.lower()} cannot become "
+                f"{NoticeState(to).label.lower()}."
+            )
+        before = locked.state
+        locked.state = to
+        if to == NoticeState.APPROVED:
+            locked.approved_by, locked.stated_claims, locked.stale_reasons = by, claims or [], {}
+        locked.save()
+        append_event(
+            incident=incident,
+            verb="notice.state_changed",
+            actor=by,
+            before={"state": before},
+            after={"notice": locked.pk, "partner": locked.partner.name, "state": to},
+        )
+    return locked
+
+
+def revalidate_notices(*, incident: Incident, by: Any) -> list[Notice]:
+    """After the facts changed (inside that change's transaction): flag every open notice
+    whose claims no longer hold, and withdraw its approval. Returns the flagged ones."""
+    facts = gather(incident)
+    flagged = []
+    for notice in Notice.objects.filter(incident=incident, state__in=OPEN_STATES).select_related(
+        "partner"
+    ):
+        claims = notice.stated_claims or _claims_in(notice)
+        failing = failing_claims(claims, facts)
+        if failing == notice.stale_reasons:
+            continue
+        before = notice.state
+        notice.stale_reasons = failing
+        if failing and notice.state == NoticeState.APPROVED:
+            notice.state, notice.approved_by = NoticeState.IN_REVIEW, None
+        notice.save(update_fields=["stale_reasons", "state", "approved_by", "updated_at"])
+        if failing:
+            append_event(
+                incident=incident,
+                verb="notice.flagged",
+                actor=by,
+                before={"state": before},
+                after={
+                    "notice": notice.pk,
+                    "partner": notice.partner.name,
+                    "state": notice.state,
+                    "claims": failing,
+                },
+            )
+            flagged.append(notice)
+    return flagged
+
+
+def _claims_in(notice: Notice) -> list[str]:
+    from incidents.notices.language import parse
+
+    keys: list[str] = []
+
+    def walk(nodes: list) -> None:
+        for node in nodes:
+            if node.kind == "claim":
+                keys.append(node.value)
+            walk(node.children)
+
+    try:
+        walk(parse(notice.subject) + parse(notice.body))
+    except TemplateError:
+        return []
+    return keys

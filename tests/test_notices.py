@@ -1,0 +1,133 @@
+"""The notice workflow: two-person approval, edits reset it, changed facts withdraw it."""
+
+import pytest
+
+from incidents.models import DataCategory, Notice, NoticeState, NoticeTemplate, Partner
+from incidents.services import ServiceError
+from incidents.services.exposures import record_exposure
+from incidents.services.notices import (
+    approve_notice,
+    draft_notice,
+    edit_notice,
+    submit_for_review,
+)
+
+BODY = (
+    "Dear {{ partner_name }},\n\nUser-facing services stay up.\n"
+    "{% claim payment_not_compromised %}No payment information was compromised.{% endclaim %}\n"
+)
+
+
+@pytest.fixture
+def payment_ruled_out(cast, incident):
+    category = DataCategory.objects.get(slug="financial-payment")
+    record_exposure(
+        incident=incident,
+        category=category,
+        status="ruled_out",
+        evidence="separate network segment",
+        by=cast.commander,
+    )
+    return incident
+
+
+@pytest.fixture
+def notice(cast, payment_ruled_out):
+    partner = Partner.objects.create(name="PayCo", audience="payment_partner")
+    template = NoticeTemplate.objects.create(
+        name="Payment partners",
+        audience="payment_partner",
+        subject="{{ reference }}: incident update",
+        body=BODY,
+    )
+    return draft_notice(
+        incident=payment_ruled_out, partner=partner, template=template, by=cast.comms
+    )
+
+
+def test_a_second_person_approves_and_the_claims_are_recorded(cast, notice):
+    submit_for_review(notice=notice, by=cast.comms)
+    approved = approve_notice(notice=Notice.objects.get(pk=notice.pk), by=cast.commander)
+    assert approved.state == NoticeState.APPROVED and approved.stated_claims == [
+        "payment_not_compromised"
+    ]
+    verbs = list(
+        notice.incident.events.filter(verb__startswith="notice.").values_list("verb", flat=True)
+    )
+    assert verbs == ["notice.drafted", "notice.state_changed", "notice.state_changed"]
+
+
+def test_nobody_approves_their_own_edit(cast, notice):
+    submit_for_review(notice=notice, by=cast.comms)
+    with pytest.raises(ServiceError, match="a second person must approve"):
+        approve_notice(notice=Notice.objects.get(pk=notice.pk), by=cast.comms)
+
+
+def test_an_edit_after_approval_returns_it_to_draft(cast, notice):
+    submit_for_review(notice=notice, by=cast.comms)
+    approve_notice(notice=Notice.objects.get(pk=notice.pk), by=cast.commander)
+    edited = edit_notice(
+        notice=notice,
+        subject="{{ reference }}",
+        body=BODY + "More.",
+        by=cast.commander,
+        expected_version=1,
+    )
+    assert edited.state == NoticeState.DRAFT and edited.approved_by is None
+
+
+def test_a_stale_editor_is_refused(cast, notice):
+    edit_notice(notice=notice, subject="a", body=BODY, by=cast.comms, expected_version=1)
+    with pytest.raises(ServiceError, match="changed this notice while you were editing"):
+        edit_notice(notice=notice, subject="b", body=BODY, by=cast.commander, expected_version=1)
+
+
+def test_an_edit_with_a_syntax_error_names_the_line_and_saves_nothing(cast, notice):
+    with pytest.raises(ServiceError, match="line 2"):
+        edit_notice(
+            notice=notice, subject="s", body="ok\n{{ nonsense }}", by=cast.comms, expected_version=1
+        )
+    assert Notice.objects.get(pk=notice.pk).body == BODY
+
+
+def test_when_the_fact_changes_the_approval_is_withdrawn_and_the_claim_named(cast, notice):
+    submit_for_review(notice=notice, by=cast.comms)
+    approve_notice(notice=Notice.objects.get(pk=notice.pk), by=cast.commander)
+    payment = DataCategory.objects.get(slug="financial-payment")
+    record_exposure(
+        incident=notice.incident,
+        category=payment,
+        status="suspected",
+        by=cast.responder,
+        expected_version=1,
+    )
+    flagged = Notice.objects.get(pk=notice.pk)
+    assert flagged.state == NoticeState.IN_REVIEW and flagged.approved_by is None
+    assert flagged.stale_reasons == {
+        "payment_not_compromised": "Financial and payment information is suspected, not ruled out"
+    }
+    event = notice.incident.events.get(verb="notice.flagged")
+    assert event.after["claims"] == flagged.stale_reasons
+    with pytest.raises(ServiceError, match="does not hold"):
+        approve_notice(notice=flagged, by=cast.admin)
+
+
+def test_a_draft_stating_a_claim_is_flagged_too(cast, notice):
+    payment = DataCategory.objects.get(slug="financial-payment")
+    record_exposure(
+        incident=notice.incident,
+        category=payment,
+        status="confirmed",
+        by=cast.responder,
+        expected_version=1,
+    )
+    assert "payment_not_compromised" in Notice.objects.get(pk=notice.pk).stale_reasons
+
+
+def test_a_template_with_an_unknown_name_cannot_be_drafted(cast, payment_ruled_out):
+    partner = Partner.objects.create(name="AdCo", audience="advertiser")
+    template = NoticeTemplate.objects.create(
+        name="bad", audience="advertiser", subject="s", body="{{ settings }}"
+    )
+    with pytest.raises(ServiceError, match="unknown name 'settings'"):
+        draft_notice(incident=payment_ruled_out, partner=partner, template=template, by=cast.comms)
