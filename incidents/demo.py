@@ -19,6 +19,7 @@ from incidents.models import (
     DataCategory,
     Incident,
     ItemState,
+    Partner,
     Playbook,
     PlaybookItem,
     RotationState,
@@ -118,6 +119,24 @@ DEMO_CREDENTIALS = [
     ("metadata-db password", "database_password", "metadata-service", "rotated 2025-11"),
     ("ads-sync OAuth client", "oauth_client_secret", "api-gateway", "…c8e7"),
 ]
+
+
+DEMO_PARTNERS = [
+    ("BrightAds Network", "advertiser", ["US", "DE"], "Jordan Lee", "jordan.lee@brightads.example"),
+    ("Creator Guild", "creator", ["GB", "US"], "Priya Shah", "priya@creatorguild.example"),
+    ("PayFlow Payments", "payment_partner", ["EU"], "Marc Dubois", "security@payflow.example"),
+    ("CNIL (France)", "authority", ["FR"], "Notifications", "notifications@cnil.example"),
+    ("ICO (United Kingdom)", "authority", ["GB"], "Breach reporting", "breaches@ico.example"),
+]
+
+
+def _demo_partners() -> None:
+    for name, audience, jurisdictions, contact, email in DEMO_PARTNERS:
+        partner, created = Partner.objects.get_or_create(
+            name=name, defaults={"audience": audience, "jurisdictions": jurisdictions}
+        )
+        if created:
+            partner.contacts.create(name=contact, email=email, role="security contact")
 
 
 def _demo_response(incident: Incident, dana: User, sam: User) -> None:
@@ -236,6 +255,7 @@ def load_demo() -> bool:
     transition(incident=incident, to=Status.CONTAINMENT, by=sam)
     add_note(incident=incident, by=sam, body=NOTE)
     _demo_response(incident, dana, sam)
+    _demo_partners()
     secret = open_incident(title=RESTRICTED_TITLE, by=dana, severity=Severity.SEV3, restricted=True)
     secret.members.add(users["admin"])
     return True

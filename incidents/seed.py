@@ -260,3 +260,112 @@ def seed_playbooks(playbook_model: Any, item_model: Any) -> None:
             check_kind=check,
             instructions=text,
         )
+
+
+# Notice templates for the SCENARIO's audiences, in the notice language (notices/language.py).
+REGULATOR_ART33 = """To: {{ partner_name }}
+Notification of a personal data breach under Article 33 GDPR — {{ reference }}
+
+1. Nature of the breach
+{{ title }}. {% if nature %}Cause: {{ nature }}. {% endif %}The breach was detected on {{ detected_at | datetime }}{% if aware_at %} and we became aware of it on {{ aware_at | datetime }}{% endif %}.
+
+Categories of personal data and records concerned (approximate):
+Confirmed:
+{{ confirmed_categories }}
+Suspected:
+{{ suspected_categories }}
+Ruled out:
+{{ ruled_out_categories }}
+
+Approximate number of data subjects concerned: {{ people_affected }}.
+Approximate number of personal data records concerned: {{ records_affected }}.
+
+2. Contact point
+{{ contact_name }}, {{ contact_email }}
+
+3. Likely consequences
+Viewing histories can identify people when combined with public data sets; we assess the risk to them as part of this notification.
+
+4. Measures taken or proposed
+{{ measures_taken }}
+
+This notification may be completed in phases as our investigation continues (Art. 33(4)).
+"""
+
+CALIFORNIA_LETTER = """NOTICE OF DATA BREACH — {{ reference }}
+
+What Happened
+{{ title }}. We discovered it on {{ detected_at | date }}.
+
+What Information Was Involved
+{{ confirmed_categories }}
+{{ suspected_categories }}
+{% claim payment_not_compromised %}No payment information was compromised.{% endclaim %}
+
+What We Are Doing
+{{ measures_taken }}
+
+What You Can Do
+Be wary of messages that reference your viewing activity, and review your account settings.
+
+For More Information
+Contact {{ contact_name }} at {{ contact_email }}.
+"""
+
+PARTNER_UPDATE = """Dear {{ partner_name }},
+
+We are writing about an incident on our platform ({{ reference }}): {{ title }}.
+
+User-facing services remain operational.
+{% claim payment_not_compromised %}No payment information was compromised.{% endclaim %}
+
+Data involved, as we know it today:
+{{ confirmed_categories }}
+{{ suspected_categories }}
+
+What we have done so far:
+{{ measures_taken }}
+
+Your contact for questions: {{ contact_name }}, {{ contact_email }}.
+"""
+
+ADVERTISER_UPDATE = PARTNER_UPDATE.replace(
+    "User-facing services remain operational.",
+    "User-facing services remain operational. We will tell you as soon as we know whether "
+    "brand-safety settings were exposed.",
+)
+
+NOTICE_TEMPLATES = [
+    (
+        "Regulator notification (GDPR Art. 33)",
+        "authority",
+        "{{ reference }}: personal data breach notification",
+        REGULATOR_ART33,
+    ),
+    (
+        "US resident letter (California headings)",
+        "customers",
+        "Notice of data breach",
+        CALIFORNIA_LETTER,
+    ),
+    (
+        "Payment partner update",
+        "payment_partner",
+        "{{ reference }}: incident update",
+        PARTNER_UPDATE,
+    ),
+    ("Creator update", "creator", "{{ reference }}: incident update", PARTNER_UPDATE),
+    (
+        "Advertiser update",
+        "advertiser",
+        "{{ reference }}: incident update for advertisers",
+        ADVERTISER_UPDATE,
+    ),
+]
+
+
+def seed_notice_templates(template_model: Any) -> None:
+    for name, audience, subject, body in NOTICE_TEMPLATES:
+        template_model.objects.get_or_create(
+            name=name, version=1, defaults={"audience": audience, "subject": subject, "body": body}
+        )

@@ -137,3 +137,40 @@ def test_a_claim_the_record_does_not_support_is_refused(scenario):
 def test_an_unknown_claim_is_an_error():
     with pytest.raises(TemplateError, match="unknown claim 'all_good'"):
         validate("s", "{% claim all_good %}Nothing happened.{% endclaim %}")
+
+
+def test_every_seeded_template_is_valid():
+    from incidents.seed import NOTICE_TEMPLATES
+
+    for _name, _, subject, body in NOTICE_TEMPLATES:
+        validate(subject, body)  # raises, naming the line, if a seeded template is broken
+
+
+def test_the_california_letter_has_the_required_headings():
+    from incidents.seed import CALIFORNIA_LETTER
+
+    for heading in (
+        "What Happened",
+        "What Information Was Involved",
+        "What We Are Doing",
+        "What You Can Do",
+        "For More Information",
+    ):
+        assert f"\n{heading}\n" in CALIFORNIA_LETTER
+
+
+def test_the_regulator_notice_covers_article_33_3(scenario):
+    from incidents.seed import REGULATOR_ART33
+
+    text = render_notice(
+        incident=scenario, subject="s", body=REGULATOR_ART33, partner_name="CNIL"
+    ).body
+    for part in (
+        "Nature of the breach",
+        "data subjects concerned: 400,000 to 1,200,000",
+        "records concerned: 2,000,000 to 8,000,000",
+        "Contact point",
+        "Likely consequences",
+        "Measures taken or proposed",
+    ):
+        assert part in text
