@@ -147,6 +147,7 @@ def notes_context(incident: Incident, user: Any) -> dict:
 def incident_page_context(
     incident: Incident, user: Any, before: int | None = None, kind: str = ""
 ) -> dict:
+    from incidents.selectors_notices import notices_section_context
     from incidents.selectors_response import checklist_context, rotation_section_context
 
     return {
@@ -155,6 +156,7 @@ def incident_page_context(
         **notes_context(incident, user),
         **rotation_section_context(incident, user),
         **checklist_context(incident, user),
+        **notices_section_context(incident, user),
         "facts": EDITABLE_FACTS,
         "timeline": timeline_page(incident, before, kind),
         "timeline_kinds": list(TIMELINE_KINDS),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import audit, exposures, fields, incidents, notes, response_work
+from incidents.views import audit, exposures, fields, incidents, notes, notices, response_work
 
 app_name = "incidents"
 
@@ -53,4 +53,22 @@ urlpatterns = [
     ),
     path("<str:reference>/checklist/<int:item_id>/run/", response_work.item_run, name="item-run"),
     path("<str:reference>/audit.json", audit.audit_export, name="audit-export"),
+    path("<str:reference>/notices/draft/", notices.notices_draft, name="notices-draft"),
+    path("<str:reference>/notices/<int:notice_id>/", notices.notice_page, name="notice"),
+    path(
+        "<str:reference>/notices/<int:notice_id>/preview/",
+        notices.notice_preview,
+        name="notice-preview",
+    ),
+    path("<str:reference>/notices/<int:notice_id>/edit/", notices.notice_edit, name="notice-edit"),
+    path(
+        "<str:reference>/notices/<int:notice_id>/submit/",
+        notices.notice_submit,
+        name="notice-submit",
+    ),
+    path(
+        "<str:reference>/notices/<int:notice_id>/approve/",
+        notices.notice_approve,
+        name="notice-approve",
+    ),
 ]

@@ -31,6 +31,12 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:item-assign": ("POST", True, True),
     "incidents:item-check": ("POST", True, True),
     "incidents:item-run": ("POST", True, True),
+    "incidents:notices-draft": ("POST", True, True),
+    "incidents:notice": ("GET", True, False),
+    "incidents:notice-preview": ("POST", True, True),
+    "incidents:notice-edit": ("POST", True, True),
+    "incidents:notice-submit": ("POST", True, True),
+    "incidents:notice-approve": ("POST", True, True),
     "incidents:run-check": ("POST", True, True),
     "incidents:audit-export": ("GET", True, False),
 }
@@ -66,6 +72,8 @@ def _url(name: str, incident) -> str:
         kwargs["category"] = "viewing-history"
     if name in ("incidents:rotation-probe", "incidents:rotation-verify"):
         kwargs["task_id"] = incident.rotations.first().pk
+    if name.startswith("incidents:notice-") or name == "incidents:notice":
+        kwargs["notice_id"] = incident.notices.first().pk
     if name.startswith("incidents:item-"):
         kwargs["item_id"] = incident.checklist.first().pk
     return reverse(name, kwargs=kwargs)
@@ -85,6 +93,9 @@ def _payload(name: str) -> dict[str, object]:
         "incidents:item-state": {"state": "in_progress"},
         "incidents:item-assign": {"assignee": ""},
         "incidents:item-check": {"url": "http://127.0.0.1/"},
+        "incidents:notices-draft": {"template": "1", "partners": ["1"]},
+        "incidents:notice-preview": {"subject": "s", "body": "{{ title }}"},
+        "incidents:notice-edit": {"subject": "s", "body": "b", "version": "1"},
     }
     return payloads.get(name, {})
 
@@ -114,6 +125,14 @@ def exposed(cast, restricted):
     start_campaign(incident=restricted, credentials=Credential.objects.all(), by=cast.commander)
     seed_playbooks(Playbook, PlaybookItem)
     apply_playbook(incident=restricted, playbook=Playbook.objects.get(), by=cast.commander)
+    from incidents.models import NoticeTemplate, Partner
+    from incidents.services.notices import draft_notice
+
+    partner = Partner.objects.create(name="PayCo", audience="payment_partner")
+    template = NoticeTemplate.objects.create(
+        name="t", audience="payment_partner", subject="s", body="{{ title }}"
+    )
+    draft_notice(incident=restricted, partner=partner, template=template, by=cast.commander)
     return exposure
 
 
@@ -130,8 +149,8 @@ def test_outsiders_get_404_without_the_incidents_text(cast, restricted, exposed,
     body = response.content.decode()
     assert restricted.title not in body and restricted.reference not in body
     assert (
-        Event.objects.filter(incident=restricted).count() == 4
-    )  # opened, exposure, campaign, playbook
+        Event.objects.filter(incident=restricted).count() == 5
+    )  # opened, exposure, campaign, playbook, notice
 
 
 @pytest.mark.parametrize("name", [n for n, (_, needs, _) in ROUTES.items() if needs])

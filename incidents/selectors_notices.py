@@ -1,0 +1,49 @@
+"""Read side of communications: an incident's notices, one notice's page, the log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from incidents.models import Audience, Incident, Notice, NoticeState, NoticeTemplate, Partner
+from incidents.notices.claims import CLAIMS
+from incidents.notices.context import CONTEXT_NAMES
+from incidents.notices.language import FILTERS
+from incidents.roles import COMMUNICATIONS, can_write_response, roles_of
+
+
+def can_write_notices(user: Any) -> bool:
+    return COMMUNICATIONS in roles_of(user) or can_write_response(user)
+
+
+def notices_section_context(incident: Incident, user: Any, error: str = "") -> dict[str, Any]:
+    notices = list(
+        Notice.objects.filter(incident=incident)
+        .select_related("partner", "approved_by", "last_editor")
+        .order_by("partner__name", "-pk")
+    )
+    latest: dict[str, NoticeTemplate] = {}
+    for template in NoticeTemplate.objects.order_by("name", "-version"):
+        latest.setdefault(template.name, template)
+    return {
+        "incident": incident,
+        "notices": notices,
+        "templates": list(latest.values()),
+        "partners": list(Partner.objects.order_by("audience", "name")),
+        "audiences": Audience.choices,
+        "can_write_notices": can_write_notices(user),
+        "notice_error": error,
+        "stale_count": sum(1 for n in notices if n.stale_reasons),
+        "sent_count": sum(1 for n in notices if n.state == NoticeState.SENT),
+    }
+
+
+def notice_page_context(notice: Notice, user: Any) -> dict[str, Any]:
+    return {
+        "notice": notice,
+        "incident": notice.incident,
+        "can_write_notices": can_write_notices(user),
+        "context_names": CONTEXT_NAMES,
+        "claims": {k: c.says for k, c in CLAIMS.items()},
+        "filters": list(FILTERS),
+        "is_last_editor": notice.last_editor_id == getattr(user, "pk", None),
+    }

@@ -1,0 +1,157 @@
+"""Notices on an incident: draft for partners, edit with a live preview, review, approve."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from incidents.access import incident_for
+from incidents.models import Incident, Notice, NoticeTemplate, Partner
+from incidents.notices.language import MAX_TEMPLATE, TemplateError
+from incidents.notices.rendering import render_notice
+from incidents.selectors_notices import (
+    can_write_notices,
+    notice_page_context,
+    notices_section_context,
+)
+from incidents.services import ServiceError
+from incidents.services import notices as notice_service
+from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
+
+DETAIL = "incidents/incident_detail.html"
+PAGE = "incidents/notice_page.html"
+
+
+def _writer(request: HtmxHttpRequest, reference: str) -> Incident:
+    incident = incident_for(request.user, reference)
+    if not can_write_notices(request.user):
+        raise PermissionDenied("Your role cannot write notices.")
+    return incident
+
+
+def _notice(request: HtmxHttpRequest, reference: str, notice_id: int, *, write: bool) -> Notice:
+    incident = _writer(request, reference) if write else incident_for(request.user, reference)
+    return get_object_or_404(
+        Notice.objects.select_related("partner", "incident", "template"),
+        incident=incident,
+        pk=notice_id,
+    )
+
+
+@login_required
+@require_POST
+def notices_draft(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    incident = _writer(request, reference)
+    error = ""
+    try:
+        template = NoticeTemplate.objects.filter(pk=_int(request.POST.get("template"))).first()
+        partners = list(
+            Partner.objects.filter(pk__in=[_int(p) for p in request.POST.getlist("partners")])
+        )
+        if template is None or not partners:
+            raise ServiceError("Choose a template and at least one partner.")
+        for partner in partners:
+            notice_service.draft_notice(
+                incident=incident, partner=partner, template=template, by=request.user
+            )
+    except ServiceError as refused:
+        error = " ".join(refused.messages)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("incidents:detail", reference=reference)
+    context = notices_section_context(incident, request.user, error)
+    return render(request, f"{DETAIL}#notices", context, status=UNPROCESSABLE if error else 200)
+
+
+@login_required
+@require_GET
+def notice_page(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    notice = _notice(request, reference, notice_id, write=False)
+    return render(
+        request,
+        PAGE,
+        {
+            **notice_page_context(notice, request.user),
+            **_preview(notice, notice.subject, notice.body),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_preview(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    """Live preview beside the editor: renders the unsaved text against the incident now."""
+    notice = _notice(request, reference, notice_id, write=True)
+    subject, body = (
+        request.POST.get("subject", "")[:300],
+        request.POST.get("body", "")[: MAX_TEMPLATE + 1],
+    )
+    return render(request, f"{PAGE}#preview", _preview(notice, subject, body))
+
+
+def _preview(notice: Notice, subject: str, body: str) -> dict[str, Any]:
+    try:
+        rendered = render_notice(
+            incident=notice.incident, subject=subject, body=body, partner_name=notice.partner.name
+        )
+    except TemplateError as error:
+        return {"preview_error": str(error)}
+    return {"preview": rendered}
+
+
+def _act(request: HtmxHttpRequest, notice: Notice, action: Callable[[], Any]) -> HttpResponse:
+    try:
+        action()
+    except ServiceError as refused:
+        messages.error(request, " ".join(refused.messages))
+    return redirect("incidents:notice", reference=notice.incident.reference, notice_id=notice.pk)
+
+
+@login_required
+@require_POST
+def notice_edit(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    notice = _notice(request, reference, notice_id, write=True)
+    return _act(
+        request,
+        notice,
+        lambda: notice_service.edit_notice(
+            notice=notice,
+            subject=request.POST.get("subject", "")[:300],
+            body=request.POST.get("body", "")[: MAX_TEMPLATE + 1],
+            by=request.user,
+            expected_version=_int(request.POST.get("version")),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def notice_submit(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    notice = _notice(request, reference, notice_id, write=True)
+    return _act(
+        request, notice, lambda: notice_service.submit_for_review(notice=notice, by=request.user)
+    )
+
+
+@login_required
+@require_POST
+def notice_approve(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    notice = _notice(request, reference, notice_id, write=True)
+    return _act(
+        request, notice, lambda: notice_service.approve_notice(notice=notice, by=request.user)
+    )
+
+
+def _int(raw: Any) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return -1
