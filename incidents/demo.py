@@ -181,6 +181,7 @@ def ensure_users() -> dict[str, User]:
             first, last = full_name.split(" ", 1)
             user = User.objects.create_user(
                 username,
+                email=f"{username}@melztube.example",
                 password=new_passwords[username],
                 first_name=first,
                 last_name=last,

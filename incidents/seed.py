@@ -278,7 +278,7 @@ Ruled out:
 {{ ruled_out_categories }}
 
 Approximate number of data subjects concerned: {{ people_affected }}.
-Approximate number of personal data records concerned: {{ records_affected }}.
+Approximate number of personal data records concerned: {{ personal_records_affected }}.
 
 2. Contact point
 {{ contact_name }}, {{ contact_email }}

@@ -20,6 +20,7 @@ CONTEXT_NAMES = {
     "ruled_out_categories": "Data categories ruled out, one line each",
     "people_affected": "Approximate people affected (confirmed and suspected personal data)",
     "records_affected": "Approximate number of records affected (confirmed and suspected)",
+    "personal_records_affected": "Approximate number of personal data records (confirmed and suspected)",
     "measures_taken": "Completed response steps and credential rotation progress, one line each",
     "contact_name": "Contact point: the incident commander's name",
     "contact_email": "Contact point: the incident commander's email address",
@@ -43,6 +44,7 @@ def build(facts: Facts, partner_name: str = "") -> dict[str, Any]:
         "ruled_out_categories": _lines(facts, "ruled_out"),
         "people_affected": _total(facts, "people", personal_only=True),
         "records_affected": _total(facts, "records"),
+        "personal_records_affected": _total(facts, "records", personal_only=True),
         "measures_taken": _measures(facts),
         "contact_name": (commander.get_full_name() or commander.get_username())
         if commander
