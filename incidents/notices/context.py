@@ -20,7 +20,7 @@ CONTEXT_NAMES = {
     "ruled_out_categories": "Data categories ruled out, one line each",
     "people_affected": "Approximate people affected (confirmed and suspected personal data)",
     "records_affected": "Approximate number of records affected (confirmed and suspected)",
-    "personal_records_affected": "Approximate number of personal data records (confirmed and suspected)",
+    "personal_records_affected": "Approximate personal data records (confirmed and suspected)",
     "measures_taken": "Completed response steps and credential rotation progress, one line each",
     "contact_name": "Contact point: the incident commander's name",
     "contact_email": "Contact point: the incident commander's email address",
