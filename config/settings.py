@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -247,7 +248,34 @@ CELERY_BEAT_SCHEDULE = {
     "rerun-due-checks": {"task": "incidents.tasks.rerun_due_checks", "schedule": 30.0},
 }
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# EMAIL_URL: smtp://user:password@host:587 (STARTTLS), smtps://...:465 (TLS), console://,
+# or none: messages are written to files under var/sent-mail to read.
+EMAIL_URL = require_scheme("EMAIL_URL", env_str("EMAIL_URL"), ("smtp", "smtps", "console"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "incident-response@breachroom.invalid")
+EMAIL_TIMEOUT = 20
+
+
+def _email_settings() -> dict[str, Any]:
+    if not EMAIL_URL:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(VAR_DIR / "sent-mail"),
+        }
+    parts = urlsplit(EMAIL_URL)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 587),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": parts.scheme == "smtp" and "tls=0" not in parts.query,
+    }
+
+
+globals().update(_email_settings())
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 import socket
 import time
 
@@ -11,8 +12,9 @@ from django.core.exceptions import ValidationError
 
 from incidents.audit import verify_all
 from incidents.checks import CheckContext, CheckOutcome, check_for
-from incidents.models import Incident
-from incidents.services import check_runs, deadlines
+from incidents.models import Incident, Notice, NoticeState
+from incidents.notices import delivery
+from incidents.services import check_runs, deadlines, notices
 from incidents.services.heartbeat import record_check_result
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,38 @@ def run_check_run(self: Task, run_id: int) -> None:
             "error", f"network error after retries: {error}", {"error": str(error)}
         )
     check_runs.finish(run, outcome, worker=socket.gethostname())
+
+
+SMTP_TRANSIENT = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def send_notice(self: Task, notice_id: int) -> None:
+    """Deliver a queued notice by email with its PDF. A refusal by the SMTP server is
+    recorded as 'send failed' with the reply; connection trouble retries with backoff."""
+    notice = Notice.objects.select_related("partner", "incident").get(pk=notice_id)
+    if notice.state == NoticeState.SENT:
+        return
+    try:
+        delivery.send(notice)
+    except smtplib.SMTPException as error:
+        if isinstance(error, SMTP_TRANSIENT) and self.request.retries < (self.max_retries or 0):
+            raise self.retry(exc=error, countdown=2**self.request.retries) from error
+        notices.record_delivery(notice_id=notice_id, error=delivery.server_reply(error))
+        return
+    except SMTP_TRANSIENT as error:
+        if self.request.retries < (self.max_retries or 0):
+            raise self.retry(exc=error, countdown=2**self.request.retries) from error
+        notices.record_delivery(
+            notice_id=notice_id, error=f"could not reach the mail server: {error}"
+        )
+        return
+    notices.record_delivery(notice_id=notice_id)
 
 
 @shared_task

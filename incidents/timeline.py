@@ -164,6 +164,12 @@ def _notice(e: Event) -> str:
         return f"{e.actor_label} drafted a notice to {partner} from “{e.after.get('template')}”"
     if e.verb == "notice.edited":
         return f"{e.actor_label} edited the notice to {partner} (back to draft)"
+    if e.verb == "notice.send_queued":
+        return f"{e.actor_label} sent the notice to {partner} for delivery to {', '.join(e.after.get('recipients', []))}"
+    if e.verb == "notice.sent":
+        return f"The notice to {partner} was delivered (SHA-256 {str(e.after.get('sha256', ''))[:12]}…)"
+    if e.verb == "notice.send_failed":
+        return f"Sending the notice to {partner} failed: {e.after.get('error')}"
     if e.verb == "notice.flagged":
         reasons = "; ".join(f"{k}: {v}" for k, v in e.after.get("claims", {}).items())
         return f"The notice to {partner} states a claim that no longer holds ({reasons}); approval withdrawn"
@@ -206,6 +212,9 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "notice.edited": _notice,
     "notice.state_changed": _notice,
     "notice.flagged": _notice,
+    "notice.send_queued": _notice,
+    "notice.sent": _notice,
+    "notice.send_failed": _notice,
     "deadline.missed": _deadline,
     "incident.opened": _opened,
     "incident.status_changed": _status_changed,

@@ -71,4 +71,6 @@ urlpatterns = [
         notices.notice_approve,
         name="notice-approve",
     ),
+    path("<str:reference>/notices/<int:notice_id>/send/", notices.notice_send, name="notice-send"),
+    path("<str:reference>/notices/<int:notice_id>/pdf/", notices.notice_pdf, name="notice-pdf"),
 ]

@@ -37,6 +37,8 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:notice-edit": ("POST", True, True),
     "incidents:notice-submit": ("POST", True, True),
     "incidents:notice-approve": ("POST", True, True),
+    "incidents:notice-send": ("POST", True, True),
+    "incidents:notice-pdf": ("GET", True, False),
     "incidents:run-check": ("POST", True, True),
     "incidents:audit-export": ("GET", True, False),
 }

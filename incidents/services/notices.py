@@ -197,3 +197,87 @@ def _claims_in(notice: Notice) -> list[str]:
     except TemplateError:
         return []
     return keys
+
+
+def queue_send(*, notice: Notice, by: Any) -> Notice:
+    """Freeze what will be sent (rendered text, recipients, SHA-256) and queue delivery.
+    Only an approved notice, or one whose last send failed, can be sent."""
+    from incidents import tasks  # tasks import services
+
+    with transaction.atomic():
+        incident = lock_incident(notice.incident_id)
+        locked = Notice.objects.select_for_update().select_related("partner").get(pk=notice.pk)
+        if locked.state not in (NoticeState.APPROVED, NoticeState.SEND_FAILED):
+            raise ServiceError(
+                f"Only an approved notice can be sent (this one is "
+                f"{NoticeState(locked.state).label.lower()})."
+            )
+        recipients = sorted(locked.partner.contacts.values_list("email", flat=True))
+        if not recipients:
+            raise ServiceError(
+                f"{locked.partner.name} has no email contact; add one before sending."
+            )
+        try:
+            rendered = render_notice(
+                incident=incident,
+                subject=locked.subject,
+                body=locked.body,
+                partner_name=locked.partner.name,
+            )
+        except TemplateError as error:
+            raise ServiceError(f"It cannot be sent: {error}") from None
+        locked.rendered_subject, locked.rendered_body = rendered.subject, rendered.body
+        locked.recipients, locked.send_error = recipients, ""
+        locked.content_sha256 = content_digest(rendered.subject, rendered.body, recipients)
+        locked.save()
+        append_event(
+            incident=incident,
+            verb="notice.send_queued",
+            actor=by,
+            after={
+                "notice": locked.pk,
+                "partner": locked.partner.name,
+                "recipients": recipients,
+                "sha256": locked.content_sha256,
+            },
+        )
+        transaction.on_commit(lambda: tasks.send_notice.delay(locked.pk))
+    return locked
+
+
+def content_digest(subject: str, body: str, recipients: list[str]) -> str:
+    import hashlib
+
+    material = "\n".join([subject, ",".join(recipients), body]).encode()
+    return hashlib.sha256(material).hexdigest()
+
+
+def record_delivery(*, notice_id: int, error: str = "") -> Notice | None:
+    """The worker's result: sent (frozen for good) or send failed with the server's reply.
+    Returns None if the notice was already sent (a redelivered task)."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().select_related("partner").get(pk=notice_id)
+        if notice.state == NoticeState.SENT:
+            return None
+        incident = lock_incident(notice.incident_id)
+        before = notice.state
+        if error:
+            notice.state, notice.send_error = NoticeState.SEND_FAILED, error[:2000]
+            verb, after = "notice.send_failed", {"error": notice.send_error}
+        else:
+            notice.state, notice.sent_at = NoticeState.SENT, timezone.now()
+            verb, after = (
+                "notice.sent",
+                {"sha256": notice.content_sha256, "recipients": notice.recipients},
+            )
+        notice.save()
+        append_event(
+            incident=incident,
+            verb=verb,
+            actor_label="mailer",
+            before={"state": before},
+            after={"notice": notice.pk, "partner": notice.partner.name, **after},
+        )
+    return notice

@@ -13,8 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import incident_for
-from incidents.models import Incident, Notice, NoticeTemplate, Partner
+from incidents.models import Incident, Notice, NoticeState, NoticeTemplate, Partner
 from incidents.notices.language import MAX_TEMPLATE, TemplateError
+from incidents.notices.pdf import notice_pdf as notice_pdf_bytes
 from incidents.notices.rendering import render_notice
 from incidents.selectors_notices import (
     can_write_notices,
@@ -148,6 +149,44 @@ def notice_approve(request: HtmxHttpRequest, reference: str, notice_id: int) -> 
     return _act(
         request, notice, lambda: notice_service.approve_notice(notice=notice, by=request.user)
     )
+
+
+@login_required
+@require_POST
+def notice_send(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    notice = _notice(request, reference, notice_id, write=True)
+    return _act(request, notice, lambda: notice_service.queue_send(notice=notice, by=request.user))
+
+
+@login_required
+@require_GET
+def notice_pdf(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    """The PDF: the frozen text once sent, otherwise the notice as it would read now."""
+    notice = _notice(request, reference, notice_id, write=False)
+    if notice.state == NoticeState.SENT:
+        subject, body = notice.rendered_subject, notice.rendered_body
+        sent = f"{notice.sent_at:%Y-%m-%d %H:%M} UTC"
+        footer = f"{notice.incident.reference} · sent {sent} · SHA-256 {notice.content_sha256}"
+    else:
+        try:
+            rendered = render_notice(
+                incident=notice.incident,
+                subject=notice.subject,
+                body=notice.body,
+                partner_name=notice.partner.name,
+            )
+        except TemplateError as error:
+            messages.error(request, str(error))
+            return redirect("incidents:notice", reference=reference, notice_id=notice_id)
+        subject, body = rendered.subject, rendered.body
+        footer = f"{notice.incident.reference} · DRAFT ({notice.get_state_display()}), not sent"
+    response = HttpResponse(
+        notice_pdf_bytes(subject=subject, body=body, footer=footer), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{notice.incident.reference}-notice-{notice.pk}.pdf"'
+    )
+    return response
 
 
 def _int(raw: Any) -> int:

@@ -1,0 +1,46 @@
+"""Email delivery of a notice: plain text and HTML alternatives, the PDF attached."""
+
+from __future__ import annotations
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils.html import escape, linebreaks
+
+from incidents.models import Notice
+from incidents.notices.pdf import notice_pdf
+
+
+def send(notice: Notice) -> None:
+    footer = f"{notice.incident.reference} · SHA-256 {notice.content_sha256}"
+    message = EmailMultiAlternatives(
+        subject=notice.rendered_subject,
+        body=notice.rendered_body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(notice.recipients),
+        headers={
+            "X-Breachroom-Notice": str(notice.pk),
+            "X-Breachroom-SHA256": notice.content_sha256,
+        },
+    )
+    message.attach_alternative(linebreaks(escape(notice.rendered_body)), "text/html")
+    message.attach(
+        f"{notice.incident.reference}-notice-{notice.pk}.pdf",
+        notice_pdf(subject=notice.rendered_subject, body=notice.rendered_body, footer=footer),
+        "application/pdf",
+    )
+    message.send(fail_silently=False)
+
+
+def server_reply(error: smtplib.SMTPException) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{rcpt}: {code} {msg.decode(errors='replace')}"
+            for rcpt, (code, msg) in error.recipients.items()
+        )
+    code = getattr(error, "smtp_code", None)
+    text = getattr(error, "smtp_error", b"")
+    if code:
+        return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+    return str(error)

@@ -1,0 +1,39 @@
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives, or refuses it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes
+from email.message import Message
+
+from aiosmtpd.controller import Controller
+
+from tests.processes import free_port
+
+
+class Mailbox:
+    def __init__(self, refuse_with: str = "") -> None:
+        self.messages: list[Message] = []
+        self.refuse_with = refuse_with
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.refuse_with:
+            return self.refuse_with
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@contextmanager
+def smtp_server(settings, refuse_with: str = "") -> Iterator[Mailbox]:
+    mailbox = Mailbox(refuse_with)
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

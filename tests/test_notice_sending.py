@@ -1,0 +1,96 @@
+"""Sending notices through a real SMTP server: frozen, hashed, never half-sent."""
+
+import pytest
+
+from incidents.models import DataCategory, Notice, NoticeTemplate, Partner
+from incidents.services import ServiceError
+from incidents.services.exposures import record_exposure
+from incidents.services.notices import approve_notice, draft_notice, queue_send, submit_for_review
+from tests.smtp_server import smtp_server
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the send is queued on commit
+
+
+@pytest.fixture
+def approved(cast, incident):
+    record_exposure(
+        incident=incident,
+        category=DataCategory.objects.get(slug="financial-payment"),
+        status="ruled_out",
+        evidence="separate segment",
+        by=cast.commander,
+    )
+    partner = Partner.objects.create(name="PayFlow", audience="payment_partner")
+    partner.contacts.create(name="Marc", email="security@payflow.example")
+    notice = draft_notice(
+        incident=incident,
+        partner=partner,
+        template=NoticeTemplate.objects.get(name="Payment partner update"),
+        by=cast.comms,
+    )
+    submit_for_review(notice=notice, by=cast.comms)
+    return approve_notice(notice=Notice.objects.get(pk=notice.pk), by=cast.commander)
+
+
+def test_a_sent_notice_arrives_as_text_html_and_pdf_and_is_frozen(settings, cast, approved):
+    with smtp_server(settings) as mailbox:
+        queue_send(notice=approved, by=cast.comms)
+    [message] = mailbox.messages
+    assert message["To"] == "security@payflow.example"
+    assert message["X-Breachroom-SHA256"] and message["Subject"].startswith(
+        approved.incident.reference
+    )
+    kinds = [part.get_content_type() for part in message.walk()]
+    assert {"text/plain", "text/html", "application/pdf"} <= set(kinds)
+    sent = Notice.objects.get(pk=approved.pk)
+    header = "".join(str(message["X-Breachroom-SHA256"]).split())  # long headers are folded
+    assert sent.state == "sent" and sent.sent_at and sent.content_sha256 == header
+    assert "No payment information was compromised." in sent.rendered_body
+    verbs = [
+        e.verb for e in sent.incident.events.filter(verb__startswith="notice.send").order_by("seq")
+    ]
+    assert (
+        verbs == ["notice.send_queued"] and sent.incident.events.filter(verb="notice.sent").exists()
+    )
+
+
+def test_a_refusal_by_the_server_leaves_it_send_failed_with_the_reply(settings, cast, approved):
+    with smtp_server(settings, refuse_with="550 5.7.1 Relaying denied") as mailbox:
+        queue_send(notice=approved, by=cast.comms)
+    failed = Notice.objects.get(pk=approved.pk)
+    assert mailbox.messages == [] and failed.state == "send_failed" and failed.sent_at is None
+    assert "550" in failed.send_error and "Relaying denied" in failed.send_error
+    with smtp_server(settings) as mailbox:  # retryable
+        queue_send(notice=failed, by=cast.comms)
+    assert len(mailbox.messages) == 1 and Notice.objects.get(pk=approved.pk).state == "sent"
+
+
+def test_an_unapproved_notice_cannot_be_sent(cast, approved):
+    Notice.objects.filter(pk=approved.pk).update(state="in_review")
+    with pytest.raises(ServiceError, match="Only an approved notice"):
+        queue_send(notice=Notice.objects.get(pk=approved.pk), by=cast.comms)
+
+
+def test_a_partner_without_an_email_contact_is_refused(cast, approved):
+    approved.partner.contacts.all().delete()
+    with pytest.raises(ServiceError, match="has no email contact"):
+        queue_send(notice=approved, by=cast.comms)
+    assert Notice.objects.get(pk=approved.pk).state == "approved"
+
+
+def test_a_sent_notice_cannot_be_edited(settings, cast, approved):
+    from incidents.services.notices import edit_notice
+
+    with smtp_server(settings):
+        queue_send(notice=approved, by=cast.comms)
+    with pytest.raises(ServiceError, match="cannot be edited"):
+        edit_notice(notice=approved, subject="x", body="y", by=cast.comms, expected_version=1)
+
+
+def test_the_pdf_downloads(cast, approved):
+    from tests.conftest import client_for
+
+    response = client_for(cast.auditor).get(
+        f"/incidents/{approved.incident.reference}/notices/{approved.pk}/pdf/"
+    )
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
