@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from incidents.views import credentials, notifications
+from incidents.views import credentials, notifications, partners
 from incidents.views.health import healthz
 
 urlpatterns = [
@@ -16,5 +16,8 @@ urlpatterns = [
     path("credentials/", credentials.credential_list, name="credentials"),
     path("credentials/import/", credentials.credential_import, name="credentials-import"),
     path("notifications/", notifications.notification_list, name="notifications"),
+    path("partners/", partners.partner_list, name="partners"),
+    path("partners/import/", partners.partner_import, name="partners-import"),
+    path("partners/<int:partner_id>/", partners.partner_log, name="partner"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
 ]

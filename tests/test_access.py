@@ -44,7 +44,15 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
 }
 OUT_OF_SCOPE = {"login", "logout", "healthz"}  # no incident data behind them
 # Not about one incident: checked in tests/test_response_views.py.
-ORG_WIDE = {"credentials", "credentials-import", "notifications", "notifications-read"}
+ORG_WIDE = {
+    "credentials",
+    "credentials-import",
+    "notifications",
+    "notifications-read",
+    "partners",
+    "partners-import",
+    "partner",
+}
 
 
 def _named_routes(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:

@@ -1,0 +1,126 @@
+"""The partner directory: organisations and their contacts, one by one or from CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from incidents.jurisdictions import unknown_codes
+from incidents.models import Audience, Channel, Partner
+from incidents.services import ServiceError
+
+CSV_COLUMNS = (
+    "organisation",
+    "audience",
+    "jurisdictions",
+    "language",
+    "channel",
+    "contact_name",
+    "contact_email",
+    "contact_role",
+)
+REQUIRED = {"organisation", "audience"}
+MAX_BYTES = 2 * 1024 * 1024
+
+
+def add_partner_contact(
+    *,
+    organisation: str,
+    audience: str,
+    jurisdictions: list[str],
+    language: str = "en",
+    channel: str = Channel.EMAIL,
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_role: str = "",
+) -> Partner:
+    """Create the organisation if new, and add the contact if one is given."""
+    organisation = organisation.strip()
+    if not organisation:
+        raise ServiceError("The organisation's name is required.")
+    if audience not in Audience.values:
+        raise ServiceError(
+            f"Unknown audience {audience!r}; use one of {', '.join(Audience.values)}."
+        )
+    if channel not in Channel.values:
+        raise ServiceError(f"Unknown channel {channel!r}; use one of {', '.join(Channel.values)}.")
+    codes = sorted({c.strip().upper() for c in jurisdictions if c.strip()})
+    if bad := unknown_codes([c for c in codes if c != "EU"]):
+        raise ServiceError(f"Unknown jurisdiction code(s): {', '.join(bad)}.")
+    if contact_email:
+        try:
+            validate_email(contact_email)
+        except ValidationError:
+            raise ServiceError(f"{contact_email!r} is not a valid email address.") from None
+    if (
+        channel == Channel.EMAIL
+        and not contact_email
+        and not Partner.objects.filter(name=organisation).exists()
+    ):
+        raise ServiceError(f"{organisation} is reached by email: give a contact email address.")
+    with transaction.atomic():
+        partner, _ = Partner.objects.get_or_create(
+            name=organisation,
+            defaults={
+                "audience": audience,
+                "jurisdictions": codes,
+                "language": language or "en",
+                "channel": channel,
+            },
+        )
+        if contact_email and not partner.contacts.filter(email__iexact=contact_email).exists():
+            partner.contacts.create(
+                name=contact_name or contact_email, email=contact_email, role=contact_role
+            )
+    return partner
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def import_partners_csv(data: bytes) -> ImportReport:
+    if len(data) > MAX_BYTES:
+        raise ServiceError("The file is larger than 2 MB.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ServiceError(
+            f"The file is not UTF-8 text (byte {error.start}). Save it as CSV UTF-8."
+        ) from None
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    if missing := REQUIRED - columns:
+        raise ServiceError(
+            f"Missing column(s): {', '.join(sorted(missing))}. Expected: {', '.join(CSV_COLUMNS)}."
+        )
+    if unknown := columns - set(CSV_COLUMNS):
+        raise ServiceError(
+            f"Unknown column(s): {', '.join(sorted(unknown))}. Expected: {', '.join(CSV_COLUMNS)}."
+        )
+    report = ImportReport()
+    for line, row in enumerate(reader, start=2):
+        clean = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        try:
+            add_partner_contact(
+                organisation=clean.get("organisation", ""),
+                audience=clean.get("audience", ""),
+                jurisdictions=clean.get("jurisdictions", "").replace(";", ",").split(","),
+                language=clean.get("language", "en"),
+                channel=clean.get("channel", "") or Channel.EMAIL,
+                contact_name=clean.get("contact_name", ""),
+                contact_email=clean.get("contact_email", ""),
+                contact_role=clean.get("contact_role", ""),
+            )
+        except ServiceError as error:
+            report.errors.append((line, " ".join(error.messages)))
+        else:
+            report.imported += 1
+    return report

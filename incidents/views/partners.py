@@ -1,0 +1,102 @@
+"""The partner directory and each partner's communications log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from incidents.access import visible_incidents
+from incidents.models import Audience, Channel, Notice, Partner
+from incidents.roles import roles_of
+from incidents.selectors_notices import can_write_notices
+from incidents.services import ServiceError
+from incidents.services.partners import add_partner_contact, import_partners_csv
+from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
+
+
+def _require_role(request: HtmxHttpRequest, *, write: bool = False) -> None:
+    if not roles_of(request.user):
+        raise Http404("No such page.")
+    if write and not can_write_notices(request.user):
+        raise PermissionDenied("Your role cannot change the partner directory.")
+
+
+def _context(request: HtmxHttpRequest) -> dict:
+    return {
+        "partners": Partner.objects.prefetch_related("contacts").order_by("audience", "name"),
+        "audiences": Audience.choices,
+        "channels": Channel.choices,
+        "can_write": can_write_notices(request.user),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_list(request: HtmxHttpRequest) -> HttpResponse:
+    _require_role(request, write=request.method == "POST")
+    if request.method == "POST":
+        data = request.POST
+        try:
+            partner = add_partner_contact(
+                organisation=data.get("organisation", "")[:160],
+                audience=data.get("audience", ""),
+                jurisdictions=data.get("jurisdictions", "")[:500].split(","),
+                language=data.get("language", "en")[:10],
+                channel=data.get("channel", "email"),
+                contact_name=data.get("contact_name", "")[:120],
+                contact_email=data.get("contact_email", "")[:254],
+                contact_role=data.get("contact_role", "")[:120],
+            )
+        except ServiceError as error:
+            return render(
+                request,
+                "incidents/partners.html",
+                {**_context(request), "error": " ".join(error.messages), "posted": data},
+                status=UNPROCESSABLE,
+            )
+        messages.success(request, f"{partner.name} saved.")
+        return redirect("partners")
+    return render(request, "incidents/partners.html", _context(request))
+
+
+@login_required
+@require_POST
+def partner_import(request: HtmxHttpRequest) -> HttpResponse:
+    _require_role(request, write=True)
+    upload = request.FILES.get("file")
+    context = _context(request)
+    if upload is None:
+        return render(
+            request,
+            "incidents/partners.html",
+            {**context, "error": "Choose a CSV file."},
+            status=UNPROCESSABLE,
+        )
+    try:
+        context["report"] = import_partners_csv(upload.read())
+    except ServiceError as error:
+        return render(
+            request,
+            "incidents/partners.html",
+            {**context, "error": " ".join(error.messages)},
+            status=UNPROCESSABLE,
+        )
+    return render(request, "incidents/partners.html", context)
+
+
+@login_required
+@require_GET
+def partner_log(request: HtmxHttpRequest, partner_id: int) -> HttpResponse:
+    """Who told this partner what, when, by whom — only about incidents the user may see."""
+    _require_role(request)
+    partner = get_object_or_404(Partner.objects.prefetch_related("contacts"), pk=partner_id)
+    notices = (
+        Notice.objects.filter(partner=partner, incident__in=visible_incidents(request.user))
+        .select_related("incident", "approved_by", "last_editor")
+        .order_by("-sent_at", "-pk")
+    )
+    return render(request, "incidents/partner_log.html", {"partner": partner, "notices": notices})
