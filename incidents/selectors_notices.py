@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from incidents.models import Audience, Incident, Notice, NoticeState, NoticeTemplate, Partner
+from incidents.models import (
+    Audience,
+    Incident,
+    Notice,
+    NoticeBatch,
+    NoticeState,
+    NoticeTemplate,
+    Partner,
+)
 from incidents.notices.claims import CLAIMS
 from incidents.notices.context import CONTEXT_NAMES
 from incidents.notices.language import FILTERS
@@ -34,6 +42,11 @@ def notices_section_context(incident: Incident, user: Any, error: str = "") -> d
         "notice_error": error,
         "stale_count": sum(1 for n in notices if n.stale_reasons),
         "sent_count": sum(1 for n in notices if n.state == NoticeState.SENT),
+        "batches": list(
+            NoticeBatch.objects.filter(incident=incident, finished_at__isnull=True).select_related(
+                "template"
+            )[:3]
+        ),
     }
 
 

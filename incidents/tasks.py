@@ -107,6 +107,15 @@ def send_notice(self: Task, notice_id: int) -> None:
     notices.record_delivery(notice_id=notice_id)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=3600, soft_time_limit=3500)
+def draft_batch(batch_id: int) -> int:
+    """Make a batch's drafts one by one (each is an event, so the progress is live)."""
+    made = 0
+    while notices.draft_next_in_batch(batch_id):
+        made += 1
+    return made
+
+
 @shared_task
 def deadline_watch() -> int:
     """Every minute (beat): warn about steps and rotations nearing or past due."""

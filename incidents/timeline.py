@@ -164,6 +164,8 @@ def _notice(e: Event) -> str:
         return f"{e.actor_label} drafted a notice to {partner} from “{e.after.get('template')}”"
     if e.verb == "notice.edited":
         return f"{e.actor_label} edited the notice to {partner} (back to draft)"
+    if e.verb == "notice.batch_started":
+        return f"{e.actor_label} started drafting “{e.after.get('template')}” for {e.after.get('partners')} partners"
     if e.verb == "notice.send_queued":
         return f"{e.actor_label} sent the notice to {partner} for delivery to {', '.join(e.after.get('recipients', []))}"
     if e.verb == "notice.sent":
@@ -213,6 +215,7 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "notice.state_changed": _notice,
     "notice.flagged": _notice,
     "notice.send_queued": _notice,
+    "notice.batch_started": _notice,
     "notice.sent": _notice,
     "notice.send_failed": _notice,
     "deadline.missed": _deadline,

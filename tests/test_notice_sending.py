@@ -94,3 +94,21 @@ def test_the_pdf_downloads(cast, approved):
         f"/incidents/{approved.incident.reference}/notices/{approved.pk}/pdf/"
     )
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+
+
+def test_a_batch_drafts_every_partner_once_even_if_run_twice(cast, incident):
+    from incidents.models import NoticeBatch
+    from incidents.services.notices import draft_next_in_batch, start_draft_batch
+    from incidents.tasks import draft_batch
+
+    partners = [Partner.objects.create(name=f"Creator {n}", audience="creator") for n in range(5)]
+    template = NoticeTemplate.objects.get(name="Creator update")
+    batch = start_draft_batch(
+        incident=incident, template=template, partners=partners, by=cast.comms
+    )
+    # The commit ran the (eager) task; a redelivered task finds nothing left to do.
+    assert draft_batch(batch.pk) == 0 and draft_next_in_batch(batch.pk) is False
+    batch = NoticeBatch.objects.get(pk=batch.pk)
+    assert (batch.done, batch.total) == (5, 5) and batch.finished_at is not None
+    assert Notice.objects.filter(batch=batch).count() == 5
+    assert incident.events.filter(verb="notice.drafted").count() == 5

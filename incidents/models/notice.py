@@ -72,6 +72,29 @@ class NoticeTemplate(models.Model):
         return f"{self.name} v{self.version}"
 
 
+class NoticeBatch(models.Model):
+    """Drafts for many partners at once, made by a worker; done/total drive the progress bar."""
+
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, related_name="notice_batches"
+    )
+    template = models.ForeignKey(NoticeTemplate, on_delete=models.PROTECT, related_name="+")
+    partner_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField()
+    done = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"batch {self.pk}: {self.done}/{self.total}"
+
+
 class NoticeState(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"
@@ -110,6 +133,9 @@ class Notice(models.Model):
     send_error = models.TextField(blank=True)
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.ForeignKey(
+        NoticeBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
     )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)

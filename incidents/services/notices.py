@@ -281,3 +281,58 @@ def record_delivery(*, notice_id: int, error: str = "") -> Notice | None:
             after={"notice": notice.pk, "partner": notice.partner.name, **after},
         )
     return notice
+
+
+def start_draft_batch(
+    *, incident: Incident, template: NoticeTemplate, partners: list[Partner], by: Any
+) -> Any:
+    """Queue drafts for many partners; a worker makes them one by one (see tasks.draft_batch)."""
+    from incidents import tasks
+    from incidents.models import NoticeBatch
+
+    _checked(template.subject, template.body)
+    if not partners:
+        raise ServiceError("Choose at least one partner.")
+    with transaction.atomic():
+        locked = lock_incident(incident.pk)
+        batch = NoticeBatch.objects.create(
+            incident=locked,
+            template=template,
+            created_by=by,
+            partner_ids=[p.pk for p in partners],
+            total=len(partners),
+        )
+        append_event(
+            incident=locked,
+            verb="notice.batch_started",
+            actor=by,
+            after={"batch": batch.pk, "template": str(template), "partners": len(partners)},
+        )
+        transaction.on_commit(lambda: tasks.draft_batch.delay(batch.pk))
+    return batch
+
+
+def draft_next_in_batch(batch_id: int) -> bool:
+    """Draft the next partner of the batch; False when none is left. Safe to repeat: a
+    partner that already has this batch's draft is skipped."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from incidents.models import NoticeBatch
+
+    batch = NoticeBatch.objects.select_related("template", "created_by").get(pk=batch_id)
+    drafted = set(batch.notices.values_list("partner_id", flat=True))
+    pending = [pk for pk in batch.partner_ids if pk not in drafted]
+    if not pending:
+        NoticeBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
+            finished_at=timezone.now()
+        )
+        return False
+    partner = Partner.objects.get(pk=pending[0])
+    with transaction.atomic():
+        notice = draft_notice(
+            incident=batch.incident, partner=partner, template=batch.template, by=batch.created_by
+        )
+        Notice.objects.filter(pk=notice.pk).update(batch=batch)
+        NoticeBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
+    return True
