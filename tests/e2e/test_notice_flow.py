@@ -1,0 +1,85 @@
+"""A notice from draft to a real SMTP server, through two people and a real worker."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from playwright.sync_api import expect
+
+from incidents.models import DataCategory, Notice, Partner
+from incidents.services.exposures import record_exposure
+from tests.factories import make_incident
+from tests.processes import Stack, free_port, running_stack
+from tests.smtp_server import Mailbox
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def mailbox() -> Iterator[tuple[Mailbox, int]]:
+    box, port = Mailbox(), free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield box, port
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(django_db_setup, django_db_blocker, mailbox) -> Iterator[tuple[Stack, str]]:
+    """This module's own processes: the worker delivers to the test SMTP server."""
+    _, port = mailbox
+    with (
+        django_db_blocker.unblock(),
+        running_stack(EMAIL_URL=f"smtp://127.0.0.1:{port}?tls=0") as running,
+    ):
+        url = running.start_web()
+        running.start_worker()
+        yield running, url
+
+
+def test_draft_review_approve_send(cast, signed_in_page, mailbox):
+    box, _ = mailbox
+    incident = make_incident(by=cast.commander, title="MelzTube API exposure")
+    incident.members.add(cast.comms)
+    record_exposure(
+        incident=incident,
+        category=DataCategory.objects.get(slug="financial-payment"),
+        status="ruled_out",
+        evidence="separate segment",
+        by=cast.commander,
+    )
+    partner = Partner.objects.create(name="PayFlow Payments", audience="payment_partner")
+    partner.contacts.create(name="Security", email="security@payflow.example")
+
+    writer = signed_in_page(cast.comms, f"/incidents/{incident.reference}/")
+    writer.locator("details.draft-notices summary").click()
+    writer.select_option("#notice-template", label="Payment partner update (v1, Payment partner)")
+    writer.get_by_label("PayFlow Payments").check()
+    writer.get_by_role("button", name="Draft").click()
+    writer.get_by_role("link", name="Open the notice to PayFlow Payments").click()
+    expect(writer.locator("#preview")).to_contain_text("No payment information was compromised.")
+    writer.get_by_role("button", name="Send for review").click()
+    expect(writer.locator("h1")).to_contain_text("In review")
+    expect(writer.locator(".workflow")).to_contain_text("a second person must approve it")
+
+    notice = Notice.objects.get()
+    approver = signed_in_page(
+        cast.commander, f"/incidents/{incident.reference}/notices/{notice.pk}/"
+    )
+    approver.get_by_role("button", name="Approve").click()
+    expect(approver.locator("h1")).to_contain_text("Approved")
+    approver.get_by_role("button", name="Send to Security").click()
+
+    deadline = time.monotonic() + 20
+    while Notice.objects.get().state != "sent" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    approver.reload()
+    expect(approver.locator(".workflow")).to_contain_text("A sent notice never changes")
+    [message] = box.messages
+    assert message["To"] == "security@payflow.example"
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    assert "No payment information was compromised." in text.get_payload(decode=True).decode()
+    assert any(p.get_content_type() == "application/pdf" for p in message.walk())
