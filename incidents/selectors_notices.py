@@ -42,6 +42,7 @@ def notices_section_context(incident: Incident, user: Any, error: str = "") -> d
         "notice_error": error,
         "stale_count": sum(1 for n in notices if n.stale_reasons),
         "sent_count": sum(1 for n in notices if n.state == NoticeState.SENT),
+        "owed_count": sum(1 for n in notices if n.state != NoticeState.SENT),
         "batches": list(
             NoticeBatch.objects.filter(incident=incident, finished_at__isnull=True).select_related(
                 "template"

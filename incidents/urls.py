@@ -73,4 +73,9 @@ urlpatterns = [
     ),
     path("<str:reference>/notices/<int:notice_id>/send/", notices.notice_send, name="notice-send"),
     path("<str:reference>/notices/<int:notice_id>/pdf/", notices.notice_pdf, name="notice-pdf"),
+    path(
+        "<str:reference>/notices/<int:notice_id>/follow-up/",
+        notices.notice_follow_up,
+        name="notice-follow-up",
+    ),
 ]

@@ -39,6 +39,7 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:notice-approve": ("POST", True, True),
     "incidents:notice-send": ("POST", True, True),
     "incidents:notice-pdf": ("GET", True, False),
+    "incidents:notice-follow-up": ("POST", True, True),
     "incidents:run-check": ("POST", True, True),
     "incidents:audit-export": ("GET", True, False),
 }

@@ -112,3 +112,19 @@ def test_a_batch_drafts_every_partner_once_even_if_run_twice(cast, incident):
     assert (batch.done, batch.total) == (5, 5) and batch.finished_at is not None
     assert Notice.objects.filter(batch=batch).count() == 5
     assert incident.events.filter(verb="notice.drafted").count() == 5
+
+
+def test_a_sent_notice_is_followed_up_not_edited(settings, cast, approved):
+    from incidents.services.notices import follow_up
+
+    with pytest.raises(ServiceError, match="Only a sent notice"):
+        follow_up(notice=approved, by=cast.comms)
+    with smtp_server(settings):
+        queue_send(notice=approved, by=cast.comms)
+    new = follow_up(notice=Notice.objects.get(pk=approved.pk), by=cast.comms)
+    assert (
+        new.supersedes_id == approved.pk
+        and new.state == "draft"
+        and new.subject.startswith("Update: ")
+    )
+    assert Notice.objects.get(pk=approved.pk).state == "sent"

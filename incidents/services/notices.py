@@ -336,3 +336,32 @@ def draft_next_in_batch(batch_id: int) -> bool:
         Notice.objects.filter(pk=notice.pk).update(batch=batch)
         NoticeBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
     return True
+
+
+def follow_up(*, notice: Notice, by: Any) -> Notice:
+    """A sent notice never changes: a correction is a new draft that supersedes it."""
+    if notice.state != NoticeState.SENT:
+        raise ServiceError("Only a sent notice is followed up; edit this one instead.")
+    with transaction.atomic():
+        incident = lock_incident(notice.incident_id)
+        new = Notice.objects.create(
+            incident=incident,
+            partner=notice.partner,
+            template=notice.template,
+            subject=f"Update: {notice.subject}",
+            body=notice.body,
+            supersedes=notice,
+            last_editor=by,
+        )
+        append_event(
+            incident=incident,
+            verb="notice.drafted",
+            actor=by,
+            after={
+                "notice": new.pk,
+                "partner": notice.partner.name,
+                "template": "follow-up",
+                "supersedes": notice.pk,
+            },
+        )
+    return new

@@ -163,6 +163,18 @@ def notice_send(request: HtmxHttpRequest, reference: str, notice_id: int) -> Htt
 
 
 @login_required
+@require_POST
+def notice_follow_up(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    notice = _notice(request, reference, notice_id, write=True)
+    try:
+        new = notice_service.follow_up(notice=notice, by=request.user)
+    except ServiceError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("incidents:notice", reference=reference, notice_id=notice_id)
+    return redirect("incidents:notice", reference=reference, notice_id=new.pk)
+
+
+@login_required
 @require_GET
 def notice_pdf(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
     """The PDF: the frozen text once sent, otherwise the notice as it would read now."""
