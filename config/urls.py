@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from incidents.views import credentials, notifications, partners
+from incidents.views import credentials, notice_templates, notifications, partners
 from incidents.views.health import healthz
 
 urlpatterns = [
@@ -19,5 +19,15 @@ urlpatterns = [
     path("partners/", partners.partner_list, name="partners"),
     path("partners/import/", partners.partner_import, name="partners-import"),
     path("partners/<int:partner_id>/", partners.partner_log, name="partner"),
+    path(
+        "notice-templates/<int:template_id>/",
+        notice_templates.template_edit,
+        name="notice-template",
+    ),
+    path(
+        "notice-templates/<int:template_id>/preview/",
+        notice_templates.template_preview,
+        name="notice-template-preview",
+    ),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
 ]

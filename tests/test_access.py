@@ -46,6 +46,8 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
 OUT_OF_SCOPE = {"login", "logout", "healthz"}  # no incident data behind them
 # Not about one incident: checked in tests/test_response_views.py.
 ORG_WIDE = {
+    "notice-template",
+    "notice-template-preview",
     "credentials",
     "credentials-import",
     "notifications",

@@ -365,3 +365,28 @@ def follow_up(*, notice: Notice, by: Any) -> Notice:
             },
         )
     return new
+
+
+def save_template_version(
+    *, template: NoticeTemplate, subject: str, body: str, by: Any
+) -> NoticeTemplate:
+    """Editing a template makes its next version; drafts keep the version they came from."""
+    _checked(subject, body)
+    with transaction.atomic():
+        latest = (
+            NoticeTemplate.objects.select_for_update()
+            .filter(name=template.name)
+            .order_by("-version")
+            .first()
+        )
+        assert latest is not None
+        if latest.subject == subject and latest.body == body:
+            return latest
+        return NoticeTemplate.objects.create(
+            name=template.name,
+            audience=template.audience,
+            version=latest.version + 1,
+            subject=subject,
+            body=body,
+            created_by=by,
+        )
