@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/breachroom_bench"
-ALL = ("event_log", "triage", "mitigation")
+ALL = ("event_log", "triage", "mitigation", "communications")
 
 
 def _ensure_database(url: str) -> None:
@@ -43,7 +43,7 @@ def main() -> None:
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, database {url.rsplit('@', 1)[-1]}"
     )
-    from bench import event_log, mitigation, triage
+    from bench import communications, event_log, mitigation, triage
 
     for name in chosen:
         print(f"\n## {name}")
@@ -53,6 +53,8 @@ def main() -> None:
             triage.run(url)
         elif name == "mitigation":
             mitigation.run(url)
+        elif name == "communications":
+            communications.run(url)
         else:
             raise SystemExit(f"unknown benchmark {name!r}; choose from {', '.join(ALL)}")
 
