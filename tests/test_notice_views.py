@@ -92,3 +92,22 @@ def test_the_auditor_reads_but_cannot_edit(cast, drafted):
         .status_code
         == 403
     )
+
+
+def test_drafting_for_a_whole_audience_queues_a_batch(cast, incident):
+    from incidents.models import NoticeBatch
+
+    for n in range(3):
+        Partner.objects.create(name=f"Advertiser {n}", audience="advertiser")
+    Partner.objects.create(name="A creator", audience="creator")
+    template = NoticeTemplate.objects.get(name="Advertiser update")
+    response = client_for(cast.comms).post(
+        f"/incidents/{incident.reference}/notices/draft/",
+        {"template": template.pk, "audience": "advertiser"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    batch = NoticeBatch.objects.get()
+    assert batch.total == 3 and set(
+        Partner.objects.filter(pk__in=batch.partner_ids).values_list("audience", flat=True)
+    ) == {"advertiser"}

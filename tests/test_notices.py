@@ -131,3 +131,29 @@ def test_a_template_with_an_unknown_name_cannot_be_drafted(cast, payment_ruled_o
     )
     with pytest.raises(ServiceError, match="unknown name 'settings'"):
         draft_notice(incident=payment_ruled_out, partner=partner, template=template, by=cast.comms)
+
+
+def test_a_rotation_claim_is_withdrawn_when_a_new_credential_joins_the_campaign(cast, incident):
+    from incidents.models import Credential, RotationTask
+    from incidents.services.credentials import add_credential
+    from incidents.services.rotations import move_rotation, start_campaign
+
+    add_credential(name="k1", kind="api_key", system="s", identifier="x1")
+    start_campaign(incident=incident, credentials=Credential.objects.all(), by=cast.commander)
+    move_rotation(
+        task=RotationTask.objects.get(), to="exempted", by=cast.commander, reason="retired"
+    )
+    partner = Partner.objects.create(name="AdCo", audience="advertiser")
+    template = NoticeTemplate.objects.create(
+        name="rot",
+        audience="advertiser",
+        subject="s",
+        body="{% claim credentials_rotated %}All keys rotated.{% endclaim %}",
+    )
+    notice = draft_notice(incident=incident, partner=partner, template=template, by=cast.comms)
+    submit_for_review(notice=notice, by=cast.comms)
+    approve_notice(notice=Notice.objects.get(pk=notice.pk), by=cast.commander)
+    add_credential(name="k2", kind="api_key", system="s", identifier="x2")
+    start_campaign(incident=incident, credentials=Credential.objects.all(), by=cast.commander)
+    flagged = Notice.objects.get(pk=notice.pk)
+    assert flagged.state == "in_review" and "credentials_rotated" in flagged.stale_reasons

@@ -28,6 +28,7 @@ from incidents.services import ServiceError
 from incidents.services.checklists import unfinished_dependencies
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
+from incidents.services.notices import revalidate_notices
 
 PROBE_KIND = "old_credential_refused"
 
@@ -110,6 +111,7 @@ def finish(run: CheckRun, outcome: CheckOutcome, *, worker: str) -> bool:
             _after_item_run(run.item_id, outcome.status, incident)
         if run.rotation_id and outcome.status == RunStatus.PASS:
             _mark_verified(run.rotation_id, incident)
+            revalidate_notices(incident=incident, by=None)
     return True
 
 

@@ -20,6 +20,7 @@ from incidents.models import (
 from incidents.services import ServiceError
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
+from incidents.services.notices import revalidate_notices
 from incidents.services.secret_guard import refuse_secrets
 
 BULK_LIMIT = 5_000
@@ -55,6 +56,7 @@ def start_campaign(
             actor=by,
             after={"added": len(new_ids), "selection": selection, "due_at": due_at},
         )
+        revalidate_notices(incident=locked, by=by)  # "credentials rotated" no longer holds
     return len(new_ids)
 
 
@@ -103,6 +105,7 @@ def move_rotations(
             raise ServiceError("Some selected tasks are not part of this incident's campaign.")
         for task in tasks:
             _move_one(locked, task, to, by, new_identifier, reason)
+        revalidate_notices(incident=locked, by=by)
     return tasks
 
 

@@ -53,9 +53,10 @@ def notices_draft(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     error = ""
     try:
         template = NoticeTemplate.objects.filter(pk=_int(request.POST.get("template"))).first()
-        partners = list(
-            Partner.objects.filter(pk__in=[_int(p) for p in request.POST.getlist("partners")])
-        )
+        chosen = Partner.objects.filter(pk__in=[_int(p) for p in request.POST.getlist("partners")])
+        if request.POST.get("audience"):  # everyone of an audience, e.g. all advertisers
+            chosen = chosen | Partner.objects.filter(audience=request.POST["audience"])
+        partners = list(chosen.distinct())
         if template is None or not partners:
             raise ServiceError("Choose a template and at least one partner.")
         if len(partners) == 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,6 +17,7 @@ from tests.processes import Stack, free_port, running_stack
 from tests.smtp_server import Mailbox
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,15 @@ def test_draft_review_approve_send(cast, signed_in_page, mailbox):
     expect(writer.locator(".workflow")).to_contain_text("a second person must approve it")
 
     notice = Notice.objects.get()
+    checker = signed_in_page(
+        cast.comms, f"/incidents/{incident.reference}/notices/{notice.pk}/", bypass_csp=True
+    )
+    checker.add_script_tag(path=str(AXE))
+    violations = checker.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
+    )
+    assert violations == []
     approver = signed_in_page(
         cast.commander, f"/incidents/{incident.reference}/notices/{notice.pk}/"
     )
