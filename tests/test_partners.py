@@ -75,3 +75,9 @@ def test_the_partner_log_lists_only_notices_on_visible_incidents(cast, incident,
     draft_notice(incident=restricted, partner=partner, template=template, by=cast.comms)
     page = client_for(cast.outsider).get(f"/partners/{partner.pk}/").content.decode()
     assert incident.reference in page and restricted.reference not in page
+
+
+def test_a_bad_language_code_is_refused(db):
+    with pytest.raises(ServiceError, match="not a language code"):
+        add_partner_contact(organisation="AdCo", audience="advertiser", jurisdictions=[], language="<b>",
+                            contact_email="a@adco.example")

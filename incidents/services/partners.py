@@ -47,6 +47,8 @@ def add_partner_contact(
         raise ServiceError(
             f"Unknown audience {audience!r}; use one of {', '.join(Audience.values)}."
         )
+    if not language.replace("-", "").isalpha() or not 2 <= len(language) <= 10:
+        raise ServiceError(f"{language!r} is not a language code (e.g. en, fr, pt-BR).")
     if channel not in Channel.values:
         raise ServiceError(f"Unknown channel {channel!r}; use one of {', '.join(Channel.values)}.")
     codes = sorted({c.strip().upper() for c in jurisdictions if c.strip()})
