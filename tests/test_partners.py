@@ -79,5 +79,10 @@ def test_the_partner_log_lists_only_notices_on_visible_incidents(cast, incident,
 
 def test_a_bad_language_code_is_refused(db):
     with pytest.raises(ServiceError, match="not a language code"):
-        add_partner_contact(organisation="AdCo", audience="advertiser", jurisdictions=[], language="<b>",
-                            contact_email="a@adco.example")
+        add_partner_contact(
+            organisation="AdCo",
+            audience="advertiser",
+            jurisdictions=[],
+            language="<b>",
+            contact_email="a@adco.example",
+        )
