@@ -13,5 +13,8 @@ from django.core.asgi import get_asgi_application
 django_http = get_asgi_application()
 
 from incidents.realtime.asgi import build_application  # noqa: E402
+from incidents.regulation.rules import all_rules  # noqa: E402
+
+all_rules()  # a broken rule file stops start-up here, naming the file, line and reason
 
 application = build_application(django_http)

@@ -57,6 +57,8 @@ def test_a_worker_runs_the_patch_check_and_both_pages_see_it(cast, signed_in_pag
         row.locator("summary", has_text="Check settings").click()
         row.get_by_label("URL to check").fill(url + "/internal/v2/content")
         row.get_by_role("button", name="Save").click()
+        # The save re-renders the checklist; run only once the URL is on the step.
+        expect(page_a.locator(f"#item-{item.pk}")).to_contain_text(url + "/internal/v2/content")
         page_a.locator(f"#item-{item.pk}").get_by_role("button", name="Run check").click()
         expect(page_b.locator(f"#item-{item.pk} .outcome")).to_have_text("FAIL", timeout=15_000)
         state.patched = True

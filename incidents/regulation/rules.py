@@ -1,0 +1,232 @@
+"""Loading notification rules from rules/*.yaml, validated against a schema on load.
+
+A mistake stops `manage.py check` and start-up with the file, the line and the reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_DIR = Path(__file__).parent / "rules"
+NOTIFY = ("authority", "individuals", "attorney_general", "partners")
+CLOCK_FROM = ("aware", "individuals_notified")
+RISK_LEVELS = ("low", "medium", "high", "very_high")
+EU_MEMBERS = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
+
+
+class RuleError(Exception):
+    def __init__(self, path: Path, line: int, reason: str) -> None:
+        self.path, self.line, self.reason = path, line, reason
+        super().__init__(f"{path.name}:{line}: {reason}")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    jurisdiction: str
+    applies_to: tuple[str, ...]
+    name: str
+    notify: str
+    source: str
+    checked: dt.date
+    timezone: str
+    min_people: int = 1
+    personal_data: bool = True
+    encryption_exempt: bool = False
+    risk_at_least: str | None = None
+    waivable_when: str = ""
+    exceptions: tuple[str, ...] = ()
+    clock_hours: int | None = None
+    clock_days: int | None = None
+    clock_from: str = "aware"
+    without_undue_delay: bool = False
+    late_requires: str = ""
+    phased: bool = False
+    contents: tuple[str, ...] = field(default_factory=tuple)
+
+
+SCHEMA: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    # key: (type, required)
+    "id": (str, True),
+    "jurisdiction": (str, True),
+    "applies_to": (list, True),
+    "name": (str, True),
+    "notify": (str, True),
+    "source": (str, True),
+    "checked": (dt.date, True),
+    "timezone": (str, True),
+    "trigger": (dict, True),
+    "clock": (dict, True),
+    "contents": (list, False),
+    "late_requires": (str, False),
+    "phased": (bool, False),
+}
+TRIGGER = {
+    "personal_data": bool,
+    "min_people": int,
+    "encryption_exempt": bool,
+    "risk_at_least": str,
+    "waivable_when": str,
+    "exceptions": list,
+}
+CLOCK = {"hours": int, "days": int, "from": str, "without_undue_delay": bool}
+
+
+def _line_of(node: yaml.Node, key: str) -> int:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if key_node.value == key:
+                return int(key_node.start_mark.line) + 1
+    return int(node.start_mark.line) + 1
+
+
+def _check_keys(path: Path, node: yaml.Node, data: dict, schema: dict, where: str) -> None:
+    for key, value in data.items():
+        if key not in schema:
+            raise RuleError(
+                path,
+                _line_of(node, key),
+                f"unknown key {key!r} in {where}; allowed: {', '.join(schema)}",
+            )
+        expected = schema[key][0] if isinstance(schema[key], tuple) else schema[key]
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise RuleError(
+                path,
+                _line_of(node, key),
+                f"{where}.{key} should be {getattr(expected, '__name__', expected)}",
+            )
+
+
+def _rule(path: Path, node: yaml.Node, data: Any) -> Rule:
+    if not isinstance(data, dict):
+        raise RuleError(path, int(node.start_mark.line) + 1, "each rule is a mapping of keys")
+    _check_keys(path, node, data, SCHEMA, "rule")
+    for key, (_, required) in SCHEMA.items():
+        if required and key not in data:
+            raise RuleError(path, int(node.start_mark.line) + 1, f"missing required key {key!r}")
+    trigger_node = next(v for k, v in node.value if k.value == "trigger")
+    clock_node = next(v for k, v in node.value if k.value == "clock")
+    _check_keys(path, trigger_node, data["trigger"], TRIGGER, "trigger")
+    _check_keys(path, clock_node, data["clock"], CLOCK, "clock")
+    if data["notify"] not in NOTIFY:
+        raise RuleError(
+            path, _line_of(node, "notify"), f"notify must be one of {', '.join(NOTIFY)}"
+        )
+    clock = data["clock"]
+    if ("hours" in clock) == ("days" in clock):
+        raise RuleError(
+            path, _line_of(node, "clock"), "the clock needs exactly one of hours or days"
+        )
+    if clock.get("from", "aware") not in CLOCK_FROM:
+        raise RuleError(
+            path, _line_of(clock_node, "from"), f"clock.from must be one of {', '.join(CLOCK_FROM)}"
+        )
+    trigger = data["trigger"]
+    if trigger.get("risk_at_least") not in (None, *RISK_LEVELS):
+        raise RuleError(
+            path,
+            _line_of(trigger_node, "risk_at_least"),
+            f"risk_at_least must be one of {', '.join(RISK_LEVELS)}",
+        )
+    _check_timezone(path, node, data["timezone"])
+    return Rule(
+        id=data["id"],
+        jurisdiction=data["jurisdiction"],
+        applies_to=tuple(data["applies_to"]),
+        name=data["name"],
+        notify=data["notify"],
+        source=data["source"],
+        checked=data["checked"],
+        timezone=data["timezone"],
+        min_people=trigger.get("min_people", 1),
+        personal_data=trigger.get("personal_data", True),
+        encryption_exempt=trigger.get("encryption_exempt", False),
+        risk_at_least=trigger.get("risk_at_least"),
+        waivable_when=trigger.get("waivable_when", ""),
+        exceptions=tuple(trigger.get("exceptions", [])),
+        clock_hours=clock.get("hours"),
+        clock_days=clock.get("days"),
+        clock_from=clock.get("from", "aware"),
+        without_undue_delay=clock.get("without_undue_delay", False),
+        late_requires=data.get("late_requires", ""),
+        phased=data.get("phased", False),
+        contents=tuple(data.get("contents", [])),
+    )
+
+
+def _check_timezone(path: Path, node: yaml.Node, name: str) -> None:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise RuleError(path, _line_of(node, "timezone"), f"unknown time zone {name!r}") from None
+
+
+def load_file(path: Path) -> list[Rule]:
+    text = path.read_text()
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise RuleError(
+            path,
+            (mark.line + 1) if mark else 1,
+            f"not valid YAML: {getattr(error, 'problem', error)}",
+        ) from None
+    return [
+        _rule(path, node, data)
+        for node, data in zip(nodes, documents, strict=True)
+        if node is not None
+    ]
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(RULES_DIR.glob("*.yaml")):
+        for rule in load_file(path):
+            if rule.id in seen:
+                raise RuleError(
+                    path, 1, f"rule id {rule.id!r} is also defined in {seen[rule.id].name}"
+                )
+            seen[rule.id] = path
+            rules.append(rule)
+    return tuple(rules)
