@@ -147,6 +147,13 @@ class ExposureForm(forms.Form):
         help_text="Where the people affected live: countries, and US states (US-CA).",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+    people_by_jurisdiction = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="People per jurisdiction",
+        help_text="e.g. US-CA=600, US-TX=250, DE=12000 — what notification rules count.",
+    )
+    encrypted = forms.BooleanField(required=False, label="Exposed only encrypted (key not exposed)")
     evidence = forms.CharField(
         required=False,
         max_length=5000,
@@ -154,6 +161,19 @@ class ExposureForm(forms.Form):
         help_text="Required to rule a category out.",
     )
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def clean_people_by_jurisdiction(self) -> dict[str, int]:
+        return parse_people_by_jurisdiction(self.cleaned_data["people_by_jurisdiction"])
+
+
+def parse_people_by_jurisdiction(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for part in [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]:
+        code, _, number = part.partition("=")
+        if not number.strip().replace(",", "").isdigit():
+            raise forms.ValidationError(f"Write “CODE=number”, e.g. US-CA=600 (got “{part[:40]}”).")
+        counts[code.strip().upper()] = int(number.strip())
+    return counts
 
 
 class NoteForm(forms.Form):

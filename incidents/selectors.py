@@ -148,6 +148,7 @@ def incident_page_context(
     incident: Incident, user: Any, before: int | None = None, kind: str = ""
 ) -> dict:
     from incidents.selectors_notices import notices_section_context
+    from incidents.selectors_obligations import obligations_context
     from incidents.selectors_response import checklist_context, rotation_section_context
 
     return {
@@ -157,6 +158,7 @@ def incident_page_context(
         **rotation_section_context(incident, user),
         **checklist_context(incident, user),
         **notices_section_context(incident, user),
+        **obligations_context(incident),
         "facts": EDITABLE_FACTS,
         "timeline": timeline_page(incident, before, kind),
         "timeline_kinds": list(TIMELINE_KINDS),

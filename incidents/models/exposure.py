@@ -26,6 +26,11 @@ class Exposure(models.Model):
     people_low = models.PositiveBigIntegerField(null=True, blank=True)
     people_high = models.PositiveBigIntegerField(null=True, blank=True)
     jurisdictions = models.JSONField(default=list, blank=True)
+    # People affected per jurisdiction code ({"US-CA": 600}); what notification rules count.
+    people_by_jurisdiction = models.JSONField(default=dict, blank=True)
+    encrypted = models.BooleanField(
+        default=False, help_text="Exposed only in encrypted form, the key not exposed."
+    )
     evidence = models.TextField(blank=True, max_length=5000)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

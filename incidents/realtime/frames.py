@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from incidents import selectors, selectors_notices, selectors_response
+from incidents import selectors, selectors_notices, selectors_obligations, selectors_response
 from incidents.access import visible_incidents
 from incidents.forms_triage import IncidentFilterForm
 from incidents.models import Event, Incident
@@ -73,6 +73,9 @@ def _render_incident_frame(user: Any, incident: Incident, events: list[Event]) -
     if verbs & {"checklist", "check", "deadline"}:
         context = selectors_response.checklist_context(incident, user)
         parts.append(render_to_string(f"{DETAIL}#checklist", {**context, "oob": True}))
+    if verbs & {"exposure", "incident"}:
+        context = selectors_obligations.obligations_context(incident)
+        parts.append(render_to_string(f"{DETAIL}#obligations", {**context, "oob": True}))
     if verbs & {"notice", "exposure"}:
         context = selectors_notices.notices_section_context(incident, user)
         parts.append(render_to_string(f"{DETAIL}#notices", {**context, "oob": True}))

@@ -49,6 +49,8 @@ def record_exposure(
     jurisdictions: list[str] | None = None,
     evidence: str = "",
     expected_version: int | None = None,
+    people_by_jurisdiction: dict[str, int] | None = None,
+    encrypted: bool = False,
 ) -> Exposure:
     """Create or update the exposure of `category`. `expected_version` is the version the
     editor saw (None for a new one); anything else means someone else saved first."""
@@ -61,6 +63,8 @@ def record_exposure(
     if unknown := unknown_codes(codes):
         raise ServiceError(f"Unknown jurisdiction code(s): {', '.join(unknown)}.")
     records, people = records.validated("Records"), people.validated("People affected")
+    per_place = _people_by_jurisdiction(people_by_jurisdiction or {}, people)
+    codes = sorted(set(codes) | set(per_place))
     with transaction.atomic():
         locked = lock_incident(incident.pk)
         exposure = Exposure.objects.filter(incident=locked, category=category).first()
@@ -73,6 +77,7 @@ def record_exposure(
         exposure.records_low, exposure.records_high = records.low, records.high
         exposure.people_low, exposure.people_high = people.low, people.high
         exposure.jurisdictions, exposure.evidence = codes, evidence
+        exposure.people_by_jurisdiction, exposure.encrypted = per_place, encrypted
         after = snapshot(exposure)
         if before == after:
             return exposure
@@ -87,6 +92,24 @@ def record_exposure(
     return exposure
 
 
+def _people_by_jurisdiction(counts: dict[str, int], people: Range) -> dict[str, int]:
+    """Known codes, whole non-negative numbers, and a total within the high estimate."""
+    if unknown := unknown_codes(sorted(counts)):
+        raise ServiceError(
+            f"Unknown jurisdiction code(s) in people per jurisdiction: {', '.join(unknown)}."
+        )
+    for code, count in counts.items():
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ServiceError(f"People in {code} must be a whole number of 0 or more.")
+    total = sum(counts.values())
+    if people.high is not None and total > people.high:
+        raise ServiceError(
+            f"People per jurisdiction add up to {total:,}, more than the high estimate "
+            f"of people affected ({people.high:,})."
+        )
+    return dict(sorted(counts.items()))
+
+
 def snapshot(exposure: Exposure) -> dict[str, Any]:
     return {
         "category": exposure.category.name,
@@ -94,6 +117,8 @@ def snapshot(exposure: Exposure) -> dict[str, Any]:
         "records": [exposure.records_low, exposure.records_high],
         "people": [exposure.people_low, exposure.people_high],
         "jurisdictions": list(exposure.jurisdictions),
+        "people_by_jurisdiction": dict(exposure.people_by_jurisdiction or {}),
+        "encrypted": exposure.encrypted,
         "evidence": exposure.evidence,
     }
 

@@ -95,6 +95,16 @@ def event_kind(event: Event) -> str:
 
 
 @register.simple_tag
+def countdown(moment: datetime) -> str:
+    """'in 2 d 3 h' or 'overdue by 5 h 10 min'."""
+    seconds = int((moment - timezone.now()).total_seconds())
+    days, rest = divmod(abs(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    span = f"{days} d {hours} h" if days else f"{hours} h {rest // 60} min"
+    return f"in {span}" if seconds >= 0 else f"overdue by {span}"
+
+
+@register.simple_tag
 def since(moment: datetime | None) -> str:
     """'3 h 12 min ago' style, for 'time since aware'."""
     if moment is None:

@@ -74,6 +74,8 @@ def exposure_save(request: HtmxHttpRequest, reference: str) -> HttpResponse:
                 jurisdictions=data["jurisdictions"],
                 evidence=data["evidence"],
                 expected_version=data["version"],
+                people_by_jurisdiction=data["people_by_jurisdiction"],
+                encrypted=data["encrypted"],
             )
         except EditConflict as conflict:
             form.add_error(None, conflict)
@@ -103,6 +105,10 @@ def _initial(exposure: Exposure) -> dict:
         "jurisdictions": exposure.jurisdictions,
         "evidence": exposure.evidence,
         "version": exposure.version,
+        "people_by_jurisdiction": ", ".join(
+            f"{k}={v}" for k, v in (exposure.people_by_jurisdiction or {}).items()
+        ),
+        "encrypted": exposure.encrypted,
     }
 
 
