@@ -163,6 +163,20 @@ def _demo_response(incident: Incident, dana: User, sam: User) -> None:
     set_item_state(item=opening, state=ItemState.DONE, by=dana)
 
 
+# Low estimates per place, within each category's low estimate of people.
+DEMO_PEOPLE_BY_JURISDICTION = {
+    "viewing-history": {
+        "DE": 160_000,
+        "FR": 90_000,
+        "GB": 70_000,
+        "US-CA": 48_000,
+        "US-TX": 21_000,
+        "US-NY": 11_000,
+    },
+    "creator-analytics": {"DE": 4_000, "GB": 3_500, "US-CA": 4_500},
+}
+
+
 def _set(incident: Incident, by: User, field: str, value: object) -> None:
     update_field(incident=incident, field=field, value=value, was=token_of(incident, field), by=by)
 
@@ -252,6 +266,7 @@ def load_demo() -> bool:
             people=Range(*people),
             jurisdictions=where,
             evidence=evidence,
+            people_by_jurisdiction=DEMO_PEOPLE_BY_JURISDICTION.get(slug),
         )
     transition(incident=incident, to=Status.CONTAINMENT, by=sam)
     add_note(incident=incident, by=sam, body=NOTE)
