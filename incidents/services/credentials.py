@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
 from incidents.models import Credential, CredentialKind, System, Tag
 from incidents.services import ServiceError
+from incidents.services.csv_import import CsvShape, ImportReport, import_rows
 from incidents.services.secret_guard import refuse_secrets
 
 CSV_COLUMNS = ("name", "kind", "system", "owner", "environment", "identifier", "tags")
@@ -66,46 +64,12 @@ def add_credential(
     return credential
 
 
-@dataclass
-class ImportReport:
-    imported: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+CSV_SHAPE = CsvShape(CSV_COLUMNS, frozenset(REQUIRED_COLUMNS), MAX_IMPORT_BYTES, MAX_IMPORT_ROWS)
 
 
 def import_csv(data: bytes) -> ImportReport:
-    """Import rows one by one: good rows land, bad rows are listed with their line number
-    and reason; no row is half-written."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ServiceError(f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ServiceError(
-            f"The file is not UTF-8 text (byte {error.start} cannot be read). Save it as CSV UTF-8."
-        ) from None
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {c.strip().lower() for c in reader.fieldnames or []}
-    if missing := REQUIRED_COLUMNS - columns:
-        raise ServiceError(
-            f"Missing column(s): {', '.join(sorted(missing))}. Expected: {', '.join(CSV_COLUMNS)}."
-        )
-    if unknown := columns - set(CSV_COLUMNS):
-        raise ServiceError(
-            f"Unknown column(s): {', '.join(sorted(unknown))}. Expected: {', '.join(CSV_COLUMNS)}."
-        )
-    report = ImportReport()
-    for line, row in enumerate(reader, start=2):
-        if line - 1 > MAX_IMPORT_ROWS:
-            report.errors.append((line, f"stopped: at most {MAX_IMPORT_ROWS:,} rows per file"))
-            break
-        clean = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-        try:
-            add_credential(**_row_arguments(clean))
-        except ServiceError as error:
-            report.errors.append((line, " ".join(error.messages)))
-        else:
-            report.imported += 1
-    return report
+    """Import credentials row by row, with a per-row report (services/csv_import.py)."""
+    return import_rows(data, CSV_SHAPE, lambda row: add_credential(**_row_arguments(row)))
 
 
 def _row_arguments(row: dict[str, Any]) -> dict[str, Any]:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -13,6 +9,7 @@ from django.db import transaction
 from incidents.jurisdictions import unknown_codes
 from incidents.models import Audience, Channel, Partner
 from incidents.services import ServiceError
+from incidents.services.csv_import import CsvShape, ImportReport, import_rows
 
 CSV_COLUMNS = (
     "organisation",
@@ -82,47 +79,22 @@ def add_partner_contact(
     return partner
 
 
-@dataclass
-class ImportReport:
-    imported: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+CSV_SHAPE = CsvShape(CSV_COLUMNS, frozenset(REQUIRED), MAX_BYTES)
 
 
 def import_partners_csv(data: bytes) -> ImportReport:
-    if len(data) > MAX_BYTES:
-        raise ServiceError("The file is larger than 2 MB.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ServiceError(
-            f"The file is not UTF-8 text (byte {error.start}). Save it as CSV UTF-8."
-        ) from None
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {c.strip().lower() for c in reader.fieldnames or []}
-    if missing := REQUIRED - columns:
-        raise ServiceError(
-            f"Missing column(s): {', '.join(sorted(missing))}. Expected: {', '.join(CSV_COLUMNS)}."
-        )
-    if unknown := columns - set(CSV_COLUMNS):
-        raise ServiceError(
-            f"Unknown column(s): {', '.join(sorted(unknown))}. Expected: {', '.join(CSV_COLUMNS)}."
-        )
-    report = ImportReport()
-    for line, row in enumerate(reader, start=2):
-        clean = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-        try:
-            add_partner_contact(
-                organisation=clean.get("organisation", ""),
-                audience=clean.get("audience", ""),
-                jurisdictions=clean.get("jurisdictions", "").replace(";", ",").split(","),
-                language=clean.get("language", "en"),
-                channel=clean.get("channel", "") or Channel.EMAIL,
-                contact_name=clean.get("contact_name", ""),
-                contact_email=clean.get("contact_email", ""),
-                contact_role=clean.get("contact_role", ""),
-            )
-        except ServiceError as error:
-            report.errors.append((line, " ".join(error.messages)))
-        else:
-            report.imported += 1
-    return report
+    """Import partners and contacts row by row, with a per-row report."""
+    return import_rows(data, CSV_SHAPE, _add_row)
+
+
+def _add_row(row: dict[str, str]) -> Partner:
+    return add_partner_contact(
+        organisation=row.get("organisation", ""),
+        audience=row.get("audience", ""),
+        jurisdictions=row.get("jurisdictions", "").replace(";", ",").split(","),
+        language=row.get("language", "en"),
+        channel=row.get("channel", "") or Channel.EMAIL,
+        contact_name=row.get("contact_name", ""),
+        contact_email=row.get("contact_email", ""),
+        contact_role=row.get("contact_role", ""),
+    )
