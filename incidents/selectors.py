@@ -148,7 +148,7 @@ def incident_page_context(
     incident: Incident, user: Any, before: int | None = None, kind: str = ""
 ) -> dict:
     from incidents.selectors_notices import notices_section_context
-    from incidents.selectors_obligations import obligations_context
+    from incidents.selectors_obligations import obligations_context, risk_context
     from incidents.selectors_response import checklist_context, rotation_section_context
 
     return {
@@ -159,6 +159,7 @@ def incident_page_context(
         **checklist_context(incident, user),
         **notices_section_context(incident, user),
         **obligations_context(incident),
+        **risk_context(incident, user),
         "facts": EDITABLE_FACTS,
         "timeline": timeline_page(incident, before, kind),
         "timeline_kinds": list(TIMELINE_KINDS),

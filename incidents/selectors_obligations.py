@@ -6,10 +6,28 @@ from typing import Any
 
 from django.utils import timezone
 
-from incidents.models import Incident
+from incidents.models import Incident, RiskAssessment
 from incidents.regulation.engine import evaluate
 from incidents.regulation.facts import breach_facts
 from incidents.regulation.rules import all_rules
+from incidents.roles import can_write_response
+
+
+def risk_context(incident: Incident, user: Any) -> dict[str, Any]:
+    versions = list(
+        RiskAssessment.objects.filter(incident=incident).select_related("assessed_by")[:10]
+    )
+    return {
+        "incident": incident,
+        "risk_versions": versions,
+        "risk": versions[0] if versions else None,
+        "can_assess": can_write_response(user),
+        "circumstances": [
+            ("confidentiality", "Loss of confidentiality"),
+            ("integrity", "Loss of integrity"),
+            ("availability", "Loss of availability"),
+        ],
+    }
 
 
 def obligations_context(incident: Incident) -> dict[str, Any]:

@@ -178,6 +178,11 @@ def _notice(e: Event) -> str:
     return f"{e.actor_label} moved the notice to {partner} to {NOTICE_WORDS.get(e.after.get('state', ''), e.after.get('state'))}"
 
 
+def _risk(e: Event) -> str:
+    level = str(e.after.get("level", "")).replace("_", " ")
+    return f"{e.actor_label} assessed the risk (ENISA, v{e.after.get('version')}): {level}, score {e.after.get('score')}"
+
+
 FIELD_WORDS = {
     "title": "the title",
     "summary": "summary",
@@ -200,6 +205,7 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "incident.field_changed": _field_changed,
     "exposure.recorded": _exposure,
     "note.added": _note,
+    "risk.assessed": _risk,
     "rotation.campaign_started": _campaign,
     "rotation.state_changed": _rotation,
     "rotation.probe_configured": _probe,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from incidents.views import audit, exposures, fields, incidents, notes, notices, response_work
+from incidents.views import audit, exposures, fields, incidents, notes, notices, response_work, risk
 
 app_name = "incidents"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         name="exposure-edit",
     ),
     path("<str:reference>/notes/", notes.note_add, name="note-add"),
+    path("<str:reference>/risk/", risk.risk_assess, name="risk-assess"),
     path("<str:reference>/checks/<str:check>/", incidents.incident_run_check, name="run-check"),
     path("<str:reference>/rotations/", response_work.rotations_all, name="rotations"),
     path(

@@ -32,6 +32,7 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:item-check": ("POST", True, True),
     "incidents:item-run": ("POST", True, True),
     "incidents:notices-draft": ("POST", True, True),
+    "incidents:risk-assess": ("POST", True, True),
     "incidents:notice": ("GET", True, False),
     "incidents:notice-preview": ("POST", True, True),
     "incidents:notice-edit": ("POST", True, True),

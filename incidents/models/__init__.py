@@ -30,6 +30,7 @@ from incidents.models.notice import (
     Partner,
     PartnerContact,
 )
+from incidents.models.risk import RiskAssessment
 from incidents.models.rotation import (
     ROTATION_DONE,
     ROTATION_FLOW,
@@ -74,6 +75,7 @@ __all__ = [
     "Playbook",
     "PlaybookItem",
     "ReferenceCounter",
+    "RiskAssessment",
     "RotationState",
     "RotationTask",
     "RunStatus",

@@ -73,7 +73,10 @@ def _render_incident_frame(user: Any, incident: Incident, events: list[Event]) -
     if verbs & {"checklist", "check", "deadline"}:
         context = selectors_response.checklist_context(incident, user)
         parts.append(render_to_string(f"{DETAIL}#checklist", {**context, "oob": True}))
-    if verbs & {"exposure", "incident"}:
+    if "risk" in verbs:
+        context = selectors_obligations.risk_context(incident, user)
+        parts.append(render_to_string(f"{DETAIL}#risk", {**context, "oob": True}))
+    if verbs & {"exposure", "incident", "risk"}:
         context = selectors_obligations.obligations_context(incident)
         parts.append(render_to_string(f"{DETAIL}#obligations", {**context, "oob": True}))
     if verbs & {"notice", "exposure"}:

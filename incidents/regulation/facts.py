@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from incidents.models import Exposure, Incident
 from incidents.regulation.engine import BreachFacts, ExposureFact
+from incidents.services.risk import current_level
 
 
 def breach_facts(incident: Incident) -> BreachFacts:
@@ -17,4 +18,6 @@ def breach_facts(incident: Incident) -> BreachFacts:
         )
         for e in Exposure.objects.filter(incident=incident).select_related("category")
     )
-    return BreachFacts(aware_at=incident.aware_at, exposures=exposures)
+    return BreachFacts(
+        aware_at=incident.aware_at, exposures=exposures, risk=current_level(incident)
+    )
