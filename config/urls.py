@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from incidents.views import credentials, notice_templates, notifications, partners
+from incidents.views import credentials, notice_templates, notifications, partners, register
 from incidents.views.health import healthz
 
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("credentials/import/", credentials.credential_import, name="credentials-import"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("partners/", partners.partner_list, name="partners"),
+    path("register.csv", register.breach_register, name="breach-register"),
     path("partners/import/", partners.partner_import, name="partners-import"),
     path("partners/<int:partner_id>/", partners.partner_log, name="partner"),
     path(

@@ -47,6 +47,7 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
 OUT_OF_SCOPE = {"login", "logout", "healthz"}  # no incident data behind them
 # Not about one incident: checked in tests/test_response_views.py.
 ORG_WIDE = {
+    "breach-register",
     "notice-template",
     "notice-template-preview",
     "credentials",

@@ -1,0 +1,26 @@
+"""The breach register export: incidents the reader may see, as CSV."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from incidents.access import visible_incidents
+from incidents.regulation.register import register_csv, register_incidents
+from incidents.roles import roles_of
+from incidents.views.htmx import HtmxHttpRequest
+
+
+@login_required
+@require_GET
+def breach_register(request: HtmxHttpRequest) -> HttpResponse:
+    if not roles_of(request.user):
+        raise Http404("No such page.")
+    body = register_csv(register_incidents(visible_incidents(request.user)))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="breach-register-{timezone.now():%Y%m%d}.csv"'
+    )
+    return response
