@@ -19,7 +19,6 @@ from incidents.models import (
     DataCategory,
     Incident,
     ItemState,
-    Partner,
     Playbook,
     PlaybookItem,
     RotationState,
@@ -34,6 +33,7 @@ from incidents.services.exposures import Range, record_exposure
 from incidents.services.incident_fields import token_of, update_field
 from incidents.services.incidents import open_incident, transition
 from incidents.services.notes import add_note
+from incidents.services.partners import add_partner_contact
 from incidents.services.rotations import move_rotation, start_campaign
 
 DEMO_TITLE = "MelzTube: unauthenticated internal API endpoint exposed service data"
@@ -132,11 +132,14 @@ DEMO_PARTNERS = [
 
 def _demo_partners() -> None:
     for name, audience, jurisdictions, contact, email in DEMO_PARTNERS:
-        partner, created = Partner.objects.get_or_create(
-            name=name, defaults={"audience": audience, "jurisdictions": jurisdictions}
+        add_partner_contact(
+            organisation=name,
+            audience=audience,
+            jurisdictions=jurisdictions,
+            contact_name=contact,
+            contact_email=email,
+            contact_role="security contact",
         )
-        if created:
-            partner.contacts.create(name=contact, email=email, role="security contact")
 
 
 def _demo_response(incident: Incident, dana: User, sam: User) -> None:

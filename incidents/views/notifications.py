@@ -6,11 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import visible_incidents
 from incidents.models import Notification
+from incidents.services.notifications import mark_all_read
 from incidents.views.htmx import AuthedRequest
 
 
@@ -28,7 +28,5 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: AuthedRequest) -> HttpResponse:
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    mark_all_read(user=request.user)
     return redirect("notifications")
