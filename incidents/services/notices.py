@@ -312,6 +312,17 @@ def start_draft_batch(
     return batch
 
 
+def draft_for(
+    *, incident: Incident, template: NoticeTemplate, partners: list[Partner], by: Any
+) -> None:
+    """One partner: the draft is made now. More: a worker makes them (with live progress),
+    so a large audience never holds the request."""
+    if len(partners) == 1:
+        draft_notice(incident=incident, partner=partners[0], template=template, by=by)
+    else:
+        start_draft_batch(incident=incident, template=template, partners=partners, by=by)
+
+
 def draft_next_in_batch(batch_id: int) -> bool:
     """Draft the next partner of the batch; False when none is left. Safe to repeat: a
     partner that already has this batch's draft is skipped."""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from incidents.models import (
     ROTATION_FLOW,
     Credential,
+    CredentialKind,
     Incident,
     RotationState,
     RotationTask,
@@ -58,6 +59,24 @@ def start_campaign(
         )
         revalidate_notices(incident=locked, by=by)  # "credentials rotated" no longer holds
     return len(new_ids)
+
+
+def campaign_selection(
+    *, incident: Incident, scope: str, system: str = "", kind: str = "", tag: str = ""
+) -> tuple[QuerySet[Credential], str]:
+    """The credentials a campaign covers, and how the choice reads on the timeline: all API
+    keys on the incident's affected systems, or those matching a system, kind or tag."""
+    if scope == "api_keys_in_scope":
+        chosen = Credential.objects.filter(
+            kind=CredentialKind.API_KEY, system__in=incident.affected_systems.all()
+        )
+        return chosen, "all API keys on the affected systems"
+    filters = {"system__name": system, "kind": kind, "tags__name": tag}
+    if not any(filters.values()):
+        raise ServiceError("Choose a system, a kind or a tag to select credentials.")
+    chosen = Credential.objects.filter(**{k: v for k, v in filters.items() if v}).distinct()
+    named = {"system": system, "kind": kind, "tag": tag}
+    return chosen, ", ".join(f"{k}={v}" for k, v in named.items() if v)
 
 
 def move_rotation(

@@ -59,14 +59,9 @@ def notices_draft(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         partners = list(chosen.distinct())
         if template is None or not partners:
             raise ServiceError("Choose a template and at least one partner.")
-        if len(partners) == 1:
-            notice_service.draft_notice(
-                incident=incident, partner=partners[0], template=template, by=request.user
-            )
-        else:  # many: a worker drafts them; the section shows its progress live
-            notice_service.start_draft_batch(
-                incident=incident, template=template, partners=partners, by=request.user
-            )
+        notice_service.draft_for(
+            incident=incident, template=template, partners=partners, by=request.user
+        )
     except ServiceError as refused:
         error = " ".join(refused.messages)
     if not request.htmx:

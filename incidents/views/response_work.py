@@ -26,8 +26,6 @@ from incidents.forms_rotation import (
 )
 from incidents.models import (
     ChecklistItem,
-    Credential,
-    CredentialKind,
     Incident,
     Playbook,
     RotationTask,
@@ -85,27 +83,16 @@ def campaign_start(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         if not form.is_valid():
             _invalid(form)
         data = form.cleaned_data
-        if data["scope"] == "api_keys_in_scope":
-            chosen = Credential.objects.filter(
-                kind=CredentialKind.API_KEY, system__in=incident.affected_systems.all()
-            )
-            selection = "all API keys on the affected systems"
-        else:
-            if not (data["system"] or data["kind"] or data["tag"]):
-                raise ServiceError("Choose a system, a kind or a tag to select credentials.")
-            chosen = Credential.objects.all()
-            if data["system"]:
-                chosen = chosen.filter(system__name=data["system"])
-            if data["kind"]:
-                chosen = chosen.filter(kind=data["kind"])
-            if data["tag"]:
-                chosen = chosen.filter(tags__name=data["tag"])
-            selection = ", ".join(
-                f"{k}={v}" for k, v in data.items() if v and k in ("system", "kind", "tag")
-            )
+        chosen, selection = rotations.campaign_selection(
+            incident=incident,
+            scope=data["scope"],
+            system=data["system"],
+            kind=data["kind"],
+            tag=data["tag"],
+        )
         rotations.start_campaign(
             incident=incident,
-            credentials=chosen.distinct(),
+            credentials=chosen,
             by=request.user,
             due_at=data["due_at"],
             selection=selection,
