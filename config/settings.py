@@ -245,6 +245,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chains": {"task": "incidents.tasks.verify_audit_chains", "schedule": 3600.0},
     "deadline-watch": {"task": "incidents.tasks.deadline_watch", "schedule": 60.0},
+    "obligation-reminders": {"task": "incidents.tasks.obligation_reminders", "schedule": 60.0},
     "rerun-due-checks": {"task": "incidents.tasks.rerun_due_checks", "schedule": 30.0},
 }
 

@@ -3,7 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from incidents.views import credentials, notice_templates, notifications, partners, register
+from incidents.views import (
+    credentials,
+    notice_templates,
+    notifications,
+    obligations,
+    partners,
+    register,
+)
 from incidents.views.health import healthz
 
 urlpatterns = [
@@ -18,6 +25,7 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notifications"),
     path("partners/", partners.partner_list, name="partners"),
     path("register.csv", register.breach_register, name="breach-register"),
+    path("obligations/", obligations.obligation_dashboard, name="obligations"),
     path("partners/import/", partners.partner_import, name="partners-import"),
     path("partners/<int:partner_id>/", partners.partner_log, name="partner"),
     path(

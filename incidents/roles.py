@@ -20,6 +20,9 @@ ROLE_LABELS = {
 }
 # Who may change an incident's response record (status, checks, and later exposures).
 RESPONSE_WRITERS = frozenset({ADMIN, COMMANDER, RESPONDER})
+# Who may record a notification duty as met (a filing) or waive it: the response team and
+# communications, who file the notices.
+OBLIGATION_DECIDERS = RESPONSE_WRITERS | {COMMUNICATIONS}
 
 # A signed-in user or AnonymousUser; typed loosely because both are duck-typed here.
 User = Any
@@ -45,3 +48,7 @@ def is_admin(user: User) -> bool:
 
 def can_write_response(user: User) -> bool:
     return bool(roles_of(user) & RESPONSE_WRITERS)
+
+
+def can_decide_obligations(user: User) -> bool:
+    return bool(roles_of(user) & OBLIGATION_DECIDERS)

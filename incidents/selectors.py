@@ -38,6 +38,7 @@ TIMELINE_KINDS = {
     "rotations": ("rotation.",),
     "checklist": ("checklist.", "deadline."),
     "notices": ("notice.",),
+    "duties": ("obligation.", "risk."),
 }
 EDITABLE_FACTS = (
     "title",
@@ -158,7 +159,7 @@ def incident_page_context(
         **rotation_section_context(incident, user),
         **checklist_context(incident, user),
         **notices_section_context(incident, user),
-        **obligations_context(incident),
+        **obligations_context(incident, user),
         **risk_context(incident, user),
         "facts": EDITABLE_FACTS,
         "timeline": timeline_page(incident, before, kind),

@@ -14,7 +14,7 @@ from incidents.audit import verify_all
 from incidents.checks import CheckContext, CheckOutcome, check_for
 from incidents.models import Incident, Notice, NoticeState
 from incidents.notices import delivery
-from incidents.services import check_runs, deadlines, notices
+from incidents.services import check_runs, deadlines, notices, obligation_watch
 from incidents.services.heartbeat import record_check_result
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,13 @@ def draft_batch(batch_id: int) -> int:
 def deadline_watch() -> int:
     """Every minute (beat): warn about steps and rotations nearing or past due."""
     return deadlines.watch()
+
+
+@shared_task
+def obligation_reminders() -> int:
+    """Every minute (beat): remind the commander of notification duties at 24 h, 6 h and at
+    the deadline."""
+    return obligation_watch.remind()
 
 
 @shared_task

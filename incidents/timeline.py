@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from incidents.models import Event, Severity, Status
 
@@ -183,6 +184,38 @@ def _risk(e: Event) -> str:
     return f"{e.actor_label} assessed the risk (ENISA, v{e.after.get('version')}): {level}, score {e.after.get('score')}"
 
 
+def _utc_text(value: object) -> str:
+    try:
+        return f"{datetime.fromisoformat(str(value)).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    except ValueError:
+        return "a time not yet known"
+
+
+def _obligation(e: Event) -> str:
+    name = e.after.get("name")
+    if e.verb == "obligation.applies":
+        due = f", due {_utc_text(e.after['deadline'])}" if e.after.get("deadline") else ""
+        return f"Duty now applies: {name} ({e.after.get('why')}){due}"
+    if e.verb == "obligation.changed":
+        return f"Duty changed: {name}, due {_utc_text(e.after.get('deadline'))}, {e.after.get('people')} people (was due {_utc_text(e.before.get('deadline'))})"
+    if e.verb == "obligation.lapsed":
+        return f"Duty no longer applies: {name} ({e.after.get('why')})"
+    if e.verb == "obligation.met":
+        late = (
+            f"; reasons for the delay: “{e.after['late_reason']}”"
+            if e.after.get("late_reason")
+            else ""
+        )
+        return f"{e.actor_label} recorded “{name}” as met by {e.after.get('how')} at {_utc_text(e.after.get('met_at'))}{late}"
+    if e.verb == "obligation.waived":
+        return f"{e.actor_label} waived “{name}”: “{e.after.get('reason')}”"
+    if e.verb == "obligation.overdue":
+        return (
+            f"“{name}” passed its deadline ({_utc_text(e.after.get('deadline'))}) without being met"
+        )
+    return f"Reminder: “{name}” is due within {e.after.get('hours_before')} hours ({_utc_text(e.after.get('deadline'))})"
+
+
 FIELD_WORDS = {
     "title": "the title",
     "summary": "summary",
@@ -206,6 +239,13 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "exposure.recorded": _exposure,
     "note.added": _note,
     "risk.assessed": _risk,
+    "obligation.applies": _obligation,
+    "obligation.changed": _obligation,
+    "obligation.lapsed": _obligation,
+    "obligation.met": _obligation,
+    "obligation.waived": _obligation,
+    "obligation.reminder": _obligation,
+    "obligation.overdue": _obligation,
     "rotation.campaign_started": _campaign,
     "rotation.state_changed": _rotation,
     "rotation.probe_configured": _probe,

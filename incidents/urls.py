@@ -1,6 +1,17 @@
 from django.urls import path
 
-from incidents.views import audit, exposures, fields, incidents, notes, notices, response_work, risk
+from incidents.views import (
+    audit,
+    exposures,
+    fields,
+    incidents,
+    notes,
+    notices,
+    obligations,
+    regulator_pack,
+    response_work,
+    risk,
+)
 
 app_name = "incidents"
 
@@ -20,6 +31,18 @@ urlpatterns = [
     ),
     path("<str:reference>/notes/", notes.note_add, name="note-add"),
     path("<str:reference>/risk/", risk.risk_assess, name="risk-assess"),
+    path(
+        "<str:reference>/obligations/<int:pk>/meet/",
+        obligations.obligation_meet,
+        name="obligation-meet",
+    ),
+    path(
+        "<str:reference>/obligations/<int:pk>/waive/",
+        obligations.obligation_waive,
+        name="obligation-waive",
+    ),
+    path("<str:reference>/regulator-pack/", regulator_pack.pack_page, name="regulator-pack"),
+    path("<str:reference>/regulator-pack.pdf", regulator_pack.pack_pdf, name="regulator-pack-pdf"),
     path("<str:reference>/checks/<str:check>/", incidents.incident_run_check, name="run-check"),
     path("<str:reference>/rotations/", response_work.rotations_all, name="rotations"),
     path(

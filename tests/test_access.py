@@ -43,11 +43,16 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:notice-follow-up": ("POST", True, True),
     "incidents:run-check": ("POST", True, True),
     "incidents:audit-export": ("GET", True, False),
+    "incidents:obligation-meet": ("POST", True, True),
+    "incidents:obligation-waive": ("POST", True, True),
+    "incidents:regulator-pack": ("GET", True, False),
+    "incidents:regulator-pack-pdf": ("GET", True, False),
 }
 OUT_OF_SCOPE = {"login", "logout", "healthz"}  # no incident data behind them
 # Not about one incident: checked in tests/test_response_views.py.
 ORG_WIDE = {
     "breach-register",
+    "obligations",
     "notice-template",
     "notice-template-preview",
     "credentials",
@@ -89,6 +94,8 @@ def _url(name: str, incident) -> str:
         kwargs["task_id"] = incident.rotations.first().pk
     if name.startswith("incidents:notice-") or name == "incidents:notice":
         kwargs["notice_id"] = incident.notices.first().pk
+    if name.startswith("incidents:obligation-"):
+        kwargs["pk"] = incident.obligations.first().pk
     if name.startswith("incidents:item-"):
         kwargs["item_id"] = incident.checklist.first().pk
     return reverse(name, kwargs=kwargs)
@@ -111,6 +118,8 @@ def _payload(name: str) -> dict[str, object]:
         "incidents:notices-draft": {"template": "1", "partners": ["1"]},
         "incidents:notice-preview": {"subject": "s", "body": "{{ title }}"},
         "incidents:notice-edit": {"subject": "s", "body": "b", "version": "1"},
+        "incidents:obligation-meet": {"filed_at": "2026-01-02T10:00", "reference": "DPA-1"},
+        "incidents:obligation-waive": {"reason": "unlikely to result in a risk"},
     }
     return payloads.get(name, {})
 
@@ -129,12 +138,17 @@ def exposed(cast, restricted):
     from incidents.seed import seed_playbooks
     from incidents.services.checklists import apply_playbook
     from incidents.services.credentials import add_credential
-    from incidents.services.exposures import record_exposure
+    from incidents.services.exposures import Range, record_exposure
     from incidents.services.rotations import start_campaign
 
     category = DataCategory.objects.get(slug="viewing-history")
     exposure = record_exposure(
-        incident=restricted, category=category, status="suspected", by=cast.commander
+        incident=restricted,
+        category=category,
+        status="suspected",
+        by=cast.commander,
+        people=Range(10, 10),
+        people_by_jurisdiction={"DE": 10},
     )
     add_credential(name="content key", kind="api_key", system="content-api", identifier="…9f2c")
     start_campaign(incident=restricted, credentials=Credential.objects.all(), by=cast.commander)
@@ -163,9 +177,8 @@ def test_outsiders_get_404_without_the_incidents_text(cast, restricted, exposed,
     assert response.status_code == 404
     body = response.content.decode()
     assert restricted.title not in body and restricted.reference not in body
-    assert (
-        Event.objects.filter(incident=restricted).count() == 5
-    )  # opened, exposure, campaign, playbook, notice
+    # opened, exposure, its duty (GDPR Art. 33), campaign, playbook, notice
+    assert Event.objects.filter(incident=restricted).count() == 6
 
 
 @pytest.mark.parametrize("name", [n for n, (_, needs, _) in ROUTES.items() if needs])

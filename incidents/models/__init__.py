@@ -30,6 +30,7 @@ from incidents.models.notice import (
     Partner,
     PartnerContact,
 )
+from incidents.models.obligation import Obligation, ObligationState
 from incidents.models.risk import RiskAssessment
 from incidents.models.rotation import (
     ROTATION_DONE,
@@ -70,6 +71,8 @@ __all__ = [
     "NoticeState",
     "NoticeTemplate",
     "Notification",
+    "Obligation",
+    "ObligationState",
     "Partner",
     "PartnerContact",
     "Playbook",

@@ -76,8 +76,8 @@ def _render_incident_frame(user: Any, incident: Incident, events: list[Event]) -
     if "risk" in verbs:
         context = selectors_obligations.risk_context(incident, user)
         parts.append(render_to_string(f"{DETAIL}#risk", {**context, "oob": True}))
-    if verbs & {"exposure", "incident", "risk"}:
-        context = selectors_obligations.obligations_context(incident)
+    if verbs & {"exposure", "incident", "risk", "obligation", "notice"}:
+        context = selectors_obligations.obligations_context(incident, user)
         parts.append(render_to_string(f"{DETAIL}#obligations", {**context, "oob": True}))
     if verbs & {"notice", "exposure"}:
         context = selectors_notices.notices_section_context(incident, user)

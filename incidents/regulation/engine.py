@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from incidents.regulation.rules import EU_MEMBERS, RISK_LEVELS, Rule
@@ -29,7 +30,8 @@ class BreachFacts:
     aware_at: dt.datetime | None
     exposures: tuple[ExposureFact, ...]
     risk: str | None = None
-    individuals_notified_at: dt.datetime | None = None
+    # When the people of a jurisdiction were told ({"US-CA": ...}): some clocks start there.
+    individuals_notified: Mapping[str, dt.datetime] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,10 @@ def people_in_scope(rule: Rule, facts: BreachFacts) -> int:
 
 
 def deadline(rule: Rule, facts: BreachFacts) -> dt.datetime | None:
-    start = facts.aware_at if rule.clock_from == "aware" else facts.individuals_notified_at
+    if rule.clock_from == "aware":
+        start = facts.aware_at
+    else:
+        start = facts.individuals_notified.get(rule.jurisdiction)
     if start is None:
         return None
     if rule.clock_hours is not None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from incidents.models import Exposure, Incident
+import datetime as dt
+
+from incidents.models import Exposure, Incident, Obligation, ObligationState
 from incidents.regulation.engine import BreachFacts, ExposureFact
 from incidents.services.risk import current_level
 
 
-def breach_facts(incident: Incident) -> BreachFacts:
+def breach_facts(incident: Incident, obligations: list[Obligation] | None = None) -> BreachFacts:
+    """`obligations`: the incident's records when the caller has them already."""
     exposures = tuple(
         ExposureFact(
             category=e.category.slug,
@@ -19,5 +22,25 @@ def breach_facts(incident: Incident) -> BreachFacts:
         for e in Exposure.objects.filter(incident=incident).select_related("category")
     )
     return BreachFacts(
-        aware_at=incident.aware_at, exposures=exposures, risk=current_level(incident)
+        aware_at=incident.aware_at,
+        exposures=exposures,
+        risk=current_level(incident),
+        individuals_notified=individuals_notified(incident, obligations),
     )
+
+
+def individuals_notified(
+    incident: Incident, obligations: list[Obligation] | None = None
+) -> dict[str, dt.datetime]:
+    """When each jurisdiction's people were told: the met duty to notify them."""
+    if obligations is None:
+        obligations = list(Obligation.objects.filter(incident=incident, notify="individuals"))
+    met = [
+        (o.jurisdiction, o.met_at)
+        for o in obligations
+        if o.notify == "individuals" and o.state == ObligationState.MET and o.met_at
+    ]
+    earliest: dict[str, dt.datetime] = {}
+    for jurisdiction, met_at in met:
+        earliest[jurisdiction] = min(met_at, earliest.get(jurisdiction, met_at))
+    return earliest

@@ -230,3 +230,7 @@ def all_rules() -> tuple[Rule, ...]:
             seen[rule.id] = path
             rules.append(rule)
     return tuple(rules)
+
+
+def rule_by_id(rule_id: str) -> Rule | None:
+    return next((rule for rule in all_rules() if rule.id == rule_id), None)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from incidents.jurisdictions import unknown_codes
 from incidents.models import DataCategory, Exposure, ExposureStatus, Incident
-from incidents.services import ServiceError
+from incidents.services import ServiceError, obligations
 from incidents.services.events import append_event
 from incidents.services.incident_fields import EditConflict
 from incidents.services.locking import lock_incident
@@ -89,6 +89,7 @@ def record_exposure(
         )
         # Notices that state a fact this change contradicts lose their approval now.
         revalidate_notices(incident=locked, by=by)
+        obligations.recompute(incident=locked, by=by)
     return exposure
 
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from incidents.models import KEY_TIMES, BreachVector, Incident, Severity, System, Tag
-from incidents.services import ServiceError
+from incidents.services import ServiceError, obligations
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
 from incidents.services.times import check_time_order
@@ -76,6 +76,8 @@ def update_field(*, incident: Incident, field: str, value: Any, was: str, by: An
             before={field: before},
             after={field: after},
         )
+        if field == "aware_at":  # the regulators' clocks start here
+            obligations.recompute(incident=locked, by=by)
     return locked
 
 

@@ -101,6 +101,9 @@ def assess_risk(
             before={"level": latest.level} if latest else {},
             after={"version": assessment.version, "score": str(score), "level": level},
         )
+        from incidents.services import obligations  # obligations read the risk level
+
+        obligations.recompute(incident=locked, by=by)
     return assessment
 
 

@@ -16,6 +16,7 @@ from incidents.models import KEY_TIMES, Event
 from incidents.selectors import TIMELINE_KINDS
 from incidents.services.times import TIME_LABELS
 from incidents.templatetags.timeline import when
+from incidents.timefmt import countdown_words
 
 register = template.Library()
 
@@ -97,11 +98,7 @@ def event_kind(event: Event) -> str:
 @register.simple_tag
 def countdown(moment: datetime) -> str:
     """'in 2 d 3 h' or 'overdue by 5 h 10 min'."""
-    seconds = int((moment - timezone.now()).total_seconds())
-    days, rest = divmod(abs(seconds), 86400)
-    hours, rest = divmod(rest, 3600)
-    span = f"{days} d {hours} h" if days else f"{hours} h {rest // 60} min"
-    return f"in {span}" if seconds >= 0 else f"overdue by {span}"
+    return countdown_words(moment, timezone.now())
 
 
 @register.simple_tag

@@ -1,0 +1,163 @@
+"""The regulator pack: what GDPR Art. 33(3) asks for, filled from the record, with each
+missing element named, the key times and every duty as met / due / missed / waived."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from incidents.models import KEY_TIMES, Incident, Obligation, ObligationState, RiskAssessment
+from incidents.notices import context as notice_context
+from incidents.notices.facts import gather
+from incidents.services.times import TIME_LABELS
+
+
+@dataclass(frozen=True)
+class Element:
+    label: str
+    text: str
+    missing: str = ""  # what to record, when the element cannot be filled
+
+
+@dataclass(frozen=True)
+class DutyLine:
+    obligation: Obligation
+    status: str  # met | met late | waived | due | missed
+
+
+@dataclass(frozen=True)
+class RegulatorPack:
+    incident: Incident
+    generated_at: dt.datetime
+    elements: list[Element]
+    key_times: list[tuple[str, dt.datetime | None]]
+    duties: list[DutyLine]
+
+    @property
+    def missing(self) -> list[Element]:
+        return [e for e in self.elements if e.missing]
+
+
+def build_pack(incident: Incident) -> RegulatorPack:
+    facts = gather(incident)
+    words = notice_context.build(facts)
+    risk = RiskAssessment.objects.filter(incident=incident).order_by("-version").first()
+    records = list(
+        Obligation.objects.filter(incident=incident)
+        .exclude(state=ObligationState.LAPSED)
+        .select_related("met_notice__partner")
+        .order_by("deadline", "pk")
+    )
+    now = timezone.now()
+    return RegulatorPack(
+        incident=incident,
+        generated_at=now,
+        elements=_elements(incident, words, risk, records),
+        key_times=[(TIME_LABELS[name], getattr(incident, name)) for name in KEY_TIMES],
+        duties=[DutyLine(o, _status(o, now)) for o in records],
+    )
+
+
+def _elements(
+    incident: Incident, words: dict, risk: RiskAssessment | None, records: list[Obligation]
+) -> list[Element]:
+    categories = "\n".join(
+        line for line in (words["confirmed_categories"], words["suspected_categories"]) if line
+    )
+    nature = "\n".join(
+        part
+        for part in (
+            f"{incident.title}. How: {words['nature']}." if words["nature"] else incident.title,
+            incident.summary,
+        )
+        if part
+    )
+    contact = ", ".join(p for p in (words["contact_name"], words["contact_email"]) if p)
+    consequences = (
+        f"Risk assessed {risk.level.replace('_', ' ')} (ENISA SE {risk.score}, v{risk.version}).\n"
+        f"{risk.dpc_rationale}\n{risk.ei_rationale}\n{risk.cb_rationale}"
+        if risk
+        else ""
+    )
+    art33 = next((o for o in records if o.rule_id == "eu-gdpr-art33"), None)
+    elements = [
+        Element(
+            "Nature of the breach",
+            nature,
+            "" if words["nature"] else "Record the breach vector (how it happened).",
+        ),
+        Element(
+            "Categories of personal data and records concerned",
+            categories,
+            "" if categories else "Record the exposed data categories.",
+        ),
+        Element(
+            "Approximate number of people concerned",
+            words["people_affected"],
+            "Estimate the people affected on the exposures."
+            if words["people_affected"] == "unknown"
+            else "",
+        ),
+        Element(
+            "Approximate number of personal data records concerned",
+            words["personal_records_affected"],
+            "Estimate the records on the exposures."
+            if words["personal_records_affected"] == "unknown"
+            else "",
+        ),
+        Element(
+            "Contact point (DPO or other)",
+            contact,
+            "" if words["contact_email"] else "Name a commander with an email address.",
+        ),
+        Element(
+            "Likely consequences",
+            consequences,
+            "" if risk else "Assess the risk to people (ENISA method).",
+        ),
+        Element(
+            "Measures taken or proposed",
+            words["measures_taken"],
+            ""
+            if words["measures_taken"]
+            else "Complete a response step or rotate credentials: none is recorded.",
+        ),
+        Element(
+            "When the controller became aware",
+            _utc(incident.aware_at),
+            "" if incident.aware_at else "Record when the team became aware.",
+        ),
+    ]
+    if art33 and _late(art33):
+        elements.append(
+            Element(
+                "Reasons for the delay (Art. 33(1))",
+                art33.late_reason,
+                "" if art33.late_reason else "Notified after 72 hours: record the reasons.",
+            )
+        )
+    return elements
+
+
+def _late(obligation: Obligation) -> bool:
+    if obligation.state == ObligationState.MET:
+        return obligation.late
+    return bool(
+        obligation.state == ObligationState.OPEN
+        and obligation.deadline
+        and obligation.deadline < timezone.now()
+    )
+
+
+def _status(obligation: Obligation, now: dt.datetime) -> str:
+    if obligation.state == ObligationState.MET:
+        return "met late" if obligation.late else "met"
+    if obligation.state == ObligationState.WAIVED:
+        return "waived"
+    return "missed" if obligation.deadline and obligation.deadline < now else "due"
+
+
+def _utc(moment: dt.datetime | None) -> str:
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else ""

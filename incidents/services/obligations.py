@@ -1,0 +1,183 @@
+"""An incident's notification duties as records: recomputed from the rules whenever the facts
+behind them change (each change an event), then met, waived or found late by people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from incidents.models import Incident, Notice, NoticeState, Obligation, ObligationState
+from incidents.regulation.engine import Decision, evaluate
+from incidents.regulation.facts import breach_facts
+from incidents.regulation.rules import all_rules, rule_by_id
+from incidents.services import ServiceError
+from incidents.services.events import append_event
+from incidents.services.locking import lock_incident
+
+REFERENCE_MAX = 120
+TEXT_MAX = 2000
+
+
+def recompute(*, incident: Incident, by: Any) -> list[Obligation]:
+    """Bring the records in line with what the rules say now. The caller holds `incident`
+    locked inside the transaction that changed the facts. Open duties that no longer apply
+    lapse; met and waived ones are history and stay as they were decided."""
+    decisions = evaluate(all_rules(), breach_facts(incident))
+    existing = {o.rule_id: o for o in Obligation.objects.filter(incident=incident)}
+    changed = []
+    for decision in decisions:
+        obligation = existing.get(decision.rule.id)
+        if decision.applies:
+            changed += _apply(incident, obligation, decision, by)
+        elif obligation is not None and obligation.state == ObligationState.OPEN:
+            obligation.state, obligation.why = ObligationState.LAPSED, decision.why
+            obligation.save(update_fields=["state", "why", "updated_at"])
+            _event(incident, "obligation.lapsed", by, obligation, after={"why": decision.why})
+            changed.append(obligation)
+    return changed
+
+
+def _apply(
+    incident: Incident, obligation: Obligation | None, decision: Decision, by: Any
+) -> list[Obligation]:
+    rule = decision.rule
+    if obligation is None or obligation.state == ObligationState.LAPSED:
+        obligation = obligation or Obligation(incident=incident, rule_id=rule.id)
+        obligation.state = ObligationState.OPEN
+        _copy_rule(obligation, decision)
+        obligation.save()
+        _event(
+            incident,
+            "obligation.applies",
+            by,
+            obligation,
+            after={"why": decision.why, "deadline": decision.deadline},
+        )
+        return [obligation]
+    before = {"deadline": obligation.deadline, "people": obligation.people}
+    after = {"deadline": decision.deadline, "people": decision.people}
+    if before == after and obligation.why == decision.why:
+        return []
+    if obligation.deadline != decision.deadline:
+        # A new deadline earns its own reminders.
+        obligation.warned_24h_at = obligation.warned_6h_at = obligation.breached_at = None
+    _copy_rule(obligation, decision)
+    obligation.save()
+    if before != after:
+        _event(incident, "obligation.changed", by, obligation, before=before, after=after)
+    return [obligation]
+
+
+def _copy_rule(obligation: Obligation, decision: Decision) -> None:
+    rule = decision.rule
+    obligation.name, obligation.jurisdiction, obligation.notify = (
+        rule.name,
+        rule.jurisdiction,
+        rule.notify,
+    )
+    obligation.source, obligation.rule_checked = rule.source, rule.checked
+    obligation.why, obligation.people, obligation.deadline = (
+        decision.why,
+        decision.people,
+        decision.deadline,
+    )
+
+
+def meet(
+    *,
+    obligation: Obligation,
+    by: Any,
+    notice: Notice | None = None,
+    filed_at: dt.datetime | None = None,
+    reference: str = "",
+    late_reason: str = "",
+) -> Obligation:
+    """Met by a notice Breachroom sent, or by a filing made elsewhere (its time and the
+    authority's reference number). Met after the deadline needs the reasons for the delay."""
+    reference, late_reason = reference.strip(), late_reason.strip()
+    if (notice is None) == (filed_at is None):
+        raise ServiceError("Link the sent notice, or record the filing's date and reference.")
+    if notice is not None:
+        if notice.incident_id != obligation.incident_id or notice.state != NoticeState.SENT:
+            raise ServiceError("Only a notice sent on this incident can meet its duty.")
+        met_at = notice.sent_at
+    else:
+        if not reference:
+            raise ServiceError("A filing needs the reference number the authority gave it.")
+        if filed_at is not None and filed_at > timezone.now():
+            raise ServiceError("The filing's date is in the future.")
+        met_at = filed_at
+    if len(reference) > REFERENCE_MAX or len(late_reason) > TEXT_MAX:
+        raise ServiceError("The reference or the reasons are too long.")
+    with transaction.atomic():
+        incident = lock_incident(obligation.incident_id)
+        current = _open_for_update(obligation)
+        if current.deadline and met_at and met_at > current.deadline and not late_reason:
+            rule = rule_by_id(current.rule_id)
+            owed = f" ({rule.late_requires})" if rule and rule.late_requires else ""
+            raise ServiceError(
+                "This duty was met after its deadline: record the reasons for the delay" + owed
+            )
+        current.state, current.met_at, current.met_notice = ObligationState.MET, met_at, notice
+        current.filing_reference, current.late_reason = reference, late_reason
+        current.decided_by, current.decided_at = by, timezone.now()
+        current.save()
+        how = f"notice {notice.pk}" if notice else f"filing {reference}"
+        _event(
+            incident,
+            "obligation.met",
+            by,
+            current,
+            after={"how": how, "met_at": met_at, "late_reason": late_reason},
+        )
+        recompute(incident=incident, by=by)  # telling people starts some other clocks
+    return current
+
+
+def waive(*, obligation: Obligation, by: Any, reason: str) -> Obligation:
+    """Decided not owed, with the documented reason (e.g. Art. 33: unlikely to result in a
+    risk to people)."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError("Waiving a duty needs the documented reason.")
+    if len(reason) > TEXT_MAX:
+        raise ServiceError(f"The reason is longer than {TEXT_MAX} characters.")
+    with transaction.atomic():
+        incident = lock_incident(obligation.incident_id)
+        current = _open_for_update(obligation)
+        current.state, current.waiver_reason = ObligationState.WAIVED, reason
+        current.decided_by, current.decided_at = by, timezone.now()
+        current.save()
+        _event(incident, "obligation.waived", by, current, after={"reason": reason})
+    return current
+
+
+def _open_for_update(obligation: Obligation) -> Obligation:
+    current = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    if current.state != ObligationState.OPEN:
+        raise ServiceError(
+            f"This duty is already {current.get_state_display().lower()}; reload to see it."
+        )
+    return current
+
+
+def _event(
+    incident: Incident,
+    verb: str,
+    by: Any,
+    obligation: Obligation,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any],
+) -> None:
+    append_event(
+        incident=incident,
+        verb=verb,
+        actor=by,
+        actor_label=None if by is not None else "obligation rules",
+        before=before,
+        after={"rule": obligation.rule_id, "name": obligation.name, **after},
+    )

@@ -1,0 +1,129 @@
+"""Notification duties: deciding one on its incident, and the dashboard across incidents."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from incidents.access import incident_for, visible_incidents
+from incidents.forms_obligations import MeetForm, WaiveForm
+from incidents.models import Incident, Notice, Obligation, ObligationState
+from incidents.pagination import CappedPaginator
+from incidents.roles import can_decide_obligations, roles_of
+from incidents.selectors_obligations import obligations_context, open_obligations
+from incidents.services import ServiceError, obligations
+from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
+
+PAGE_SIZE = 50
+STATES = ("open", "met", "waived", "all")
+
+
+def _deciding(request: HtmxHttpRequest, reference: str, pk: int) -> tuple[Incident, Obligation]:
+    incident = incident_for(request.user, reference)
+    if not can_decide_obligations(request.user):
+        raise PermissionDenied("Your role cannot decide notification duties.")
+    obligation = Obligation.objects.filter(incident=incident, pk=pk).first()
+    if obligation is None:
+        raise Http404("No such duty on this incident.")
+    return incident, obligation
+
+
+def _form_error(form: Form) -> str:
+    return " ".join(
+        f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
+    )
+
+
+@login_required
+@require_POST
+def obligation_meet(request: HtmxHttpRequest, reference: str, pk: int) -> HttpResponse:
+    incident, obligation = _deciding(request, reference, pk)
+    form, error = MeetForm(request.POST), ""
+    if not form.is_valid():
+        error = _form_error(form)
+    else:
+        data = form.cleaned_data
+        notice = None
+        if data["notice"]:
+            notice = Notice.objects.filter(incident=incident, pk=data["notice"]).first()
+            if notice is None:
+                error = "No such notice on this incident."
+        if not error:
+            try:
+                obligations.meet(
+                    obligation=obligation,
+                    by=request.user,
+                    notice=notice,
+                    filed_at=data["filed_at"],
+                    reference=data["reference"],
+                    late_reason=data["late_reason"],
+                )
+            except ServiceError as refused:
+                error = " ".join(refused.messages)
+    return _section(request, incident, error, obligation.pk)
+
+
+@login_required
+@require_POST
+def obligation_waive(request: HtmxHttpRequest, reference: str, pk: int) -> HttpResponse:
+    incident, obligation = _deciding(request, reference, pk)
+    form, error = WaiveForm(request.POST), ""
+    if not form.is_valid():
+        error = _form_error(form)
+    else:
+        try:
+            obligations.waive(
+                obligation=obligation, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as refused:
+            error = " ".join(refused.messages)
+    return _section(request, incident, error, obligation.pk)
+
+
+def _section(request: HtmxHttpRequest, incident: Incident, error: str, pk: int) -> HttpResponse:
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("incidents:detail", reference=incident.reference)
+    context = {
+        **obligations_context(incident, request.user),
+        "obligation_error": error,
+        "error_for": pk if error else None,
+        "posted": request.POST if error else {},
+    }
+    return render(
+        request,
+        "incidents/incident_detail.html#obligations",
+        context,
+        status=UNPROCESSABLE if error else 200,
+    )
+
+
+@login_required
+@require_GET
+def obligation_dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    """Every duty on the incidents this user may see, what is due first on top."""
+    if not roles_of(request.user):
+        raise Http404("No such page.")
+    state = request.GET.get("state", "open")
+    if state not in STATES:
+        state = "open"
+    rows = open_obligations(visible_incidents(request.user), state)
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "incidents/obligations.html",
+        {
+            "page": page,
+            "state": state,
+            "states": STATES,
+            "open_state": ObligationState.OPEN,
+            "now": timezone.now(),
+        },
+    )
