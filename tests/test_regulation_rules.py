@@ -171,6 +171,12 @@ def test_day_clocks_keep_local_time_across_daylight_saving():
             8,
             "unknown time zone",
         ),
+        (
+            "id: x\njurisdiction: US-XX\napplies_to: [US-XX]\nname: n\nnotify: authority\nsource: s\n"
+            "checked: 2026-01-01\ntimezone: UTC\ntrigger: {}\nclock: {hours: 72}\n",
+            2,
+            "unknown jurisdiction code(s) in jurisdiction: US-XX",
+        ),
         ("id: x\n  bad: [indent\n", 2, "not valid YAML"),
     ],
 )
@@ -229,3 +235,12 @@ def test_manage_py_check_fails_on_a_broken_rule_file(tmp_path, monkeypatch):
             call_command("check")
     finally:
         rules.all_rules.cache_clear()
+
+
+def test_the_attorney_general_clock_starts_when_the_residents_were_told():
+    told = dt.datetime(2026, 10, 30, 16, 0, tzinfo=UTC)  # 09:00 PDT; PST from 1 November
+    facts = BreachFacts(AWARE, (viewing({"US-CA": 600}),), individuals_notified={"US-CA": told})
+    due = applying(facts)
+    assert due["us-ca-attorney-general"] == dt.datetime(2026, 11, 14, 17, 0, tzinfo=UTC)
+    elsewhere = BreachFacts(AWARE, (viewing({"US-CA": 600}),), individuals_notified={"US-TX": told})
+    assert applying(elsewhere)["us-ca-attorney-general"] is None

@@ -164,6 +164,7 @@ def _rule(path: Path, node: yaml.Node, data: Any) -> Rule:
             f"risk_at_least must be one of {', '.join(RISK_LEVELS)}",
         )
     _check_timezone(path, node, data["timezone"])
+    _check_codes(path, node, data)
     return Rule(
         id=data["id"],
         jurisdiction=data["jurisdiction"],
@@ -187,6 +188,23 @@ def _rule(path: Path, node: yaml.Node, data: Any) -> Rule:
         phased=data.get("phased", False),
         contents=tuple(data.get("contents", [])),
     )
+
+
+def _check_codes(path: Path, node: yaml.Node, data: dict[str, Any]) -> None:
+    """Jurisdiction codes as exposures record them (ISO 3166, US-CA), or EU for its members."""
+    from incidents.jurisdictions import unknown_codes
+
+    for key, codes in (
+        ("jurisdiction", [data["jurisdiction"]]),
+        ("applies_to", data["applies_to"]),
+    ):
+        if unknown := unknown_codes([str(c) for c in codes if c != "EU"]):
+            raise RuleError(
+                path,
+                _line_of(node, key),
+                f"unknown jurisdiction code(s) in {key}: {', '.join(unknown)} "
+                "(use ISO 3166 codes such as DE or US-CA, or EU)",
+            )
 
 
 def _check_timezone(path: Path, node: yaml.Node, name: str) -> None:

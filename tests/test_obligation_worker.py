@@ -1,0 +1,62 @@
+"""Duty reminders through a real Celery worker process, as beat sends them."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from incidents.models import DataCategory, Event, Notification
+from incidents.services.exposures import Range, record_exposure
+from incidents.services.incident_fields import token_of, update_field
+from incidents.tasks import obligation_reminders
+from tests.processes import running_stack
+from tests.services import require_redis
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_beat_schedules_the_reminders_every_minute():
+    entry = settings.CELERY_BEAT_SCHEDULE["obligation-reminders"]
+    assert entry["task"] == "incidents.tasks.obligation_reminders" and entry["schedule"] <= 60
+
+
+def test_a_worker_reminds_the_commander_six_hours_before_the_deadline(cast, incident):
+    require_redis()
+    update_field(incident=incident, field="commander", value=cast.commander, was="", by=cast.admin)
+    incident.refresh_from_db()
+    aware = timezone.now() - timedelta(hours=67)  # GDPR Art. 33 due in 5 hours
+    update_field(
+        incident=incident,
+        field="detected_at",
+        value=aware - timedelta(hours=1),
+        was=token_of(incident, "detected_at"),
+        by=cast.commander,
+    )
+    incident.refresh_from_db()
+    update_field(incident=incident, field="aware_at", value=aware, was="", by=cast.commander)
+    record_exposure(
+        incident=incident,
+        category=DataCategory.objects.get(slug="viewing-history"),
+        status="confirmed",
+        by=cast.commander,
+        people=Range(20, 20),
+        people_by_jurisdiction={"FR": 20},
+    )
+    with running_stack() as stack:
+        stack.start_worker()
+        obligation_reminders.delay()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if Event.objects.filter(incident=incident, verb="obligation.reminder").exists():
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"no reminder:\n{stack.log_text('worker')[-2000:]}")
+    event = Event.objects.get(incident=incident, verb="obligation.reminder")
+    assert event.after["hours_before"] == 6 and event.actor_label == "deadline watch"
+    note = Notification.objects.get(user=cast.commander, incident=incident)
+    assert "GDPR Art. 33" in note.text and "in 4 h" in note.text
