@@ -13,6 +13,9 @@ def test_loading_twice_creates_one_demo_incident(db, settings, tmp_path):
     assert incident.exposures.count() == 7 and incident.notes.count() == 1
     assert incident.exposures.get(category__slug="financial-payment").status == "ruled_out"
     assert Incident.objects.count() == 2
+    duties = set(incident.obligations.values_list("rule_id", flat=True))
+    assert {"eu-gdpr-art33", "gb-uk-gdpr-art33", "us-ca-residents"} <= duties, duties
+    assert incident.events.filter(verb="obligation.applies").count() == len(duties)
 
 
 def test_credentials_keep_one_line_per_user_across_databases(db, settings, tmp_path):

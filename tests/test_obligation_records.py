@@ -94,7 +94,10 @@ def test_recording_exposures_creates_duties_and_logs_each(breach, aware_at):
     assert _duty(breach, CA_AG).deadline is None  # counts from notifying the residents
     assert _verbs(breach) == ["obligation.applies"] * 3
     event = Event.objects.get(incident=breach, after__rule=ART33)
-    assert "900 people affected in EU" in event.after["why"]
+    assert (
+        "900 people affected in EU (threshold 1): viewing-history confirmed (900)"
+        in event.after["why"]
+    )
 
 
 def test_fewer_people_lapse_a_duty_and_a_new_awareness_time_moves_deadlines(cast, breach):

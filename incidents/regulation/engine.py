@@ -48,17 +48,24 @@ def _in_scope(rule: Rule, code: str) -> bool:
     return code in rule.applies_to or ("EU" in rule.applies_to and code in EU_MEMBERS)
 
 
-def people_in_scope(rule: Rule, facts: BreachFacts) -> int:
-    total = 0
+def counted_exposures(rule: Rule, facts: BreachFacts) -> list[tuple[ExposureFact, int]]:
+    """The exposures this rule counts, each with its people in the rule's scope."""
+    counted = []
     for exposure in facts.exposures:
         if exposure.status == "ruled_out" or (rule.personal_data and not exposure.personal):
             continue
         if rule.encryption_exempt and exposure.encrypted:
             continue
-        total += sum(
+        people = sum(
             n for code, n in exposure.people_by_jurisdiction.items() if _in_scope(rule, code)
         )
-    return total
+        if people:
+            counted.append((exposure, people))
+    return counted
+
+
+def people_in_scope(rule: Rule, facts: BreachFacts) -> int:
+    return sum(people for _, people in counted_exposures(rule, facts))
 
 
 def deadline(rule: Rule, facts: BreachFacts) -> dt.datetime | None:
@@ -111,7 +118,11 @@ def decide(rule: Rule, facts: BreachFacts) -> Decision:
         )
     else:
         where = "/".join(rule.applies_to)
-        why = f"{people:,} people affected in {where} (threshold {rule.min_people:,})"
+        sources = ", ".join(
+            f"{exposure.category} {exposure.status} ({n:,})"
+            for exposure, n in counted_exposures(rule, facts)
+        )
+        why = f"{people:,} people affected in {where} (threshold {rule.min_people:,}): {sources}"
     return Decision(rule, True, why, people, when, waivable=bool(rule.waivable_when))
 
 

@@ -94,3 +94,70 @@ def test_draft_review_approve_send(cast, signed_in_page, mailbox):
     text = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     assert "No payment information was compromised." in text.get_payload(decode=True).decode()
     assert any(p.get_content_type() == "application/pdf" for p in message.walk())
+
+
+def test_a_sent_notice_meets_the_art_33_duty_and_every_open_page_sees_it(cast, signed_in_page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.models import Obligation
+    from incidents.services.exposures import Range
+    from incidents.services.incident_fields import token_of, update_field
+
+    incident = make_incident(by=cast.commander, title="MelzTube API exposure")
+    aware = timezone.now() - timedelta(hours=3)
+    update_field(
+        incident=incident,
+        field="detected_at",
+        value=aware - timedelta(hours=1),
+        was=token_of(incident, "detected_at"),
+        by=cast.commander,
+    )
+    incident.refresh_from_db()
+    update_field(incident=incident, field="aware_at", value=aware, was="", by=cast.commander)
+    record_exposure(
+        incident=incident,
+        category=DataCategory.objects.get(slug="viewing-history"),
+        status="confirmed",
+        by=cast.commander,
+        people=Range(50, 50),
+        people_by_jurisdiction={"DE": 50},
+    )
+    authority = Partner.objects.create(name="BfDI", audience="authority", jurisdictions=["DE"])
+    notice = Notice.objects.create(
+        incident=incident,
+        partner=authority,
+        subject="Art. 33 notification",
+        body="b",
+        rendered_subject="Art. 33 notification",
+        state="sent",
+        sent_at=timezone.now() - timedelta(minutes=10),
+        last_editor=cast.comms,
+    )
+    duty = Obligation.objects.get(incident=incident, rule_id="eu-gdpr-art33")
+
+    watcher = signed_in_page(cast.commander, f"/incidents/{incident.reference}/")
+    expect(watcher.locator(f"#duty-{duty.pk}")).to_contain_text("Open")
+    decider = signed_in_page(cast.comms, f"/incidents/{incident.reference}/")
+    row = decider.locator(f"#duty-{duty.pk}")
+    row.locator("summary", has_text="Record as met").click()
+    row.get_by_label("The sent notice").select_option(value=str(notice.pk))
+    row.get_by_role("button", name="Record as met").click()
+    expect(decider.locator(f"#duty-{duty.pk}")).to_contain_text("by the notice sent to BfDI")
+    # The commander's open page follows without a reload.
+    expect(watcher.locator(f"#duty-{duty.pk}")).to_contain_text("Met", timeout=10_000)
+    assert Obligation.objects.get(pk=duty.pk).met_notice_id == notice.pk
+
+    pack = signed_in_page(
+        cast.commander,
+        f"/incidents/{incident.reference}/regulator-pack/",
+        bypass_csp=True,
+    )
+    expect(pack.locator("h1")).to_contain_text("Regulator pack")
+    pack.add_script_tag(path=str(AXE))
+    violations = pack.evaluate(
+        "async () => (await axe.run(document)).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
+    )
+    assert violations == []
