@@ -22,3 +22,4 @@ class MeetForm(forms.Form):
 
 class WaiveForm(forms.Form):
     reason = forms.CharField(max_length=2000)
+    exception = forms.CharField(required=False, max_length=300)

@@ -35,6 +35,7 @@ class Duty:
 
     obligation: Obligation
     waivable_when: str
+    exceptions: tuple[str, ...]
     late_requires: str
     overdue: bool
 
@@ -86,6 +87,7 @@ def _duty(obligation: Obligation, now: Any) -> Duty:
     return Duty(
         obligation=obligation,
         waivable_when=rule.waivable_when if rule else "",
+        exceptions=rule.exceptions if rule else (),
         late_requires=rule.late_requires if rule else "",
         overdue=bool(
             obligation.state == ObligationState.OPEN

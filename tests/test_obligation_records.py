@@ -19,6 +19,7 @@ from incidents.models import (
     ObligationState,
     Partner,
 )
+from incidents.regulation.rules import rule_by_id
 from incidents.services import ServiceError, obligation_watch, obligations
 from incidents.services.exposures import Range, record_exposure
 from incidents.services.incident_fields import token_of, update_field
@@ -243,3 +244,32 @@ def test_a_moved_deadline_earns_new_reminders_and_met_duties_get_none(cast, inci
         obligation=duty, by=cast.commander, filed_at=timezone.now(), reference="BfDI-8"
     )
     assert obligation_watch.remind(now=duty.deadline + timedelta(hours=1)) == 0
+
+
+def test_art_34_is_waived_only_with_an_exception_it_provides(cast, breach):
+    assess_risk(
+        incident=breach,
+        by=cast.commander,
+        dpc=Decimal("4"),
+        dpc_rationale="special categories",
+        ei=Decimal("1"),
+        ei_rationale="names alongside",
+        confidentiality=Decimal("0.5"),
+        integrity=Decimal("0"),
+        availability=Decimal("0"),
+        malicious=True,
+        cb_rationale="exfiltrated",
+    )
+    duty = _duty(breach, "eu-gdpr-art34")
+    with pytest.raises(ServiceError, match="not one this rule provides"):
+        obligations.waive(
+            obligation=duty, by=cast.commander, reason="x", exception="we'd rather not"
+        )
+    exception = next(
+        e for e in rule_by_id("eu-gdpr-art34").exceptions if e.startswith("later measures")
+    )
+    waived = obligations.waive(
+        obligation=duty, by=cast.commander, reason="all keys revoked in 2 h", exception=exception
+    )
+    assert waived.waiver_reason.startswith("Exception: later measures ensure")
+    assert waived.waiver_reason.endswith("all keys revoked in 2 h")

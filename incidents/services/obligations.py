@@ -137,12 +137,17 @@ def meet(
     return current
 
 
-def waive(*, obligation: Obligation, by: Any, reason: str) -> Obligation:
+def waive(*, obligation: Obligation, by: Any, reason: str, exception: str = "") -> Obligation:
     """Decided not owed, with the documented reason (e.g. Art. 33: unlikely to result in a
-    risk to people)."""
+    risk to people), or one of the exceptions the rule names (Art. 34(3)) and why it holds."""
     reason = reason.strip()
     if not reason:
         raise ServiceError("Waiving a duty needs the documented reason.")
+    if exception:
+        rule = rule_by_id(obligation.rule_id)
+        if rule is None or exception not in rule.exceptions:
+            raise ServiceError("That exception is not one this rule provides.")
+        reason = f"Exception: {exception}. {reason}"
     if len(reason) > TEXT_MAX:
         raise ServiceError(f"The reason is longer than {TEXT_MAX} characters.")
     with transaction.atomic():

@@ -79,7 +79,10 @@ def obligation_waive(request: HtmxHttpRequest, reference: str, pk: int) -> HttpR
     else:
         try:
             obligations.waive(
-                obligation=obligation, by=request.user, reason=form.cleaned_data["reason"]
+                obligation=obligation,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                exception=form.cleaned_data["exception"],
             )
         except ServiceError as refused:
             error = " ".join(refused.messages)
