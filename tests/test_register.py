@@ -50,3 +50,21 @@ def test_cells_that_look_like_formulas_are_defused(cast):
     )
     [row] = _rows(client_for(cast.commander).get("/register.csv"))
     assert row["title"].startswith("'=HYPERLINK")
+
+
+def test_the_register_records_each_duty_and_the_reason_it_was_waived(cast, incident):
+    from incidents.services import obligations
+
+    record_exposure(
+        incident=incident,
+        category=DataCategory.objects.get(slug="viewing-history"),
+        status="confirmed",
+        by=cast.commander,
+        people=Range(5, 5),
+        people_by_jurisdiction={"FR": 5},
+    )
+    duty = incident.obligations.get(rule_id="eu-gdpr-art33")
+    obligations.waive(obligation=duty, by=cast.commander, reason="hashed ids, no risk")
+    [row] = _rows(client_for(cast.commander).get("/register.csv"))
+    assert "GDPR Art. 33 — notify the supervisory authority: waived" in row["duties"]
+    assert row["decision"].endswith("waived: hashed ids, no risk")

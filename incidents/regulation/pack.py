@@ -56,7 +56,7 @@ def build_pack(incident: Incident) -> RegulatorPack:
         generated_at=now,
         elements=_elements(incident, words, risk, records),
         key_times=[(TIME_LABELS[name], getattr(incident, name)) for name in KEY_TIMES],
-        duties=[DutyLine(o, _status(o, now)) for o in records],
+        duties=[DutyLine(o, duty_status(o, now)) for o in records],
     )
 
 
@@ -151,7 +151,8 @@ def _late(obligation: Obligation) -> bool:
     )
 
 
-def _status(obligation: Obligation, now: dt.datetime) -> str:
+def duty_status(obligation: Obligation, now: dt.datetime) -> str:
+    """met | met late | waived | due | missed."""
     if obligation.state == ObligationState.MET:
         return "met late" if obligation.late else "met"
     if obligation.state == ObligationState.WAIVED:

@@ -9,10 +9,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
-from incidents.models import ChecklistItem, Exposure, Incident, Notice, RiskAssessment
-from incidents.regulation.engine import BreachFacts, ExposureFact, evaluate
-from incidents.regulation.rules import all_rules
+from incidents.models import (
+    ChecklistItem,
+    Exposure,
+    Incident,
+    Notice,
+    Obligation,
+    ObligationState,
+    RiskAssessment,
+)
+from incidents.regulation.pack import duty_status
 
 COLUMNS = [
     "reference",
@@ -49,6 +57,12 @@ def register_incidents(visible: QuerySet[Incident]) -> QuerySet[Incident]:
             Prefetch(
                 "notices", queryset=Notice.objects.filter(state="sent").select_related("partner")
             ),
+            Prefetch(
+                "obligations",
+                queryset=Obligation.objects.exclude(state=ObligationState.LAPSED).order_by(
+                    "deadline", "pk"
+                ),
+            ),
         )
     )
 
@@ -66,27 +80,19 @@ def _row(incident: Any) -> list[str]:
         e for e in incident.exposures.all() if e.category.personal_data and e.status != "ruled_out"
     ]
     risk = next(iter(incident.risk_assessments.all()), None)
-    facts = BreachFacts(
-        incident.aware_at,
-        tuple(
-            ExposureFact(
-                e.category.slug,
-                e.category.personal_data,
-                e.status,
-                dict(e.people_by_jurisdiction or {}),
-                e.encrypted,
-            )
-            for e in incident.exposures.all()
-        ),
-        risk.level if risk else None,
-    )
-    duties = [d for d in evaluate(all_rules(), facts) if d.applies]
+    now = timezone.now()
+    duties = list(incident.obligations.all())
     sent = list(incident.notices.all())
     lows = [e.people_low for e in exposures if e.people_low is not None]
     highs = [e.people_high for e in exposures if e.people_high is not None]
     notified = "; ".join(f"{n.partner.name} {n.sent_at:%Y-%m-%d}" for n in sent if n.sent_at)
-    decision = ("notified" if sent else "not notified") + (
-        f"; risk {risk.level.replace('_', ' ')}" if risk else "; risk not assessed"
+    decision = "; ".join(
+        [
+            "notified" if sent else "not notified",
+            f"risk {risk.level.replace('_', ' ')}" if risk else "risk not assessed",
+            *(f"{d.name} waived: {d.waiver_reason}" for d in duties if d.waiver_reason),
+            *(f"{d.name} late: {d.late_reason}" for d in duties if d.late_reason),
+        ]
     )
     return [
         _safe(v)
@@ -103,14 +109,16 @@ def _row(incident: Any) -> list[str]:
             f"{risk.level} ({risk.score})" if risk else "",
             f"{risk.dpc_rationale} / {risk.ei_rationale} / {risk.cb_rationale}" if risk else "",
             "; ".join(item.title for item in incident.checklist.all()),
-            "; ".join(
-                f"{d.rule.name} by {d.deadline:%Y-%m-%d %H:%M} UTC" if d.deadline else d.rule.name
-                for d in duties
-            ),
+            "; ".join(_duty_text(d, now) for d in duties),
             notified,
             decision,
         )
     ]
+
+
+def _duty_text(duty: Obligation, now: Any) -> str:
+    by = f" by {duty.deadline:%Y-%m-%d %H:%M} UTC" if duty.deadline else ""
+    return f"{duty.name}{by}: {duty_status(duty, now)}"
 
 
 def register_csv(incidents: Iterable[Incident]) -> str:
