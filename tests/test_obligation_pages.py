@@ -218,8 +218,17 @@ def test_a_complete_record_has_nothing_missing(cast, incident):
     set_item_state(
         item=incident.checklist.get(key="open-and-assess"), state="done", by=cast.commander
     )
+    record_exposure(
+        incident=incident,
+        category=DataCategory.objects.get(slug="internal-architecture"),
+        status="confirmed",
+        by=cast.commander,
+    )
     incident.refresh_from_db()
-    assert build_pack(incident).missing == []
+    pack = build_pack(incident)
+    assert pack.missing == []
+    [categories] = [e for e in pack.elements if e.label.startswith("Categories of personal")]
+    assert categories.text.startswith("- Behavioural") and "Internal" not in categories.text
 
 
 def _pdf_text(data: bytes) -> str:

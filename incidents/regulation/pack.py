@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.utils import timezone
 
 from incidents.models import KEY_TIMES, Incident, Obligation, ObligationState, RiskAssessment
 from incidents.notices import context as notice_context
-from incidents.notices.facts import gather
+from incidents.notices.facts import Facts, gather, range_text
 from incidents.services.times import TIME_LABELS
 
 
@@ -48,23 +49,31 @@ def build_pack(incident: Incident) -> RegulatorPack:
         Obligation.objects.filter(incident=incident)
         .exclude(state=ObligationState.LAPSED)
         .select_related("met_notice__partner")
-        .order_by("deadline", "pk")
+        .order_by(F("deadline").asc(nulls_last=True), "pk")
     )
     now = timezone.now()
     return RegulatorPack(
         incident=incident,
         generated_at=now,
-        elements=_elements(incident, words, risk, records),
+        elements=_elements(incident, facts, words, risk, records),
         key_times=[(TIME_LABELS[name], getattr(incident, name)) for name in KEY_TIMES],
         duties=[DutyLine(o, duty_status(o, now)) for o in records],
     )
 
 
 def _elements(
-    incident: Incident, words: dict, risk: RiskAssessment | None, records: list[Obligation]
+    incident: Incident,
+    facts: Facts,
+    words: dict,
+    risk: RiskAssessment | None,
+    records: list[Obligation],
 ) -> list[Element]:
     categories = "\n".join(
-        line for line in (words["confirmed_categories"], words["suspected_categories"]) if line
+        f"- {e.category.name} ({e.get_status_display().lower()}): "
+        f"{range_text(e.records_low, e.records_high)} records, "
+        f"{range_text(e.people_low, e.people_high)} people"
+        for e in facts.exposed()
+        if e.category.personal_data
     )
     nature = "\n".join(
         part

@@ -8,7 +8,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from incidents.models import (
@@ -60,7 +60,7 @@ def register_incidents(visible: QuerySet[Incident]) -> QuerySet[Incident]:
             Prefetch(
                 "obligations",
                 queryset=Obligation.objects.exclude(state=ObligationState.LAPSED).order_by(
-                    "deadline", "pk"
+                    F("deadline").asc(nulls_last=True), "pk"
                 ),
             ),
         )
