@@ -37,6 +37,8 @@ class Duty:
     waivable_when: str
     exceptions: tuple[str, ...]
     late_requires: str
+    phased: bool
+    without_undue_delay: bool
     overdue: bool
 
 
@@ -89,6 +91,8 @@ def _duty(obligation: Obligation, now: Any) -> Duty:
         waivable_when=rule.waivable_when if rule else "",
         exceptions=rule.exceptions if rule else (),
         late_requires=rule.late_requires if rule else "",
+        phased=bool(rule and rule.phased),
+        without_undue_delay=bool(rule and rule.without_undue_delay),
         overdue=bool(
             obligation.state == ObligationState.OPEN
             and obligation.deadline

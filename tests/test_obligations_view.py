@@ -71,6 +71,7 @@ def test_the_incident_shows_duties_with_deadlines_and_why(cast, aware_incident):
     assert "California — sample notice to the Attorney General" in page  # 600 > 500
     assert "in 2 d 21 h" in page or "in 2 d 22 h" in page  # 72 h from 2 h ago
     assert "rule text checked 1 Nov 2026" in page
+    assert "may be given in phases" in page  # GDPR Art. 33(4)
     assert "Texas" in page and "0 people affected in US-TX" in page  # listed under 'why not'
 
 
