@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 
@@ -28,3 +30,67 @@ def make_incident(
     severity: str = Severity.SEV2,
 ) -> Incident:
     return open_incident(title=title, by=by, severity=severity, restricted=restricted)
+
+
+def set_aware(incident: Incident, *, by: User, when: datetime) -> Incident:
+    """Record when the team became aware (and a detection time before it when needed)."""
+    from incidents.services.incident_fields import token_of, update_field
+
+    incident.refresh_from_db()
+    if incident.detected_at is None or incident.detected_at > when:
+        update_field(
+            incident=incident,
+            field="detected_at",
+            value=when - timedelta(hours=1),
+            was=token_of(incident, "detected_at"),
+            by=by,
+        )
+    update_field(
+        incident=incident, field="aware_at", value=when, was=token_of(incident, "aware_at"), by=by
+    )
+    incident.refresh_from_db()
+    return incident
+
+
+def expose_people(
+    incident: Incident,
+    *,
+    by: User,
+    per_place: dict[str, int],
+    category: str = "viewing-history",
+    version: int | None = None,
+) -> None:
+    """A confirmed exposure of `category` with these people per jurisdiction."""
+    from incidents.models import DataCategory
+    from incidents.services.exposures import Range, record_exposure
+
+    total = sum(per_place.values())
+    record_exposure(
+        incident=incident,
+        category=DataCategory.objects.get(slug=category),
+        status="confirmed",
+        by=by,
+        people=Range(total, total),
+        records=Range(total * 10, total * 10),
+        people_by_jurisdiction=per_place,
+        expected_version=version,
+    )
+
+
+def assess_high_risk(incident: Incident, *, by: User) -> None:
+    """An ENISA assessment that comes out high or above (SE = 3 × 1 + 0.5 + 0.5 = 4)."""
+    from incidents.services.risk import assess_risk
+
+    assess_risk(
+        incident=incident,
+        by=by,
+        dpc=Decimal("3"),
+        dpc_rationale="viewing history reveals preferences",
+        ei=Decimal("1"),
+        ei_rationale="emails alongside",
+        confidentiality=Decimal("0.5"),
+        integrity=Decimal("0"),
+        availability=Decimal("0"),
+        malicious=True,
+        cb_rationale="scraped by an unknown party",
+    )

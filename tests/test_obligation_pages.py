@@ -12,37 +12,18 @@ from django.utils import timezone
 from incidents.models import DataCategory, Event, Obligation, ObligationState
 from incidents.realtime.frames import incident_catch_up
 from incidents.regulation.pack import build_pack
-from incidents.services.exposures import Range, record_exposure
+from incidents.services.exposures import record_exposure
 from incidents.services.incident_fields import token_of, update_field
 from tests.conftest import client_for
-from tests.factories import make_incident
+from tests.factories import expose_people, make_incident, set_aware
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-def _breach(cast, incident, hours_ago: float = 2, per_place: dict[str, int] | None = None):
-    aware = timezone.now() - timedelta(hours=hours_ago)
-    update_field(
-        incident=incident,
-        field="detected_at",
-        value=aware - timedelta(hours=1),
-        was=token_of(incident, "detected_at"),
-        by=cast.commander,
-    )
-    incident.refresh_from_db()
-    update_field(incident=incident, field="aware_at", value=aware, was="", by=cast.commander)
-    per_place = per_place or {"DE": 50}
-    total = sum(per_place.values())
-    record_exposure(
-        incident=incident,
-        category=DataCategory.objects.get(slug="viewing-history"),
-        status="confirmed",
-        by=cast.commander,
-        people=Range(total, total),
-        records=Range(total * 10, total * 10),
-        people_by_jurisdiction=per_place,
-    )
+def _breach(cast, incident, hours_ago: float = 2):
+    set_aware(incident, by=cast.commander, when=timezone.now() - timedelta(hours=hours_ago))
+    expose_people(incident, by=cast.commander, per_place={"DE": 50})
     incident.refresh_from_db()
     return incident
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from incidents.models import (
-    DataCategory,
     Event,
     Notice,
     Notification,
@@ -21,10 +19,8 @@ from incidents.models import (
 )
 from incidents.regulation.rules import rule_by_id
 from incidents.services import ServiceError, obligation_watch, obligations
-from incidents.services.exposures import Range, record_exposure
-from incidents.services.incident_fields import token_of, update_field
-from incidents.services.risk import assess_risk
-from tests.factories import make_incident
+from incidents.services.incident_fields import update_field
+from tests.factories import assess_high_risk, expose_people, make_incident, set_aware
 
 ART33 = "eu-gdpr-art33"
 CA_RESIDENTS = "us-ca-residents"
@@ -32,35 +28,11 @@ CA_AG = "us-ca-attorney-general"
 
 
 def _aware(incident, cast, when: datetime) -> None:
-    incident.refresh_from_db()
-    if incident.detected_at is None or incident.detected_at > when:
-        update_field(
-            incident=incident,
-            field="detected_at",
-            value=when - timedelta(hours=1),
-            was=token_of(incident, "detected_at"),
-            by=cast.commander,
-        )
-    update_field(
-        incident=incident,
-        field="aware_at",
-        value=when,
-        was=token_of(incident, "aware_at"),
-        by=cast.commander,
-    )
+    set_aware(incident, by=cast.commander, when=when)
 
 
 def _expose(incident, cast, per_place: dict[str, int], version: int | None = None) -> None:
-    total = sum(per_place.values())
-    record_exposure(
-        incident=incident,
-        category=DataCategory.objects.get(slug="viewing-history"),
-        status="confirmed",
-        by=cast.commander,
-        people=Range(total, total),
-        people_by_jurisdiction=per_place,
-        expected_version=version,
-    )
+    expose_people(incident, by=cast.commander, per_place=per_place, version=version)
 
 
 def _duty(incident, rule_id: str) -> Obligation:
@@ -119,19 +91,7 @@ def test_fewer_people_lapse_a_duty_and_a_new_awareness_time_moves_deadlines(cast
 
 def test_a_high_risk_assessment_brings_in_art_34(cast, breach):
     assert not Obligation.objects.filter(incident=breach, rule_id="eu-gdpr-art34").exists()
-    assess_risk(
-        incident=breach,
-        by=cast.commander,
-        dpc=Decimal("3"),
-        dpc_rationale="viewing history reveals preferences",
-        ei=Decimal("1"),
-        ei_rationale="emails alongside",
-        confidentiality=Decimal("0.5"),
-        integrity=Decimal("0"),
-        availability=Decimal("0"),
-        malicious=True,
-        cb_rationale="scraped by an unknown party",
-    )
+    assess_high_risk(breach, by=cast.commander)
     assert _duty(breach, "eu-gdpr-art34").state == ObligationState.OPEN
 
 
@@ -247,19 +207,7 @@ def test_a_moved_deadline_earns_new_reminders_and_met_duties_get_none(cast, inci
 
 
 def test_art_34_is_waived_only_with_an_exception_it_provides(cast, breach):
-    assess_risk(
-        incident=breach,
-        by=cast.commander,
-        dpc=Decimal("4"),
-        dpc_rationale="special categories",
-        ei=Decimal("1"),
-        ei_rationale="names alongside",
-        confidentiality=Decimal("0.5"),
-        integrity=Decimal("0"),
-        availability=Decimal("0"),
-        malicious=True,
-        cb_rationale="exfiltrated",
-    )
+    assess_high_risk(breach, by=cast.commander)
     duty = _duty(breach, "eu-gdpr-art34")
     with pytest.raises(ServiceError, match="not one this rule provides"):
         obligations.waive(

@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from incidents.models import DataCategory, Event, Notification
-from incidents.services.exposures import Range, record_exposure
-from incidents.services.incident_fields import token_of, update_field
+from incidents.models import Event, Notification
+from incidents.services.incident_fields import update_field
 from incidents.tasks import obligation_reminders
+from tests.factories import expose_people, set_aware
 from tests.processes import running_stack
 from tests.services import require_redis
 
@@ -28,24 +28,9 @@ def test_a_worker_reminds_the_commander_six_hours_before_the_deadline(cast, inci
     require_redis()
     update_field(incident=incident, field="commander", value=cast.commander, was="", by=cast.admin)
     incident.refresh_from_db()
-    aware = timezone.now() - timedelta(hours=67)  # GDPR Art. 33 due in 5 hours
-    update_field(
-        incident=incident,
-        field="detected_at",
-        value=aware - timedelta(hours=1),
-        was=token_of(incident, "detected_at"),
-        by=cast.commander,
-    )
-    incident.refresh_from_db()
-    update_field(incident=incident, field="aware_at", value=aware, was="", by=cast.commander)
-    record_exposure(
-        incident=incident,
-        category=DataCategory.objects.get(slug="viewing-history"),
-        status="confirmed",
-        by=cast.commander,
-        people=Range(20, 20),
-        people_by_jurisdiction={"FR": 20},
-    )
+    # GDPR Art. 33 due in 5 hours
+    set_aware(incident, by=cast.commander, when=timezone.now() - timedelta(hours=67))
+    expose_people(incident, by=cast.commander, per_place={"FR": 20})
     with running_stack() as stack:
         stack.start_worker()
         obligation_reminders.delay()

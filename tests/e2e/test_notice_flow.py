@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from incidents.models import DataCategory, Notice, Partner
 from incidents.services.exposures import record_exposure
-from tests.factories import make_incident
+from tests.factories import expose_people, make_incident, set_aware
 from tests.processes import Stack, free_port, running_stack
 from tests.smtp_server import Mailbox
 
@@ -102,28 +102,10 @@ def test_a_sent_notice_meets_the_art_33_duty_and_every_open_page_sees_it(cast, s
     from django.utils import timezone
 
     from incidents.models import Obligation
-    from incidents.services.exposures import Range
-    from incidents.services.incident_fields import token_of, update_field
 
     incident = make_incident(by=cast.commander, title="MelzTube API exposure")
-    aware = timezone.now() - timedelta(hours=3)
-    update_field(
-        incident=incident,
-        field="detected_at",
-        value=aware - timedelta(hours=1),
-        was=token_of(incident, "detected_at"),
-        by=cast.commander,
-    )
-    incident.refresh_from_db()
-    update_field(incident=incident, field="aware_at", value=aware, was="", by=cast.commander)
-    record_exposure(
-        incident=incident,
-        category=DataCategory.objects.get(slug="viewing-history"),
-        status="confirmed",
-        by=cast.commander,
-        people=Range(50, 50),
-        people_by_jurisdiction={"DE": 50},
-    )
+    set_aware(incident, by=cast.commander, when=timezone.now() - timedelta(hours=3))
+    expose_people(incident, by=cast.commander, per_place={"DE": 50})
     authority = Partner.objects.create(name="BfDI", audience="authority", jurisdictions=["DE"])
     notice = Notice.objects.create(
         incident=incident,
