@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 
 from incidents import roles
-from incidents.models import DataCategory, Event, Incident
+from incidents.models import DataCategory, Event
 
 INCIDENTS = 100_000
 EXPOSURES_PER_INCIDENT = 5
