@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -63,6 +64,21 @@ def get(key: str) -> SafeString | None:
 def put(key: str, html: str) -> None:
     if enabled():
         cache.set(key, html, SECONDS)
+
+
+def filters(request: HttpRequest, render: Callable[[], str]) -> SafeString:
+    """The filter form: it shows the query string and the people and categories to pick
+    from, the same for every viewer; kept as long as those options are (30 s)."""
+    from incidents.selectors import FILTER_CHOICES_SECONDS
+
+    digest = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
+    key = f"incident-list-filters:{digest}"
+    html = get(key)
+    if html is None:
+        html = mark_safe(render())  # noqa: S308 - a rendered template
+        if enabled():
+            cache.set(key, html, FILTER_CHOICES_SECONDS)
+    return html
 
 
 def _bump() -> None:

@@ -96,3 +96,12 @@ def test_turned_off_the_list_reads_the_database_each_time(cast, incident, settin
     # A bulk update sends no signal; only a minute's turn would show it with the cache on.
     Incident.objects.filter(pk=incident.pk).update(title="Changed behind the back")
     assert "Changed behind the back" in _list(client)
+
+
+def test_the_filter_form_shows_each_query_s_own_choices(cast, incident):
+    client = client_for(cast.responder)
+    sev1 = _list(client, "?severity=sev1")
+    sev2 = _list(client, "?severity=sev2")
+    assert 'value="sev1" checked' in sev1 and 'value="sev2" checked' not in sev1
+    assert 'value="sev2" checked' in sev2 and 'value="sev1" checked' not in sev2
+    assert 'value="sev2" checked' in _list(client_for(cast.commander), "?severity=sev2")

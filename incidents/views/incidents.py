@@ -28,11 +28,11 @@ LIST = "incidents/incident_list.html"
 @login_required
 @require_GET
 def incident_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = IncidentFilterForm(request.GET)
-    form.is_valid()  # invalid filters are shown as errors and ignored; valid ones apply
     key = list_cache.key_for(request)
     results = list_cache.get(key)
+    form = None
     if results is None:
+        form = _filter_form(request)
         page = selectors.incident_list_page(
             request.user, form.cleaned_data, request.GET.get("page")
         )
@@ -43,8 +43,19 @@ def incident_list(request: HtmxHttpRequest) -> HttpResponse:
         list_cache.put(key, results)
     if wants_partial(request):
         return HttpResponse(results)
-    context = {"results": results, "filter_form": form, **selectors.filter_choices()}
+
+    def filters() -> str:
+        context = {"filter_form": form or _filter_form(request), **selectors.filter_choices()}
+        return render_to_string(f"{LIST}#filters", context)
+
+    context = {"results": results, "filters": list_cache.filters(request, filters)}
     return render(request, LIST, context)
+
+
+def _filter_form(request: HttpRequest) -> IncidentFilterForm:
+    form = IncidentFilterForm(request.GET)
+    form.is_valid()  # invalid filters are shown as errors and ignored; valid ones apply
+    return form
 
 
 @login_required
