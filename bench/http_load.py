@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, reset_queries
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from bench.seed_bulk import BIG_REFERENCE
 from incidents import process_commands
@@ -43,18 +43,41 @@ class LoadResult:
 
 
 def queries_per_page(client: Client) -> dict[str, int]:
+    """Each page's queries on a cache miss (the list's results cache off)."""
     counts = {}
-    for label, path in PAGES.items():
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        counts[label] = len(captured)
+    with override_settings(INCIDENT_LIST_CACHE=False):
+        for label, path in PAGES.items():
+            counts[label] = _queries(client, path)
     reset_queries()
     return counts
 
 
-def start_server(database_url: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "DEBUG": "false"}
+def queries_on_a_hit(client: Client) -> dict[str, int]:
+    """The list pages' queries when their results are cached (asked twice)."""
+    counts = {}
+    for label, path in PAGES.items():
+        if path.startswith("/incidents/?") or path == "/incidents/":
+            _queries(client, path)
+            counts[label] = _queries(client, path)
+    reset_queries()
+    return counts
+
+
+def _queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(captured)
+
+
+def start_server(database_url: str, **extra_env: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": "WARNING",
+        "DEBUG": "false",
+        **extra_env,
+    }
     server = subprocess.Popen(
         process_commands.web(port=PORT, workers=WORKERS),
         cwd=settings.BASE_DIR,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from django.conf import settings
 from django.test import Client
 
 from bench import http_load, seed_bulk
@@ -29,24 +30,39 @@ def run(database_url: str) -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     for label, count in http_load.queries_per_page(client).items():
-        print(f"queries per page: {label}: {count}")
+        print(f"queries per page (cache miss): {label}: {count}")
+    cached = settings.INCIDENT_LIST_CACHE
+    if cached:
+        for label, count in http_load.queries_on_a_hit(client).items():
+            print(f"queries per page (list cache hit): {label}: {count}")
     if not http_load.have_wrk():
         print("HTTP load skipped: wrk is not installed (apt-get install wrk)")
         return
     cookie = f"sessionid={client.cookies['sessionid'].value}"
-    server = http_load.start_server(database_url)
-    try:
-        print(
-            f"HTTP load: wrk, {http_load.CONNECTIONS} connections, {http_load.DURATION}s per page, "
-            f"uvicorn with {http_load.WORKERS} workers on the same 2 cores"
-        )
-        for label, path in http_load.PAGES.items():
-            http_load.wrk(path, cookie)  # warm-up pass, not reported
-            result = http_load.wrk(path, cookie)
-            flag = "" if result.p50_ms < 30 and result.p99_ms < 100 else "  (over target)"
-            print(
-                f"{label}: {result.requests_per_second:,.0f} req/s, p50 {result.p50_ms:.1f} ms, "
-                f"p99 {result.p99_ms:.1f} ms, non-2xx {result.non_2xx}{flag}"
-            )
-    finally:
-        http_load.stop_server(server)
+    print(
+        f"HTTP load: wrk, {http_load.CONNECTIONS} connections, {http_load.DURATION}s per page, "
+        f"uvicorn with {http_load.WORKERS} workers on the same 2 cores"
+    )
+    # Warm: every page as configured (with Redis, the list's results cache is on and the
+    # warm-up pass fills it). Cold: the list pages again with that cache off, so every
+    # request does the full work, as after a change.
+    runs: list[tuple[str, dict[str, str], dict[str, str]]] = [("", http_load.PAGES, {})]
+    if cached:
+        lists = {k: v for k, v in http_load.PAGES.items() if k.startswith("list")}
+        runs.append((" [cold: list cache off]", lists, {"INCIDENT_LIST_CACHE": "false"}))
+    else:
+        print("list results cache off (no REDIS_URL, or INCIDENT_LIST_CACHE=false)")
+    for suffix, pages, env in runs:
+        server = http_load.start_server(database_url, **env)
+        try:
+            for label, path in pages.items():
+                http_load.wrk(path, cookie)  # warm-up pass, not reported
+                result = http_load.wrk(path, cookie)
+                over = result.p50_ms >= 30 or result.p99_ms >= 100
+                print(
+                    f"{label}{suffix}: {result.requests_per_second:,.0f} req/s, "
+                    f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
+                    f"non-2xx {result.non_2xx}{'  (over target)' if over else ''}"
+                )
+        finally:
+            http_load.stop_server(server)

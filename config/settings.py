@@ -148,7 +148,7 @@ WHITENOISE_USE_FINDERS = True
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "incidents.redis_cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CHANNEL_PREFIX", "breachroom"),
         }
@@ -156,6 +156,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The list's results are cached per viewer and forgotten on every change
+# (incidents.list_cache). Only with a shared cache: the worker processes that make changes
+# must reach the web processes' cache.
+INCIDENT_LIST_CACHE = env_bool("INCIDENT_LIST_CACHE", bool(REDIS_URL))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

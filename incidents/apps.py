@@ -8,3 +8,12 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from incidents.regulation import system_check  # noqa: F401 - registers the check
+
+        self.connect_caches()
+
+    @staticmethod
+    def connect_caches() -> None:
+        """Caches forget what changes (incidents.list_cache)."""
+        from incidents import list_cache
+
+        list_cache.connect()

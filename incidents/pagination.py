@@ -25,10 +25,17 @@ class CappedPage(Page):
 
 
 class CappedPaginator(Paginator):
+    def __init__(self, object_list: Any, per_page: int, *, counted: Any = None) -> None:
+        """`counted`: the same rows without per-row extras (annotations, joins), cheaper
+        to count; defaults to object_list."""
+        super().__init__(object_list, per_page)
+        self.counted = object_list if counted is None else counted
+
     @cached_property
     def count(self) -> int:
-        """Exact up to COUNT_CAP; COUNT_CAP + 1 means 'more'."""
-        return self.object_list[: COUNT_CAP + 1].count()  # type: ignore[attr-defined]
+        """Exact up to COUNT_CAP; COUNT_CAP + 1 means 'more'. Unordered: which rows make
+        up the first COUNT_CAP + 1 does not change how many there are."""
+        return self.counted.order_by()[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:

@@ -248,6 +248,19 @@ def with_overdue_work(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
     )
 
 
+# What a list row shows (incidents.list_rows); summary and search text stay in the table.
+LIST_ROW_FIELDS = (
+    "reference",
+    "title",
+    "severity",
+    "status",
+    "restricted",
+    "created_at",
+    "commander__username",
+)
+
+
 def incident_list_page(user: Any, filters: dict[str, Any], page_number: Any = 1) -> Page:
-    incidents = with_overdue_work(filtered_incidents(user, filters).select_related("commander"))
-    return CappedPaginator(incidents, LIST_PAGE).get_page(page_number)
+    matching = filtered_incidents(user, filters)
+    rows = with_overdue_work(matching.select_related("commander").only(*LIST_ROW_FIELDS))
+    return CappedPaginator(rows, LIST_PAGE, counted=matching).get_page(page_number)

@@ -7,13 +7,17 @@ from datetime import UTC, datetime
 
 from incidents.models import Event, Severity, Status
 
+# Looked up per event on every timeline page: Status.values builds a new list per call.
+STATUS_LABELS = {s.value: str(s.label) for s in Status}
+SEVERITY_LABELS = {s.value: str(s.label) for s in Severity}
+
 
 def _status(value: object) -> str:
-    return Status(value).label if value in Status.values else str(value)
+    return STATUS_LABELS.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
 def _severity(value: object) -> str:
-    return Severity(value).label if value in Severity.values else str(value)
+    return SEVERITY_LABELS.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
 def _because(event: Event) -> str:

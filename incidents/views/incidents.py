@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incidents import selectors
+from incidents import list_cache, selectors
 from incidents.access import incident_for, require_opener, require_response_writer
 from incidents.forms import OpenIncidentForm, TransitionForm
 from incidents.forms_triage import IncidentFilterForm
@@ -27,19 +28,34 @@ LIST = "incidents/incident_list.html"
 @login_required
 @require_GET
 def incident_list(request: HtmxHttpRequest) -> HttpResponse:
+    key = list_cache.key_for(request)
+    results = list_cache.get(key)
+    form = None
+    if results is None:
+        form = _filter_form(request)
+        page = selectors.incident_list_page(
+            request.user, form.cleaned_data, request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {"page": page, "filter_form": form, "query": query.urlencode()}
+        results = render_to_string(f"{LIST}#results", context)
+        list_cache.put(key, results)
+    if wants_partial(request):
+        return HttpResponse(results)
+
+    def filters() -> str:
+        context = {"filter_form": form or _filter_form(request), **selectors.filter_choices()}
+        return render_to_string(f"{LIST}#filters", context)
+
+    context = {"results": results, "filters": list_cache.filters(request, filters)}
+    return render(request, LIST, context)
+
+
+def _filter_form(request: HttpRequest) -> IncidentFilterForm:
     form = IncidentFilterForm(request.GET)
     form.is_valid()  # invalid filters are shown as errors and ignored; valid ones apply
-    page = selectors.incident_list_page(request.user, form.cleaned_data, request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "page": page,
-        "filter_form": form,
-        "query": query.urlencode(),
-        **selectors.filter_choices(),
-    }
-    template = f"{LIST}#results" if wants_partial(request) else LIST
-    return render(request, template, context)
+    return form
 
 
 @login_required

@@ -1,0 +1,34 @@
+"""Timeline items are built in Python (incidents.timeline_items) for the page, its older
+pages and live frames alike."""
+
+from django.template.loader import render_to_string
+
+from incidents.models import Event
+from incidents.timeline import describe
+from incidents.timeline_items import items_html
+from tests.conftest import client_for
+from tests.factories import make_incident
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def test_an_item_is_escaped_and_carries_kind_verb_and_sequence(cast):
+    incident = make_incident(by=cast.commander, title=HOSTILE)
+    event = Event.objects.get(incident=incident)
+    html = items_html([event])
+    assert f'<li id="event-{event.seq}" class="event" data-kind="status"' in html
+    assert 'data-verb="incident.opened"' in html and f"· #{event.seq}</span>" in html
+    assert HOSTILE not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_odd_recorded_values_are_told_not_fatal():
+    event = Event(seq=1, verb="incident.status_changed", actor_label="x", before={})
+    event.after = {"status": ["not", "a", "status"]}
+    assert "to ['not', 'a', 'status']" in describe(event)
+
+
+def test_live_frames_and_the_page_render_the_same_items(cast, incident):
+    page = client_for(cast.responder).get(f"/incidents/{incident.reference}/").content.decode()
+    events = list(Event.objects.filter(incident=incident))
+    frame = render_to_string("incidents/incident_detail.html#timeline-oob", {"events": events})
+    assert str(items_html(events)) in frame and str(items_html(events)) in page
