@@ -34,7 +34,7 @@ def run(database_url: str) -> None:
     cached = settings.INCIDENT_LIST_CACHE
     if cached:
         for label, count in http_load.queries_on_a_hit(client).items():
-            print(f"queries per page (list cache hit): {label}: {count}")
+            print(f"queries per page (cache hit): {label}: {count}")
     if not http_load.have_wrk():
         print("HTTP load skipped: wrk is not installed (apt-get install wrk)")
         return
@@ -43,15 +43,15 @@ def run(database_url: str) -> None:
         f"HTTP load: wrk, {http_load.CONNECTIONS} connections, {http_load.DURATION}s per page, "
         f"uvicorn with {http_load.WORKERS} workers on the same 2 cores"
     )
-    # Warm: every page as configured (with Redis, the list's results cache is on and the
-    # warm-up pass fills it). Cold: the list pages again with that cache off, so every
-    # request does the full work, as after a change.
+    # Warm: every page as configured (with Redis, the list and incident page caches are on
+    # and the warm-up pass fills them). Cold: every page again with both caches off, so
+    # every request does the full work, as the first request after a change does.
     runs: list[tuple[str, dict[str, str], dict[str, str]]] = [("", http_load.PAGES, {})]
     if cached:
-        lists = {k: v for k, v in http_load.PAGES.items() if k.startswith("list")}
-        runs.append((" [cold: list cache off]", lists, {"INCIDENT_LIST_CACHE": "false"}))
+        off = {"INCIDENT_LIST_CACHE": "false", "INCIDENT_PAGE_CACHE": "false"}
+        runs.append((" [cold: page caches off]", http_load.PAGES, off))
     else:
-        print("list results cache off (no REDIS_URL, or INCIDENT_LIST_CACHE=false)")
+        print("page caches off (no REDIS_URL, or INCIDENT_LIST_CACHE=false)")
     for suffix, pages, env in runs:
         server = http_load.start_server(database_url, **env)
         try:

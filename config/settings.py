@@ -160,6 +160,9 @@ else:
 # (incidents.list_cache). Only with a shared cache: the worker processes that make changes
 # must reach the web processes' cache.
 INCIDENT_LIST_CACHE = env_bool("INCIDENT_LIST_CACHE", bool(REDIS_URL))
+# Whole incident pages per viewer, and each viewer's roles and unread count
+# (incidents.page_cache, incidents.viewer_cache); the same condition as the list cache.
+INCIDENT_PAGE_CACHE = env_bool("INCIDENT_PAGE_CACHE", bool(REDIS_URL))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

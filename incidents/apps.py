@@ -14,6 +14,7 @@ class IncidentsConfig(AppConfig):
     @staticmethod
     def connect_caches() -> None:
         """Caches forget what changes (incidents.list_cache)."""
-        from incidents import list_cache
+        from incidents import list_cache, viewer_cache
 
         list_cache.connect()
+        viewer_cache.connect()

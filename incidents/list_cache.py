@@ -30,7 +30,29 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from incidents.models import ChecklistItem, Event, Exposure, Incident, RotationTask
+from incidents.models import (
+    BreachVector,
+    ChecklistItem,
+    CheckRun,
+    Credential,
+    DataCategory,
+    Event,
+    Exposure,
+    Incident,
+    Note,
+    Notice,
+    NoticeBatch,
+    NoticeTemplate,
+    Obligation,
+    Partner,
+    PartnerContact,
+    Playbook,
+    PlaybookItem,
+    RiskAssessment,
+    RotationTask,
+    System,
+    Tag,
+)
 from incidents.roles import roles_of
 
 GENERATION_KEY = "incident-list-generation"
@@ -95,13 +117,39 @@ def _changed(*args: Any, **kwargs: Any) -> None:
     transaction.on_commit(_bump)
 
 
-# Every change to what a row shows, what the filters match or who may see it. Events
-# cover the services (every change appends one); the rest covers admin and scripts.
-WATCHED = (Event, Incident, Exposure, RotationTask, ChecklistItem, User, Group)
+# Every change to what a row shows, what the filters match or who may see it, and to the
+# shared data an incident page offers (incidents.page_cache). Events cover the services
+# (every change appends one); the rest covers admin, scripts and directory edits.
+WATCHED = (
+    Event,
+    Incident,
+    Exposure,
+    RotationTask,
+    ChecklistItem,
+    User,
+    Group,
+    BreachVector,
+    CheckRun,
+    Credential,
+    DataCategory,
+    Note,
+    Notice,
+    NoticeBatch,
+    NoticeTemplate,
+    Obligation,
+    Partner,
+    PartnerContact,
+    Playbook,
+    PlaybookItem,
+    RiskAssessment,
+    System,
+    Tag,
+)
 WATCHED_M2M = (
     Incident.members.through,
     Incident.assignees.through,
     Incident.tags.through,
+    Incident.affected_systems.through,
     User.groups.through,
 )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from incidents import viewer_cache
+
 ADMIN = "admin"
 COMMANDER = "incident_commander"
 RESPONDER = "responder"
@@ -34,10 +36,14 @@ def roles_of(user: User) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_breachroom_roles", None)
     if cached is None:
-        names = set(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
-        if getattr(user, "is_superuser", False):
-            names.add(ADMIN)
-        cached = frozenset(names)
+
+        def load() -> frozenset[str]:
+            names = set(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
+            if getattr(user, "is_superuser", False):
+                names.add(ADMIN)
+            return frozenset(names)
+
+        cached = viewer_cache.roles(user.pk, load)
         user._breachroom_roles = cached
     return cached
 

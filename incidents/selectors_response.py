@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from incidents import viewer_cache
 from incidents.forms_rotation import CampaignForm
 from incidents.models import (
     ITEM_FINISHED,
@@ -135,4 +136,6 @@ def credentials_page(filters: dict[str, str], page_number: Any) -> Page:
 def unread_notifications(user: Any) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return viewer_cache.unread(
+        user.pk, Notification.objects.filter(user=user, read_at__isnull=True).count
+    )

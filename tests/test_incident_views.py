@@ -136,6 +136,7 @@ def test_page_query_counts_do_not_grow_with_events_or_incidents(cast, incident, 
     from tests.factories import make_incident
 
     settings.INCIDENT_LIST_CACHE = False  # a cache miss's queries; hits run fewer
+    settings.INCIDENT_PAGE_CACHE = False
     client = client_for(cast.responder)
     detail = f"/incidents/{incident.reference}/"
     client.get("/incidents/")  # warm the short-lived filter-options cache

@@ -6,10 +6,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from incidents import viewer_cache
 from incidents.models import Notification
 
 
 def mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    viewer_cache.forget_unread(user.pk)  # a bulk update sends no signal
+    return marked

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incidents import list_cache, selectors
+from incidents import list_cache, page_cache, selectors
 from incidents.access import incident_for, require_opener, require_response_writer
 from incidents.forms import OpenIncidentForm, TransitionForm
 from incidents.forms_triage import IncidentFilterForm
@@ -78,17 +78,22 @@ def incident_open(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
-    incident = incident_for(request.user, reference, queryset=selectors.incident_with_relations)
     before = _positive_int(request.GET.get("before"))
     kind = request.GET.get("kind", "")
-    context = selectors.incident_page_context(incident, request.user, before, kind)
-    if wants_partial(request) and before:
-        template = f"{DETAIL}#timeline-page"
-    elif wants_partial(request) and "kind" in request.GET:
-        template = f"{DETAIL}#timeline-section"
-    else:
-        template = DETAIL
-    return render(request, template, context)
+    if wants_partial(request) and (before or "kind" in request.GET):
+        incident = incident_for(request.user, reference, queryset=selectors.incident_with_relations)
+        context = selectors.incident_page_context(incident, request.user, before, kind)
+        template = f"{DETAIL}#timeline-page" if before else f"{DETAIL}#timeline-section"
+        return render(request, template, context)
+
+    def whole_page(csrf_token: str) -> str:
+        incident = incident_for(request.user, reference, queryset=selectors.incident_with_relations)
+        context = selectors.incident_page_context(incident, request.user, before, kind)
+        return render_to_string(DETAIL, {**context, "csrf_token": csrf_token}, request)
+
+    return HttpResponse(
+        page_cache.serve(request, page_cache.key_for(request, reference), whole_page)
+    )
 
 
 def _original_for(request: HttpRequest, data: dict) -> Incident | None:
