@@ -34,18 +34,7 @@ def roles_of(user: User) -> frozenset[str]:
     """The user's role names, cached on the user object for the request."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_breachroom_roles", None)
-    if cached is None:
-
-        def load() -> frozenset[str]:
-            names = set(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
-            if getattr(user, "is_superuser", False):
-                names.add(ADMIN)
-            return frozenset(names)
-
-        cached = viewer_cache.roles(user.pk, load)
-        user._breachroom_roles = cached
-    return cached
+    return viewer_cache.roles(user)
 
 
 def is_admin(user: User) -> bool:

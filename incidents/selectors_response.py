@@ -18,7 +18,6 @@ from incidents.models import (
     Credential,
     Incident,
     ItemState,
-    Notification,
     Playbook,
     RotationState,
     RotationTask,
@@ -136,6 +135,4 @@ def credentials_page(filters: dict[str, str], page_number: Any) -> Page:
 def unread_notifications(user: Any) -> int:
     if not user.is_authenticated:
         return 0
-    return viewer_cache.unread(
-        user.pk, Notification.objects.filter(user=user, read_at__isnull=True).count
-    )
+    return viewer_cache.unread(user)

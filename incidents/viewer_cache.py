@@ -1,15 +1,14 @@
 """What every page asks about its viewer (role names, unread notifications), cached in the
-shared cache so a page served from cache runs no query for it.
+shared cache as one entry, so a page served from cache runs no query for it.
 
-Role names are keyed by a generation bumped whenever a user, a group or a group membership
-changes; the unread count is dropped whenever one of the user's notifications is written
-(and by `services.notifications.mark_all_read`, which updates in bulk). On only with the
-page cache (a shared Redis cache: notifications are written by worker processes)."""
+The entry is keyed by a generation bumped whenever a user, a group or a group membership
+changes; it is dropped whenever one of the user's notifications is written (and by
+`services.notifications.mark_all_read`, which updates in bulk). On only with the page cache
+(a shared Redis cache: notifications are written by worker processes)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -25,35 +24,58 @@ def enabled() -> bool:
     return bool(settings.INCIDENT_PAGE_CACHE)
 
 
-def roles(user_id: int, load: Callable[[], frozenset[str]]) -> frozenset[str]:
+def roles(user: Any) -> frozenset[str]:
     if not enabled():
-        return load()
-    key = f"viewer-roles:{cache.get(GENERATION_KEY, 0)}:{user_id}"
-    found = cache.get(key)
-    if found is None:
-        found = load()
-        cache.set(key, found, SECONDS)
-    return frozenset(found)
+        if (found := getattr(user, "_breachroom_roles", None)) is None:
+            found = user._breachroom_roles = _load_roles(user)
+        return frozenset(found)
+    return frozenset(_facts(user)["roles"])
 
 
-def unread(user_id: int, load: Callable[[], int]) -> int:
-    if not enabled():
-        return load()
-    key = _unread_key(user_id)
-    found = cache.get(key)
+def unread(user: Any) -> int:
+    return int(_facts(user)["unread"]) if enabled() else _load_unread(user)
+
+
+def _facts(user: Any) -> dict[str, Any]:
+    """{"roles": role names, "unread": int}: one cache read per request."""
+    found = getattr(user, "_breachroom_viewer", None)
     if found is None:
-        found = load()
-        cache.set(key, found, SECONDS)
-    return int(found)
+        key = _key(user.pk)
+        found = cache.get(key)
+        if found is None:
+            found = {"roles": _load_roles(user), "unread": _load_unread(user)}
+            cache.set(key, found, SECONDS)
+        user._breachroom_viewer = found
+    return found
 
 
 def forget_unread(user_id: int) -> None:
-    cache.delete(_unread_key(user_id))
-    transaction.on_commit(lambda: cache.delete(_unread_key(user_id)))
+    """The user's unread count changed: drop the entry now and after commit."""
+
+    def forget() -> None:
+        cache.delete(_key(user_id))
+
+    forget()
+    transaction.on_commit(forget)
 
 
-def _unread_key(user_id: int) -> str:
-    return f"viewer-unread:{user_id}"
+def _key(user_id: int) -> str:
+    return f"viewer:{cache.get(GENERATION_KEY, 0)}:{user_id}"
+
+
+def _load_roles(user: Any) -> frozenset[str]:
+    from incidents.roles import ADMIN, ALL_ROLES
+
+    names = set(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
+    if getattr(user, "is_superuser", False):
+        names.add(ADMIN)
+    return frozenset(names)
+
+
+def _load_unread(user: Any) -> int:
+    from incidents.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def _bump(*args: Any, **kwargs: Any) -> None:
