@@ -1,11 +1,12 @@
-"""Whole incident pages cached per viewer, so reloading a page nothing has changed on costs
-a lookup instead of twenty queries and the templates.
+"""Whole pages (the incident list and incident pages) cached per viewer, so reloading a page
+nothing has changed on costs a lookup instead of twenty queries and the templates.
 
-The key names everything the page depends on: the viewer (id and roles), the incident and
-its event sequence (every change to an incident appends an event), the data generation of
-`list_cache` (bumped by any change to the shared data the page offers: users, partners,
-templates, playbooks, credentials...), the query string, the viewer's time zone, the
-unread-notification count in the navigation, and the minute (countdowns).
+The key names everything the page depends on: the viewer (id and roles), the page (the
+list, or an incident's reference), the data generation of `list_cache` (bumped by every
+event, so by every change to any incident, and by any change to the shared data a page
+offers: memberships, users, partners, templates, playbooks, credentials...), the query
+string, the viewer's time zone, the unread-notification count in the navigation, and the
+minute (countdowns).
 
 The page's CSRF tokens are rendered as a placeholder and swapped for the requester's token
 on the way out, so no session's secret is ever cached. The placeholder is derived from
@@ -28,7 +29,6 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from incidents import list_cache
-from incidents.access import visible_incidents
 from incidents.roles import roles_of
 from incidents.selectors_response import unread_notifications
 
@@ -45,19 +45,18 @@ def csrf_placeholder() -> str:
     return f"csrf{digest.hexdigest()[:40]}"
 
 
-def key_for(request: HttpRequest, reference: str) -> str | None:
-    """None when the page must not come from the cache (or the incident is not visible:
-    the normal path then answers 404)."""
+def key_for(request: HttpRequest, page: str) -> str | None:
+    """The key of `page` ("list", or an incident's reference) for this viewer; None when
+    the page must not come from the cache. No query: a page is only ever stored after the
+    access gate let this viewer see it, and anything that could change that (membership,
+    the restricted flag, roles) moves a generation in the key."""
     if not enabled() or len(get_messages(request)):
         return None
     user = request.user
-    row = visible_incidents(user).filter(reference=reference).values_list("pk", "event_seq").first()
-    if row is None:
-        return None
     parts = (
         str(user.pk),
         ",".join(sorted(roles_of(user))),
-        f"{row[0]}:{row[1]}",
+        page,
         str(cache.get(list_cache.GENERATION_KEY, 0)),
         request.GET.urlencode(),
         timezone.get_current_timezone_name(),

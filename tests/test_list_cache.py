@@ -17,6 +17,7 @@ from tests.factories import make_incident
 @pytest.fixture(autouse=True)
 def _list_cache_on(settings):
     settings.INCIDENT_LIST_CACHE = True
+    settings.INCIDENT_PAGE_CACHE = False  # this file tests the results cache beneath it
 
 
 def _list(client, query: str = "") -> str:

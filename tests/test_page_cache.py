@@ -129,3 +129,41 @@ def test_a_flash_message_is_shown_not_cached(cast, incident):
     body = _page(client, incident)
     assert 'class="msg error"' in body
     assert 'class="msg error"' not in _page(client, incident)  # shown once
+
+
+def test_a_member_removed_from_a_restricted_incident_gets_404_at_once(cast, restricted):
+    client = client_for(cast.responder)
+    assert restricted.title in _page(client, restricted)
+    with CaptureQueriesContext(connection) as warm:
+        _page(client, restricted)
+    assert not any("incidents_incident" in q["sql"] for q in warm.captured_queries)
+    restricted.members.remove(cast.responder)
+    response = client.get(f"/incidents/{restricted.reference}/")
+    assert response.status_code == 404 and restricted.title not in response.content.decode()
+
+
+def test_a_new_event_on_the_incident_shows_on_the_next_load(cast, incident):
+    from incidents.services.notes import add_note
+
+    client = client_for(cast.responder)
+    _page(client, incident)
+    add_note(incident=incident, body="Firewall rule deployed at the edge", by=cast.commander)
+    assert "Firewall rule deployed at the edge" in _page(client, incident)
+
+
+def test_the_list_page_is_cached_whole_and_follows_changes(cast, incident):
+    client = _signed_in(cast.responder)
+    with CaptureQueriesContext(connection) as cold:
+        client.get("/incidents/")
+    with CaptureQueriesContext(connection) as warm:
+        body = client.get("/incidents/").content.decode()
+    assert len(warm) < len(cold) and len(warm) <= 2
+    assert csrf_placeholder() not in body and 'name="csrfmiddlewaretoken"' in body
+    update_field(
+        incident=incident,
+        field="title",
+        value="Listed under a new title",
+        was=token_of(incident, "title"),
+        by=cast.commander,
+    )
+    assert "Listed under a new title" in client.get("/incidents/").content.decode()

@@ -28,28 +28,41 @@ LIST = "incidents/incident_list.html"
 @login_required
 @require_GET
 def incident_list(request: HtmxHttpRequest) -> HttpResponse:
+    if wants_partial(request):
+        return HttpResponse(_list_results(request)[0])
+
+    def whole_page(csrf_token: str) -> str:
+        results, form = _list_results(request)
+
+        def filters() -> str:
+            context = {"filter_form": form or _filter_form(request), **selectors.filter_choices()}
+            return render_to_string(f"{LIST}#filters", context)
+
+        context = {
+            "results": results,
+            "filters": list_cache.filters(request, filters),
+            "csrf_token": csrf_token,
+        }
+        return render_to_string(LIST, context, request)
+
+    return HttpResponse(page_cache.serve(request, page_cache.key_for(request, "list"), whole_page))
+
+
+def _list_results(request: HtmxHttpRequest) -> tuple[str, IncidentFilterForm | None]:
+    """The results fragment (count, rows, pager), from its cache when it can; with the form
+    when it had to be built."""
     key = list_cache.key_for(request)
     results = list_cache.get(key)
-    form = None
-    if results is None:
-        form = _filter_form(request)
-        page = selectors.incident_list_page(
-            request.user, form.cleaned_data, request.GET.get("page")
-        )
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {"page": page, "filter_form": form, "query": query.urlencode()}
-        results = render_to_string(f"{LIST}#results", context)
-        list_cache.put(key, results)
-    if wants_partial(request):
-        return HttpResponse(results)
-
-    def filters() -> str:
-        context = {"filter_form": form or _filter_form(request), **selectors.filter_choices()}
-        return render_to_string(f"{LIST}#filters", context)
-
-    context = {"results": results, "filters": list_cache.filters(request, filters)}
-    return render(request, LIST, context)
+    if results is not None:
+        return results, None
+    form = _filter_form(request)
+    page = selectors.incident_list_page(request.user, form.cleaned_data, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "filter_form": form, "query": query.urlencode()}
+    results = render_to_string(f"{LIST}#results", context)
+    list_cache.put(key, results)
+    return results, form
 
 
 def _filter_form(request: HttpRequest) -> IncidentFilterForm:
@@ -91,9 +104,8 @@ def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         context = selectors.incident_page_context(incident, request.user, before, kind)
         return render_to_string(DETAIL, {**context, "csrf_token": csrf_token}, request)
 
-    return HttpResponse(
-        page_cache.serve(request, page_cache.key_for(request, reference), whole_page)
-    )
+    key = page_cache.key_for(request, f"incident:{reference}")
+    return HttpResponse(page_cache.serve(request, key, whole_page))
 
 
 def _original_for(request: HttpRequest, data: dict) -> Incident | None:
