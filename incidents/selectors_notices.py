@@ -30,7 +30,10 @@ def notices_section_context(incident: Incident, user: Any, error: str = "") -> d
         .order_by("partner__name", "-pk")
     )
     latest: dict[str, NoticeTemplate] = {}
-    for template in NoticeTemplate.objects.order_by("name", "-version"):
+    # The draft form names templates and partners: their bodies are not needed here.
+    for template in NoticeTemplate.objects.only("pk", "name", "version", "audience").order_by(
+        "name", "-version"
+    ):
         latest.setdefault(template.name, template)
     return {
         "incident": incident,

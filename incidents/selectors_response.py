@@ -31,25 +31,28 @@ CREDENTIALS_PAGE = 50
 
 
 def rotation_progress(incident: Incident) -> dict[str, Any]:
+    """Counts per state and overdue, in one grouped query."""
     now = timezone.now()
-    rows = RotationTask.objects.filter(incident=incident).aggregate(
-        total=Count("pk"),
-        verified=Count("pk", filter=Q(state=RotationState.VERIFIED)),
-        exempted=Count("pk", filter=Q(state=RotationState.EXEMPTED)),
-        overdue=Count("pk", filter=Q(due_at__lt=now) & ~Q(state__in=ROTATION_DONE)),
+    overdue = Q(due_at__lt=now) & ~Q(state__in=ROTATION_DONE)
+    rows = (
+        RotationTask.objects.filter(incident=incident)
+        .values_list("state")
+        .annotate(n=Count("pk"), late=Count("pk", filter=overdue))
+        .order_by()
     )
-    by_state = Counter(
-        dict(
-            RotationTask.objects.filter(incident=incident)
-            .values_list("state")
-            .annotate(n=Count("pk"))
-            .values_list("state", "n")
-        )
-    )
-    total = rows["total"]
-    done = rows["verified"] + rows["exempted"]
+    by_state: Counter[str] = Counter()
+    late = 0
+    for state, n, overdue_here in rows:
+        by_state[state] += n
+        late += overdue_here
+    total = sum(by_state.values())
+    verified, exempted = by_state[RotationState.VERIFIED], by_state[RotationState.EXEMPTED]
+    done = verified + exempted
     return {
-        **rows,
+        "total": total,
+        "verified": verified,
+        "exempted": exempted,
+        "overdue": late,
         "done": done,
         "percent": round(100 * done / total) if total else 0,
         "by_state": [(s.label, by_state.get(s.value, 0)) for s in RotationState],
