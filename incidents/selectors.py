@@ -152,15 +152,20 @@ def incident_page_context(
     from incidents.selectors_obligations import obligations_context, risk_context
     from incidents.selectors_response import checklist_context, rotation_section_context
 
+    exposures = exposure_section_context(incident, user)
+    risk = risk_context(incident, user)
     return {
         **incident_header_context(incident, user),
-        **exposure_section_context(incident, user),
+        **exposures,
         **notes_context(incident, user),
         **rotation_section_context(incident, user),
         **checklist_context(incident, user),
         **notices_section_context(incident, user),
-        **obligations_context(incident, user),
-        **risk_context(incident, user),
+        # The duties read the same exposures and risk: not loaded twice.
+        **obligations_context(
+            incident, user, exposures=exposures["matrix"].rows, risk=risk["risk"]
+        ),
+        **risk,
         "facts": EDITABLE_FACTS,
         "timeline": timeline_page(incident, before, kind),
         "timeline_kinds": list(TIMELINE_KINDS),

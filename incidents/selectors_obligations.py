@@ -10,6 +10,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from incidents.models import (
+    Exposure,
     Incident,
     Notice,
     NoticeState,
@@ -18,7 +19,7 @@ from incidents.models import (
     RiskAssessment,
 )
 from incidents.regulation.engine import evaluate
-from incidents.regulation.facts import breach_facts
+from incidents.regulation.facts import UNSET, Unset, breach_facts
 from incidents.regulation.rules import all_rules, rule_by_id
 from incidents.roles import can_decide_obligations, can_write_response
 
@@ -59,7 +60,15 @@ def risk_context(incident: Incident, user: Any) -> dict[str, Any]:
     }
 
 
-def obligations_context(incident: Incident, user: Any) -> dict[str, Any]:
+def obligations_context(
+    incident: Incident,
+    user: Any,
+    *,
+    exposures: list[Exposure] | None = None,
+    risk: RiskAssessment | Unset | None = UNSET,
+) -> dict[str, Any]:
+    """`exposures` and `risk` (the latest assessment): what the incident page has loaded
+    already for its other sections."""
     now = timezone.now()
     records = list(
         Obligation.objects.filter(incident=incident).select_related(
@@ -70,7 +79,10 @@ def obligations_context(incident: Incident, user: Any) -> dict[str, Any]:
     shown.sort(key=lambda o: (STATE_ORDER.get(o.state, 3), o.deadline is None, o.deadline or now))
     duties = [_duty(o, now) for o in shown]
     recorded = {o.rule_id for o in shown}
-    decisions = evaluate(all_rules(), breach_facts(incident, records))
+    level: str | Unset | None = risk if isinstance(risk, Unset) else (risk.level if risk else None)
+    decisions = evaluate(
+        all_rules(), breach_facts(incident, records, exposures=exposures, risk=level)
+    )
     can_decide = can_decide_obligations(user)
     open_duties = [d for d in duties if d.obligation.state == ObligationState.OPEN]
     return {

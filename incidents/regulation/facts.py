@@ -9,22 +9,39 @@ from incidents.regulation.engine import BreachFacts, ExposureFact
 from incidents.services.risk import current_level
 
 
-def breach_facts(incident: Incident, obligations: list[Obligation] | None = None) -> BreachFacts:
-    """`obligations`: the incident's records when the caller has them already."""
-    exposures = tuple(
-        ExposureFact(
-            category=e.category.slug,
-            personal=e.category.personal_data,
-            status=e.status,
-            people_by_jurisdiction={k: int(v) for k, v in (e.people_by_jurisdiction or {}).items()},
-            encrypted=e.encrypted,
-        )
-        for e in Exposure.objects.filter(incident=incident).select_related("category")
-    )
+class Unset:
+    """No value passed (None is a value here: not assessed)."""
+
+
+UNSET = Unset()
+
+
+def breach_facts(
+    incident: Incident,
+    obligations: list[Obligation] | None = None,
+    *,
+    exposures: list[Exposure] | None = None,
+    risk: str | Unset | None = UNSET,
+) -> BreachFacts:
+    """The facts from the record. A caller that already loaded the incident's obligations,
+    exposures (with categories) or risk level passes them, and they are not read again."""
+    if exposures is None:
+        exposures = list(Exposure.objects.filter(incident=incident).select_related("category"))
     return BreachFacts(
         aware_at=incident.aware_at,
-        exposures=exposures,
-        risk=current_level(incident),
+        exposures=tuple(
+            ExposureFact(
+                category=e.category.slug,
+                personal=e.category.personal_data,
+                status=e.status,
+                people_by_jurisdiction={
+                    k: int(v) for k, v in (e.people_by_jurisdiction or {}).items()
+                },
+                encrypted=e.encrypted,
+            )
+            for e in exposures
+        ),
+        risk=current_level(incident) if isinstance(risk, Unset) else risk,
         individuals_notified=individuals_notified(incident, obligations),
     )
 
