@@ -7,7 +7,7 @@ depends on, so nothing is ever deleted, only no longer asked for:
 - the viewer (user id and roles: visibility of restricted incidents is per user),
 - the query string (filters, sort, page; the pager links are built from it),
 - the viewer's time zone (times are shown in it),
-- a generation bumped whenever a row's data may have changed (see `_bump`),
+- a generation bumped whenever a row's data may have changed (see `_changed`),
 - the current minute: "overdue" flags turn on as time passes, with no write to notice;
   they show at most a minute late (the deadline watch also appends an event then).
 
@@ -24,12 +24,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from incidents import generations
 from incidents.models import (
     BreachVector,
     ChecklistItem,
@@ -65,7 +65,7 @@ def enabled() -> bool:
 
 def key_for(request: HttpRequest) -> str:
     user = request.user
-    generation = cache.get(GENERATION_KEY, 0)
+    generation = generations.current(GENERATION_KEY)
     parts = (
         str(user.pk),
         ",".join(sorted(roles_of(user))),
@@ -103,18 +103,8 @@ def filters(request: HttpRequest, render: Callable[[], str]) -> SafeString:
     return html
 
 
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # first change, or the counter was evicted: any new value will do
-        cache.set(GENERATION_KEY, time.time_ns(), None)
-
-
 def _changed(*args: Any, **kwargs: Any) -> None:
-    """Bump now, and again after commit: a reader between the two may have cached the
-    data as it was before the commit under the first new generation."""
-    _bump()
-    transaction.on_commit(_bump)
+    generations.bump(GENERATION_KEY)
 
 
 # Every change to what a row shows, what the filters match or who may see it, and to the

@@ -28,7 +28,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from incidents import list_cache
+from incidents import generations, list_cache
 from incidents.roles import roles_of
 from incidents.selectors_response import unread_notifications
 
@@ -57,7 +57,7 @@ def key_for(request: HttpRequest, page: str) -> str | None:
         str(user.pk),
         ",".join(sorted(roles_of(user))),
         page,
-        str(cache.get(list_cache.GENERATION_KEY, 0)),
+        str(generations.current(list_cache.GENERATION_KEY)),
         request.GET.urlencode(),
         timezone.get_current_timezone_name(),
         str(unread_notifications(user)),

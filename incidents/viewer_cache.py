@@ -8,13 +8,14 @@ changes; it is dropped whenever one of the user's notifications is written (and 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from incidents import generations
 
 GENERATION_KEY = "viewer-generation"
 SECONDS = 300
@@ -60,7 +61,7 @@ def forget_unread(user_id: int) -> None:
 
 
 def _key(user_id: int) -> str:
-    return f"viewer:{cache.get(GENERATION_KEY, 0)}:{user_id}"
+    return f"viewer:{generations.current(GENERATION_KEY)}:{user_id}"
 
 
 def _load_roles(user: Any) -> frozenset[str]:
@@ -79,15 +80,7 @@ def _load_unread(user: Any) -> int:
 
 
 def _bump(*args: Any, **kwargs: Any) -> None:
-    def bump() -> None:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, time.time_ns(), None)
-
-    # Now, and again after commit: a reader in between may have cached the old roles.
-    bump()
-    transaction.on_commit(bump)
+    generations.bump(GENERATION_KEY)
 
 
 def _notification_written(sender: Any, instance: Any, **kwargs: Any) -> None:
