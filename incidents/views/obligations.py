@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from incidents.pagination import CappedPaginator
 from incidents.roles import can_decide_obligations, roles_of
 from incidents.selectors_obligations import obligations_context, open_obligations
 from incidents.services import ServiceError, obligations
-from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
+from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text
 
 PAGE_SIZE = 50
 STATES = ("open", "met", "waived", "all")
@@ -34,19 +33,13 @@ def _deciding(request: HtmxHttpRequest, reference: str, pk: int) -> tuple[Incide
     return incident, obligation
 
 
-def _form_error(form: Form) -> str:
-    return " ".join(
-        f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
-    )
-
-
 @login_required
 @require_POST
 def obligation_meet(request: HtmxHttpRequest, reference: str, pk: int) -> HttpResponse:
     incident, obligation = _deciding(request, reference, pk)
     form, error = MeetForm(request.POST), ""
     if not form.is_valid():
-        error = _form_error(form)
+        error = form_errors_text(form)
     else:
         data = form.cleaned_data
         notice = None
@@ -75,7 +68,7 @@ def obligation_waive(request: HtmxHttpRequest, reference: str, pk: int) -> HttpR
     incident, obligation = _deciding(request, reference, pk)
     form, error = WaiveForm(request.POST), ""
     if not form.is_valid():
-        error = _form_error(form)
+        error = form_errors_text(form)
     else:
         try:
             obligations.waive(

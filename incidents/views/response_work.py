@@ -32,7 +32,7 @@ from incidents.models import (
 )
 from incidents.roles import is_admin
 from incidents.services import ServiceError, check_runs, checklists, rotations
-from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
+from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text
 
 DETAIL = "incidents/incident_detail.html"
 
@@ -64,13 +64,7 @@ def _writable(request: HtmxHttpRequest, reference: str) -> Incident:
 
 
 def _invalid(form: Any) -> None:
-    problems = [
-        f"{form.fields[name].label or name}: {' '.join(errs)}"
-        if name != "__all__"
-        else " ".join(errs)
-        for name, errs in form.errors.items()
-    ]
-    raise ServiceError("; ".join(problems))
+    raise ServiceError(form_errors_text(form))
 
 
 @login_required
