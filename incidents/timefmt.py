@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+
+
+def utc_text(moment: datetime | str | None, missing: str = "") -> str:
+    """'2026-11-23 09:18 UTC' for a time or its ISO text (as events store it); `missing`
+    when there is none or it cannot be read."""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return missing
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if moment else missing
 
 
 def countdown_words(moment: datetime, now: datetime) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from incidents.models import Event, Severity, Status
+from incidents.timefmt import utc_text
 
 # Looked up per event on every timeline page: Status.values builds a new list per call.
 STATUS_LABELS = {s.value: str(s.label) for s in Status}
@@ -189,10 +189,7 @@ def _risk(e: Event) -> str:
 
 
 def _utc_text(value: object) -> str:
-    try:
-        return f"{datetime.fromisoformat(str(value)).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-    except ValueError:
-        return "a time not yet known"
+    return utc_text(value if isinstance(value, str) else None, "a time not yet known")
 
 
 def _obligation(e: Event) -> str:

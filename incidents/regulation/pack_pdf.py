@@ -10,6 +10,7 @@ from fpdf import FPDF
 from incidents.models import Obligation
 from incidents.notices.pdf import latin1
 from incidents.regulation.pack import RegulatorPack
+from incidents.timefmt import utc_text
 
 RED = (190, 0, 0)
 BLACK = (0, 0, 0)
@@ -17,7 +18,7 @@ STATUS_COLOUR = {"missed": RED, "met late": (160, 80, 0)}
 
 
 def _utc(moment: dt.datetime | None) -> str:
-    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else "not recorded"
+    return utc_text(moment, "not recorded")
 
 
 def pack_pdf(pack: RegulatorPack) -> bytes:

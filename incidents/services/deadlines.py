@@ -14,12 +14,12 @@ from incidents.models import (
     ITEM_FINISHED,
     ROTATION_DONE,
     ChecklistItem,
-    Notification,
     RotationTask,
 )
 from incidents.services import ServiceError
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
+from incidents.services.notifications import notify
 
 WARN_BEFORE = timedelta(hours=24)
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def _raise(model: Any, pk: int, flag: str, verb: str, kind: str, now: Any) -> in
         )
         recipient = getattr(thing, "assignee", None) or thing.incident.commander
         if recipient is not None:
-            Notification.objects.create(user=recipient, incident=incident, text=text[:300])
+            notify(user=recipient, incident=incident, text=text)
     return 1
 
 

@@ -1,4 +1,4 @@
-"""A person's notifications: marking them read."""
+"""A person's notifications: raising one, marking them read."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from django.utils import timezone
 
 from incidents import viewer_cache
 from incidents.models import Notification
+
+
+def notify(*, user: Any, incident: Any, text: str) -> Notification:
+    """Something for `user` to look at about `incident` (the text is cut to fit)."""
+    return Notification.objects.create(user=user, incident=incident, text=text[:300])
 
 
 def mark_all_read(*, user: Any) -> int:

@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from incidents.models import Notification, Obligation, ObligationState
+from incidents.models import Obligation, ObligationState
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
+from incidents.services.notifications import notify
 from incidents.timefmt import countdown_words
 
 # Most urgent first: a duty found already past due is not also told "24 hours left".
@@ -75,5 +76,5 @@ def _raise(pk: int, stage: int, now: dt.datetime) -> int:
         commander = obligation.incident.commander
         if commander is not None:
             text = f"{incident.reference}: “{obligation.name}” {when}"
-            Notification.objects.create(user=commander, incident=incident, text=text[:300])
+            notify(user=commander, incident=incident, text=text)
     return 1
