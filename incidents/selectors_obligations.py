@@ -105,11 +105,7 @@ def _duty(obligation: Obligation, now: Any) -> Duty:
         late_requires=rule.late_requires if rule else "",
         phased=bool(rule and rule.phased),
         without_undue_delay=bool(rule and rule.without_undue_delay),
-        overdue=bool(
-            obligation.state == ObligationState.OPEN
-            and obligation.deadline
-            and obligation.deadline < now
-        ),
+        overdue=obligation.status_at(now) == "missed",
     )
 
 

@@ -2,6 +2,8 @@
 waived or lapsed by people. The rule's words are copied in so the record still reads right
 after a rule file changes."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -57,6 +59,14 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} on {self.incident_id}: {self.state}"
+
+    def status_at(self, now: datetime) -> str:
+        """met | met late | waived | due | missed (as the pack, register and pages say it)."""
+        if self.state == ObligationState.MET:
+            return "met late" if self.late else "met"
+        if self.state == ObligationState.WAIVED:
+            return "waived"
+        return "missed" if self.deadline and self.deadline < now else "due"
 
     @property
     def late(self) -> bool:

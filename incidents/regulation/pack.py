@@ -13,6 +13,7 @@ from incidents.models import KEY_TIMES, Incident, Obligation, ObligationState, R
 from incidents.notices import context as notice_context
 from incidents.notices.facts import Facts, gather, range_text
 from incidents.services.times import TIME_LABELS
+from incidents.timefmt import utc_text
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def build_pack(incident: Incident) -> RegulatorPack:
         generated_at=now,
         elements=_elements(incident, facts, words, risk, records),
         key_times=[(TIME_LABELS[name], getattr(incident, name)) for name in KEY_TIMES],
-        duties=[DutyLine(o, duty_status(o, now)) for o in records],
+        duties=[DutyLine(o, o.status_at(now)) for o in records],
     )
 
 
@@ -135,11 +136,11 @@ def _elements(
         ),
         Element(
             "When the controller became aware",
-            _utc(incident.aware_at),
+            utc_text(incident.aware_at),
             "" if incident.aware_at else "Record when the team became aware.",
         ),
     ]
-    if art33 and _late(art33):
+    if art33 and art33.status_at(timezone.now()) in ("met late", "missed"):
         elements.append(
             Element(
                 "Reasons for the delay (Art. 33(1))",
@@ -148,26 +149,3 @@ def _elements(
             )
         )
     return elements
-
-
-def _late(obligation: Obligation) -> bool:
-    if obligation.state == ObligationState.MET:
-        return obligation.late
-    return bool(
-        obligation.state == ObligationState.OPEN
-        and obligation.deadline
-        and obligation.deadline < timezone.now()
-    )
-
-
-def duty_status(obligation: Obligation, now: dt.datetime) -> str:
-    """met | met late | waived | due | missed."""
-    if obligation.state == ObligationState.MET:
-        return "met late" if obligation.late else "met"
-    if obligation.state == ObligationState.WAIVED:
-        return "waived"
-    return "missed" if obligation.deadline and obligation.deadline < now else "due"
-
-
-def _utc(moment: dt.datetime | None) -> str:
-    return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC" if moment else ""

@@ -20,7 +20,7 @@ from incidents.models import (
     ObligationState,
     RiskAssessment,
 )
-from incidents.regulation.pack import duty_status
+from incidents.timefmt import utc_text
 
 COLUMNS = [
     "reference",
@@ -117,8 +117,8 @@ def _row(incident: Any) -> list[str]:
 
 
 def _duty_text(duty: Obligation, now: Any) -> str:
-    by = f" by {duty.deadline:%Y-%m-%d %H:%M} UTC" if duty.deadline else ""
-    return f"{duty.name}{by}: {duty_status(duty, now)}"
+    by = f" by {utc_text(duty.deadline)}" if duty.deadline else ""
+    return f"{duty.name}{by}: {duty.status_at(now)}"
 
 
 def register_csv(incidents: Iterable[Incident]) -> str:
