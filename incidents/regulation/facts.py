@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from incidents.models import Exposure, Incident, Obligation, ObligationState
+from incidents.models import Exposure, Incident, Obligation, ObligationState, RiskAssessment
 from incidents.regulation.engine import BreachFacts, ExposureFact
-from incidents.services.risk import current_level
 
 
 class Unset:
@@ -44,6 +43,12 @@ def breach_facts(
         risk=current_level(incident) if isinstance(risk, Unset) else risk,
         individuals_notified=individuals_notified(incident, obligations),
     )
+
+
+def current_level(incident: Incident) -> str | None:
+    """The latest risk assessment's level, or None when not assessed."""
+    latest = RiskAssessment.objects.filter(incident=incident).order_by("-version")
+    return latest.values_list("level", flat=True).first()
 
 
 def individuals_notified(

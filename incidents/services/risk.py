@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from incidents.models import Incident, RiskAssessment
-from incidents.services import ServiceError
+from incidents.services import ServiceError, obligations
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
 
@@ -101,16 +101,5 @@ def assess_risk(
             before={"level": latest.level} if latest else {},
             after={"version": assessment.version, "score": str(score), "level": level},
         )
-        from incidents.services import obligations  # obligations read the risk level
-
-        obligations.recompute(incident=locked, by=by)
+        obligations.recompute(incident=locked, by=by)  # high risk brings in Art. 34
     return assessment
-
-
-def current_level(incident: Incident) -> str | None:
-    latest = (
-        RiskAssessment.objects.filter(incident=incident)
-        .order_by("-version")
-        .values_list("level", flat=True)
-    )
-    return latest.first()
