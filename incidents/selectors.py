@@ -166,10 +166,18 @@ def incident_page_context(
             incident, user, exposures=exposures["matrix"].rows, risk=risk["risk"]
         ),
         **risk,
+        **timeline_context(incident, before, kind),
         "facts": EDITABLE_FACTS,
+        "seq": incident.event_seq,
+    }
+
+
+def timeline_context(incident: Incident, before: int | None = None, kind: str = "") -> dict:
+    """All the timeline's partials need: an older page or another kind loads only this."""
+    return {
+        "incident": incident,
         "timeline": timeline_page(incident, before, kind),
         "timeline_kinds": list(TIMELINE_KINDS),
-        "seq": incident.event_seq,
     }
 
 

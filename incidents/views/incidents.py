@@ -33,16 +33,8 @@ def incident_list(request: HtmxHttpRequest) -> HttpResponse:
 
     def whole_page(csrf_token: str) -> str:
         results, form = _list_results(request)
-
-        def filters() -> str:
-            context = {"filter_form": form or _filter_form(request), **selectors.filter_choices()}
-            return render_to_string(f"{LIST}#filters", context)
-
-        context = {
-            "results": results,
-            "filters": list_cache.filters(request, filters),
-            "csrf_token": csrf_token,
-        }
+        filters = list_cache.filters(request, lambda: _filters_html(request, form))
+        context = {"results": results, "filters": filters, "csrf_token": csrf_token}
         return render_to_string(LIST, context, request)
 
     return HttpResponse(page_cache.serve(request, page_cache.key_for(request, "list"), whole_page))
@@ -63,6 +55,11 @@ def _list_results(request: HtmxHttpRequest) -> tuple[str, IncidentFilterForm | N
     results = render_to_string(f"{LIST}#results", context)
     list_cache.put(key, results)
     return results, form
+
+
+def _filters_html(request: HttpRequest, form: IncidentFilterForm | None) -> str:
+    context = {"filter_form": form or _filter_form(request), **selectors.filter_choices()}
+    return render_to_string(f"{LIST}#filters", context)
 
 
 def _filter_form(request: HttpRequest) -> IncidentFilterForm:
@@ -94,8 +91,7 @@ def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     before = _positive_int(request.GET.get("before"))
     kind = request.GET.get("kind", "")
     if wants_partial(request) and (before or "kind" in request.GET):
-        incident = incident_for(request.user, reference, queryset=selectors.incident_with_relations)
-        context = selectors.incident_page_context(incident, request.user, before, kind)
+        context = selectors.timeline_context(incident_for(request.user, reference), before, kind)
         template = f"{DETAIL}#timeline-page" if before else f"{DETAIL}#timeline-section"
         return render(request, template, context)
 
