@@ -128,6 +128,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Django's model backend reading the signed-in user from the shared cache
+# (incidents.viewer_cache). Sessions opened under another backend must sign in again.
+AUTHENTICATION_BACKENDS = ["incidents.auth_backend.CachedUserBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "incidents:list"
 LOGOUT_REDIRECT_URL = "login"

@@ -13,8 +13,7 @@ class IncidentsConfig(AppConfig):
 
     @staticmethod
     def connect_caches() -> None:
-        """Caches forget what changes (incidents.list_cache)."""
-        from incidents import list_cache, viewer_cache
+        """Caches forget what changes (incidents.cache_invalidation)."""
+        from incidents import cache_invalidation
 
-        list_cache.connect()
-        viewer_cache.connect()
+        cache_invalidation.connect()

@@ -1,27 +1,60 @@
-"""Generation counters in the shared cache: a cache key that names the current generation
-is forgotten, without deleting anything, the moment the counter moves."""
+"""Generation counters in the shared cache. A cached entry records the generations it was
+built under and is used only while they are still current, so nothing is ever deleted:
+moving a counter forgets everything built under its old value.
+
+- LIST moves on every change to any incident or to the shared data (list rows show both);
+- SHARED moves on every change to data no single incident owns (people, roles, partners,
+  templates, playbooks, systems...), which every incident page may show;
+- incident(reference) moves on every change to that incident or what belongs to it;
+- VIEWER moves on every change to users, groups and group memberships (roles);
+- unread(user_id) moves when that user's notifications change.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+
+LIST = "incident-list-generation"
+SHARED = "shared-generation"
+VIEWER = "viewer-generation"
+
+
+def incident(reference: str) -> str:
+    return f"incident-generation:{reference}"
+
+
+def unread(user_id: int) -> str:
+    return f"unread-generation:{user_id}"
 
 
 def current(key: str) -> int:
     return int(cache.get(key, 0))
 
 
-def bump(key: str) -> None:
-    """Move the counter now, and again after commit: a reader between the two may have
-    cached the data as it was before the commit under the first new generation."""
+def current_many(keys: Sequence[str], *also: str) -> tuple[list[int], dict[str, Any]]:
+    """The generations named by `keys`, and the cache entries named by `also`, in one
+    round trip (an entry is read together with the counters that say whether it is still
+    good)."""
+    found = cache.get_many([*keys, *also])
+    return [int(found.get(key, 0)) for key in keys], {k: found[k] for k in also if k in found}
 
-    def move() -> None:
+
+def bump(*keys: str) -> None:
+    """Move the counters now, and again after commit: a reader between the two may have
+    cached the data as it was before the commit under the first new generation."""
+    names = tuple(keys)
+    _move(names)
+    transaction.on_commit(lambda: _move(names))
+
+
+def _move(keys: Iterable[str]) -> None:
+    for key in keys:
         try:
             cache.incr(key)
-        except ValueError:  # first change, or the counter was evicted: any new value will do
+        except ValueError:  # first change, or the counter was evicted: never an old value
             cache.set(key, time.time_ns(), None)
-
-    move()
-    transaction.on_commit(move)

@@ -7,7 +7,8 @@ depends on, so nothing is ever deleted, only no longer asked for:
 - the viewer (user id and roles: visibility of restricted incidents is per user),
 - the query string (filters, sort, page; the pager links are built from it),
 - the viewer's time zone (times are shown in it),
-- a generation bumped whenever a row's data may have changed (see `_changed`),
+- the list generation, moved whenever a row's data may have changed
+  (incidents.cache_invalidation),
 - the current minute: "overdue" flags turn on as time passes, with no write to notice;
   they show at most a minute late (the deadline watch also appends an event then).
 
@@ -19,43 +20,16 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from incidents import generations
-from incidents.models import (
-    BreachVector,
-    ChecklistItem,
-    CheckRun,
-    Credential,
-    DataCategory,
-    Event,
-    Exposure,
-    Incident,
-    Note,
-    Notice,
-    NoticeBatch,
-    NoticeTemplate,
-    Obligation,
-    Partner,
-    PartnerContact,
-    Playbook,
-    PlaybookItem,
-    RiskAssessment,
-    RotationTask,
-    System,
-    Tag,
-)
 from incidents.roles import roles_of
 
-GENERATION_KEY = "incident-list-generation"
 SECONDS = 60
 
 
@@ -65,7 +39,7 @@ def enabled() -> bool:
 
 def key_for(request: HttpRequest) -> str:
     user = request.user
-    generation = generations.current(GENERATION_KEY)
+    generation = generations.current(generations.LIST)
     parts = (
         str(user.pk),
         ",".join(sorted(roles_of(user))),
@@ -101,52 +75,3 @@ def filters(request: HttpRequest, render: Callable[[], str]) -> SafeString:
         if enabled():
             cache.set(key, html, FILTER_CHOICES_SECONDS)
     return html
-
-
-def _changed(*args: Any, **kwargs: Any) -> None:
-    generations.bump(GENERATION_KEY)
-
-
-# Every change to what a row shows, what the filters match or who may see it, and to the
-# shared data an incident page offers (incidents.page_cache). Events cover the services
-# (every change appends one); the rest covers admin, scripts and directory edits.
-WATCHED = (
-    Event,
-    Incident,
-    Exposure,
-    RotationTask,
-    ChecklistItem,
-    User,
-    Group,
-    BreachVector,
-    CheckRun,
-    Credential,
-    DataCategory,
-    Note,
-    Notice,
-    NoticeBatch,
-    NoticeTemplate,
-    Obligation,
-    Partner,
-    PartnerContact,
-    Playbook,
-    PlaybookItem,
-    RiskAssessment,
-    System,
-    Tag,
-)
-WATCHED_M2M = (
-    Incident.members.through,
-    Incident.assignees.through,
-    Incident.tags.through,
-    Incident.affected_systems.through,
-    User.groups.through,
-)
-
-
-def connect() -> None:
-    for model in WATCHED:
-        post_save.connect(_changed, sender=model, dispatch_uid=f"list-cache-{model.__name__}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"list-cache-d-{model.__name__}")
-    for through in WATCHED_M2M:
-        m2m_changed.connect(_changed, sender=through, dispatch_uid=f"list-cache-{through}")

@@ -1,12 +1,14 @@
 """Whole pages (the incident list and incident pages) cached per viewer, so reloading a page
-nothing has changed on costs a lookup instead of twenty queries and the templates.
+nothing has changed on costs one cache round trip instead of twenty queries and the
+templates.
 
-The key names everything the page depends on: the viewer (id and roles), the page (the
-list, or an incident's reference), the data generation of `list_cache` (bumped by every
-event, so by every change to any incident, and by any change to the shared data a page
-offers: memberships, users, partners, templates, playbooks, credentials...), the query
-string, the viewer's time zone, the unread-notification count in the navigation, and the
-minute (countdowns).
+The key names the viewer (id and roles), the page (the list, or an incident's reference),
+the query string, the viewer's time zone and the unread-notification count in the
+navigation. The entry records the generations (incidents.generations) the
+page was built under: the list's, or the shared data's and its own incident's for an
+incident page. It is read together with them and used only while they are current, so a
+change to one incident leaves every other incident's page cached. It also records the
+minute it was drawn in: countdowns are redrawn once a minute (see `_redraw`).
 
 The page's CSRF tokens are rendered as a placeholder and swapped for the requester's token
 on the way out, so no session's secret is ever cached. The placeholder is derived from
@@ -28,11 +30,12 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
-from incidents import generations, list_cache
+from incidents import generations
 from incidents.roles import roles_of
 from incidents.selectors_response import unread_notifications
 
 SECONDS = 120
+REDRAW_CLAIM_SECONDS = 10
 
 
 def enabled() -> bool:
@@ -45,34 +48,43 @@ def csrf_placeholder() -> str:
     return f"csrf{digest.hexdigest()[:40]}"
 
 
-def key_for(request: HttpRequest, page: str) -> str | None:
-    """The key of `page` ("list", or an incident's reference) for this viewer; None when
-    the page must not come from the cache. No query: a page is only ever stored after the
-    access gate let this viewer see it, and anything that could change that (membership,
-    the restricted flag, roles) moves a generation in the key."""
+def serve(
+    request: HttpRequest, page: str, depends_on: tuple[str, ...], render: Callable[[str], str]
+) -> str:
+    """The page for this request: from the cache while the generations in `depends_on`
+    are the ones it was built under, else rendered by `render(csrf_token)` and kept. The
+    requester's own token is put in on the way out either way. No query on a hit: a page
+    is only ever stored after the access gate let this viewer see it, and anything that
+    could change that (membership, the restricted flag, roles) moves a generation."""
     if not enabled() or len(get_messages(request)):
-        return None
+        return render(get_token(request))
+    key = _key(request, page)
+    minute = int(time.time() // 60)
+    current, found = generations.current_many(depends_on, key)
+    entry = found.get(key)
+    if entry is not None and entry[0] == current and not _redraw(key, entry[1], minute):
+        html = entry[2]
+    else:
+        html = render(csrf_placeholder())
+        cache.set(key, (current, minute, html), SECONDS)
+    return str(html).replace(csrf_placeholder(), get_token(request))
+
+
+def _redraw(key: str, drawn_in: int, minute: int) -> bool:
+    """Whether this request redraws a page whose data is current but whose countdowns were
+    drawn in an earlier minute. One request per page does; the others meanwhile get the
+    page as drawn, rather than all redrawing it at once at every turn of the minute."""
+    return drawn_in != minute and cache.add(f"{key}:redraw:{minute}", 1, REDRAW_CLAIM_SECONDS)
+
+
+def _key(request: HttpRequest, page: str) -> str:
     user = request.user
     parts = (
         str(user.pk),
         ",".join(sorted(roles_of(user))),
         page,
-        str(generations.current(list_cache.GENERATION_KEY)),
         request.GET.urlencode(),
         timezone.get_current_timezone_name(),
         str(unread_notifications(user)),
-        str(int(time.time() // 60)),
     )
     return "incident-page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-def serve(request: HttpRequest, key: str | None, render: Callable[[str], str]) -> str:
-    """The page for this request: from the cache, or rendered by `render(csrf_token)` and
-    kept. The requester's own token is put in on the way out either way."""
-    html = cache.get(key) if key else None
-    if html is None:
-        if key is None:
-            return render(get_token(request))
-        html = render(csrf_placeholder())
-        cache.set(key, html, SECONDS)
-    return str(html).replace(csrf_placeholder(), get_token(request))

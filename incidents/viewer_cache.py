@@ -1,10 +1,14 @@
-"""What every page asks about its viewer (role names, unread notifications), cached in the
-shared cache as one entry, so a page served from cache runs no query for it.
+"""What every request asks about its viewer (the user row, role names, unread
+notifications), kept in the shared cache as one entry per user, so a page served from cache
+runs no query at all.
 
-The entry is keyed by a generation bumped whenever a user, a group or a group membership
-changes; it is dropped whenever one of the user's notifications is written (and by
-`services.notifications.mark_all_read`, which updates in bulk). On only with the page cache
-(a shared Redis cache: notifications are written by worker processes)."""
+The entry records the generations it was built under (incidents.generations: VIEWER moves
+on any change to users, groups or group memberships; unread(user) on any change to the
+user's notifications) and is read together with them in one round trip. The user row in it
+is what `auth_backend.CachedUserBackend` hands to Django's session check, so a password
+change or a deactivation still ends sessions at once (the row changed: VIEWER moved).
+On only with the page cache (a shared Redis cache: notifications are written by worker
+processes)."""
 
 from __future__ import annotations
 
@@ -12,13 +16,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from incidents import generations
 
-GENERATION_KEY = "viewer-generation"
 SECONDS = 300
+_ATTRIBUTE = "_breachroom_viewer"
 
 
 def enabled() -> bool:
@@ -26,10 +28,6 @@ def enabled() -> bool:
 
 
 def roles(user: Any) -> frozenset[str]:
-    if not enabled():
-        if (found := getattr(user, "_breachroom_roles", None)) is None:
-            found = user._breachroom_roles = _load_roles(user)
-        return frozenset(found)
     return frozenset(_facts(user)["roles"])
 
 
@@ -37,31 +35,49 @@ def unread(user: Any) -> int:
     return int(_facts(user)["unread"]) if enabled() else _load_unread(user)
 
 
+def cached_user(user_id: int, load: Any) -> Any:
+    """The user `user_id` from the entry when it is current; else `load(user_id)` (None
+    for no such active user) and a new entry. The user comes back with its facts."""
+    gens, found = generations.current_many(_generation_keys(user_id), _key(user_id))
+    entry = found.get(_key(user_id))
+    if entry is not None and entry["gens"] == gens and entry["user"] is not None:
+        user = entry["user"]
+    else:
+        user = load(user_id)
+        if user is None:
+            return None
+        entry = {"gens": gens, "user": user, **_load(user)}
+        cache.set(_key(user_id), entry, SECONDS)
+    setattr(user, _ATTRIBUTE, entry)  # after caching: the stored row carries no entry
+    return user
+
+
 def _facts(user: Any) -> dict[str, Any]:
-    """{"roles": role names, "unread": int}: one cache read per request."""
-    found = getattr(user, "_breachroom_viewer", None)
+    """{"roles": [...], "unread": int} for any user object, once per object."""
+    found = getattr(user, _ATTRIBUTE, None)
     if found is None:
-        key = _key(user.pk)
-        found = cache.get(key)
-        if found is None:
-            found = {"roles": _load_roles(user), "unread": _load_unread(user)}
-            cache.set(key, found, SECONDS)
-        user._breachroom_viewer = found
+        if enabled():
+            gens, cached = generations.current_many(_generation_keys(user.pk), _key(user.pk))
+            found = cached.get(_key(user.pk))
+            if found is None or found["gens"] != gens:
+                found = {"gens": gens, "user": None, **_load(user)}
+                cache.set(_key(user.pk), found, SECONDS)
+        else:
+            found = {"roles": _load_roles(user), "unread": None}
+        setattr(user, _ATTRIBUTE, found)
     return found
 
 
-def forget_unread(user_id: int) -> None:
-    """The user's unread count changed: drop the entry now and after commit."""
-
-    def forget() -> None:
-        cache.delete(_key(user_id))
-
-    forget()
-    transaction.on_commit(forget)
+def _generation_keys(user_id: int) -> tuple[str, str]:
+    return (generations.VIEWER, generations.unread(user_id))
 
 
 def _key(user_id: int) -> str:
-    return f"viewer:{generations.current(GENERATION_KEY)}:{user_id}"
+    return f"viewer:{user_id}"
+
+
+def _load(user: Any) -> dict[str, Any]:
+    return {"roles": sorted(_load_roles(user)), "unread": _load_unread(user)}
 
 
 def _load_roles(user: Any) -> frozenset[str]:
@@ -77,24 +93,3 @@ def _load_unread(user: Any) -> int:
     from incidents.models import Notification
 
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def _bump(*args: Any, **kwargs: Any) -> None:
-    generations.bump(GENERATION_KEY)
-
-
-def _notification_written(sender: Any, instance: Any, **kwargs: Any) -> None:
-    forget_unread(instance.user_id)
-
-
-def connect() -> None:
-    from django.contrib.auth.models import Group, User
-
-    from incidents.models import Notification
-
-    for model in (User, Group):
-        post_save.connect(_bump, sender=model, dispatch_uid=f"viewer-{model.__name__}")
-        post_delete.connect(_bump, sender=model, dispatch_uid=f"viewer-d-{model.__name__}")
-    m2m_changed.connect(_bump, sender=User.groups.through, dispatch_uid="viewer-groups")
-    post_save.connect(_notification_written, sender=Notification, dispatch_uid="viewer-unread")
-    post_delete.connect(_notification_written, sender=Notification, dispatch_uid="viewer-unr-d")

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incidents import list_cache, page_cache, selectors
+from incidents import generations, list_cache, page_cache, selectors
 from incidents.access import incident_for, require_opener, require_response_writer
 from incidents.forms import OpenIncidentForm, TransitionForm
 from incidents.forms_triage import IncidentFilterForm
@@ -37,7 +37,8 @@ def incident_list(request: HtmxHttpRequest) -> HttpResponse:
         context = {"results": results, "filters": filters, "csrf_token": csrf_token}
         return render_to_string(LIST, context, request)
 
-    return HttpResponse(page_cache.serve(request, page_cache.key_for(request, "list"), whole_page))
+    page = page_cache.serve(request, "list", (generations.LIST,), whole_page)
+    return HttpResponse(page)
 
 
 def _list_results(request: HtmxHttpRequest) -> tuple[str, IncidentFilterForm | None]:
@@ -100,8 +101,8 @@ def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         context = selectors.incident_page_context(incident, request.user, before, kind)
         return render_to_string(DETAIL, {**context, "csrf_token": csrf_token}, request)
 
-    key = page_cache.key_for(request, f"incident:{reference}")
-    return HttpResponse(page_cache.serve(request, key, whole_page))
+    depends_on = (generations.SHARED, generations.incident(reference))
+    return HttpResponse(page_cache.serve(request, f"incident:{reference}", depends_on, whole_page))
 
 
 def _original_for(request: HttpRequest, data: dict) -> Incident | None:
