@@ -13,7 +13,7 @@ moving a counter forgets everything built under its old value.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache import cache
@@ -46,13 +46,35 @@ def current_many(keys: Sequence[str], *also: str) -> tuple[list[int], dict[str, 
 
 def bump(*keys: str) -> None:
     """Move the counters now, and again after commit: a reader between the two may have
-    cached the data as it was before the commit under the first new generation."""
-    names = tuple(keys)
-    _move(names)
-    transaction.on_commit(lambda: _move(names))
+    cached the data as it was before the commit under the first new generation. The
+    after-commit moves of one transaction are made together, once per counter."""
+    _move(keys)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return  # autocommit: the change is already committed
+    # Kept on the connection (one per thread): the first callback of the commit moves them
+    # all and the rest find nothing. Left over by a rollback, they move at the next commit.
+    pending: set[str] = connection.__dict__.setdefault(_PENDING, set())
+    pending.update(keys)
+    transaction.on_commit(lambda: _move_pending(pending))
 
 
-def _move(keys: Iterable[str]) -> None:
+_PENDING = "_breachroom_generations_after_commit"
+
+
+def _move_pending(pending: set[str]) -> None:
+    keys = tuple(pending)
+    pending.clear()
+    _move(keys)
+
+
+def _move(keys: Sequence[str]) -> None:
+    if not keys:
+        return
+    move_many = getattr(cache, "move_generations", None)
+    if move_many is not None:
+        move_many(keys, seed=time.time_ns())
+        return
     for key in keys:
         try:
             cache.incr(key)
