@@ -7,6 +7,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self) -> None:
+        from incidents import cache_check  # noqa: F401 - registers the check
         from incidents.regulation import system_check  # noqa: F401 - registers the check
 
         self.connect_caches()

@@ -94,6 +94,11 @@ def _incident_changed(references: list[str | None]) -> None:
     generations.bump(generations.LIST, *(generations.incident(r) for r in references if r))
 
 
+def updated_quietly(row: Any) -> None:
+    """For a bulk update of `row`'s incident that sends no signal and appends no event."""
+    _incident_changed([_reference(row)])
+
+
 def _row_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     _incident_changed([_reference(instance)])
 
@@ -102,7 +107,11 @@ def _shared_changed(*args: Any, **kwargs: Any) -> None:
     generations.bump(generations.LIST, generations.SHARED)
 
 
-def _directory_changed(*args: Any, **kwargs: Any) -> None:
+def _directory_changed(sender: Any, **kwargs: Any) -> None:
+    if kwargs.get("update_fields") == frozenset({"last_login"}):
+        return  # a sign-in: no page shows it, and it would forget every page at a shift change
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m: moved once, after the change
     generations.bump(generations.LIST, generations.SHARED, generations.VIEWER)
 
 

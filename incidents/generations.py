@@ -45,9 +45,11 @@ def current_many(keys: Sequence[str], *also: str) -> tuple[list[int], dict[str, 
 
 
 def bump(*keys: str) -> None:
-    """Move the counters now, and again after commit: a reader between the two may have
-    cached the data as it was before the commit under the first new generation. The
-    after-commit moves of one transaction are made together, once per counter."""
+    """Move the counters now and again once the change is committed. The second move is
+    the one other readers need (they read the counters before the data, so an entry drawn
+    from data read before the commit names an older value); the first lets the writing
+    transaction itself, and a test running in one, read its own change through the cache.
+    The after-commit moves of one transaction are made together, once per counter."""
     _move(keys)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:

@@ -24,11 +24,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from incidents import generations
-from incidents.roles import roles_of
+from incidents import generations, page_cache
 
 SECONDS = 60
 
@@ -38,18 +36,9 @@ def enabled() -> bool:
 
 
 def key_for(request: HttpRequest) -> str:
-    user = request.user
     generation = generations.current(generations.LIST)
-    parts = (
-        str(user.pk),
-        ",".join(sorted(roles_of(user))),
-        request.GET.urlencode(),
-        timezone.get_current_timezone_name(),
-        str(generation),
-        str(int(time.time() // 60)),
-    )
-    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-    return f"incident-list-results:{digest}"
+    minute = int(time.time() // 60)
+    return page_cache.viewer_key("incident-list-results", request, str(generation), str(minute))
 
 
 def get(key: str) -> SafeString | None:
@@ -64,11 +53,11 @@ def put(key: str, html: str) -> None:
 
 def filters(request: HttpRequest, render: Callable[[], str]) -> SafeString:
     """The filter form: it shows the query string and the people and categories to pick
-    from, the same for every viewer; kept as long as those options are (30 s)."""
+    from, the same for every viewer; kept as long as those options are."""
     from incidents.selectors import FILTER_CHOICES_SECONDS
 
     digest = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()
-    key = f"incident-list-filters:{digest}"
+    key = f"incident-list-filters:{generations.current(generations.SHARED)}:{digest}"
     html = get(key)
     if html is None:
         html = mark_safe(render())  # noqa: S308 - a rendered template

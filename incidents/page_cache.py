@@ -59,7 +59,7 @@ def serve(
     if not enabled() or len(get_messages(request)):
         return render(get_token(request))
     key = _key(request, page)
-    minute = int(time.time() // 60)
+    minute = current_minute()
     current, found = generations.current_many(depends_on, key)
     entry = found.get(key)
     if entry is not None and entry[0] == current and not _redraw(key, entry[1], minute):
@@ -70,6 +70,10 @@ def serve(
     return str(html).replace(csrf_placeholder(), get_token(request))
 
 
+def current_minute() -> int:
+    return int(time.time() // 60)
+
+
 def _redraw(key: str, drawn_in: int, minute: int) -> bool:
     """Whether this request redraws a page whose data is current but whose countdowns were
     drawn in an earlier minute. One request per page does; the others meanwhile get the
@@ -78,13 +82,18 @@ def _redraw(key: str, drawn_in: int, minute: int) -> bool:
 
 
 def _key(request: HttpRequest, page: str) -> str:
+    return viewer_key("incident-page", request, page, str(unread_notifications(request.user)))
+
+
+def viewer_key(prefix: str, request: HttpRequest, *extra: str) -> str:
+    """A key naming who a page is drawn for (id and roles: what they may see and do), the
+    query string, the time zone the times are shown in, and `extra`."""
     user = request.user
     parts = (
         str(user.pk),
         ",".join(sorted(roles_of(user))),
-        page,
         request.GET.urlencode(),
         timezone.get_current_timezone_name(),
-        str(unread_notifications(user)),
+        *extra,
     )
-    return "incident-page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"{prefix}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

@@ -10,6 +10,7 @@ from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from incidents import generations
 from incidents.access import visible_incidents
 from incidents.forms import TransitionForm, moves_from
 from incidents.forms_triage import SORTS, NoteForm, assignable_users
@@ -190,15 +191,16 @@ FILTER_CHOICES_SECONDS = 30
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
     """Options for the list's people and category filters (rendered by hand: Django's
-    widget templates cost more than the whole result table). Cached briefly: they change
-    rarely, and every list request needs them."""
+    widget templates cost more than the whole result table). Cached while the shared data
+    (people, roles, categories) stays as it is, and at most FILTER_CHOICES_SECONDS."""
 
     def load() -> dict[str, list[tuple[str, str]]]:
         people = [(u.username, u.get_full_name() or u.username) for u in assignable_users()]
         categories = list(DataCategory.objects.values_list("slug", "name"))
         return {"people": people, "categories": categories}
 
-    choices = cache.get_or_set("incident-filter-choices", load, FILTER_CHOICES_SECONDS)
+    key = f"incident-filter-choices:{generations.current(generations.SHARED)}"
+    choices = cache.get_or_set(key, load, FILTER_CHOICES_SECONDS)
     return choices if choices is not None else load()
 
 

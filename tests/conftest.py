@@ -22,15 +22,6 @@ def _eager_celery_by_default():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_filter_choices():
-    """The filter options are cached for 30 s, in Redis across tests: an entry left by an
-    earlier test (other users, other ids) could expire mid-test and change a query count."""
-    from django.core.cache import cache
-
-    cache.delete("incident-filter-choices")
-
-
-@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -82,3 +82,23 @@ def test_after_commit_a_counter_moves_once_more_per_transaction(
             generations.bump(key)
             assert generations.current(key) == start + 2
         assert generations.current(key) == start + 3
+
+
+def test_signing_in_forgets_no_page(cast):
+    from django.contrib.auth.models import update_last_login
+
+    keys = (generations.LIST, generations.SHARED, generations.VIEWER)
+    before = _generations(*keys)
+    update_last_login(None, cast.responder)
+    assert _generations(*keys) == before
+
+
+def test_the_page_caches_are_refused_without_a_shared_cache(settings):
+    from incidents.cache_check import page_caches_need_a_shared_cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.INCIDENT_PAGE_CACHE, settings.INCIDENT_LIST_CACHE = True, False
+    errors = page_caches_need_a_shared_cache()
+    assert [e.id for e in errors] == ["incidents.E010"] and "REDIS_URL" in errors[0].msg
+    settings.INCIDENT_PAGE_CACHE = False
+    assert page_caches_need_a_shared_cache() == []
