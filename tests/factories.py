@@ -32,6 +32,15 @@ def make_incident(
     return open_incident(title=title, by=by, severity=severity, restricted=restricted)
 
 
+def retitle(incident: Incident, title: str, *, by: User) -> None:
+    """A responder's edit of the title, through the service (an event, like any change)."""
+    from incidents.services.incident_fields import token_of, update_field
+
+    update_field(
+        incident=incident, field="title", value=title, was=token_of(incident, "title"), by=by
+    )
+
+
 def set_aware(incident: Incident, *, by: User, when: datetime) -> Incident:
     """Record when the team became aware (and a detection time before it when needed)."""
     from incidents.services.incident_fields import token_of, update_field

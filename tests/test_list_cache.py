@@ -8,10 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from incidents import roles
 from incidents.models import Incident
-from incidents.services.incident_fields import token_of, update_field
 from incidents.services.incidents import transition
 from tests.conftest import client_for
-from tests.factories import make_incident
+from tests.factories import make_incident, retitle
 
 
 @pytest.fixture(autouse=True)
@@ -45,13 +44,7 @@ def _csrf(body: str) -> str:
 def test_an_edited_title_shows_at_once(cast, incident):
     client = client_for(cast.responder)
     assert "Public incident" in _list(client)
-    update_field(
-        incident=incident,
-        field="title",
-        value="Renamed at once",
-        was=token_of(incident, "title"),
-        by=cast.commander,
-    )
+    retitle(incident, "Renamed at once", by=cast.commander)
     body = _list(client)
     assert "Renamed at once" in body and "Public incident" not in body
 

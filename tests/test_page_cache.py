@@ -14,11 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from incidents import roles
 from incidents.models import Notification, Partner
 from incidents.page_cache import csrf_placeholder
-from incidents.services.incident_fields import token_of, update_field
 from incidents.services.notes import add_note
 from incidents.services.notifications import mark_all_read
 from tests.conftest import client_for
-from tests.factories import make_incident
+from tests.factories import make_incident, retitle
 
 
 @pytest.fixture(autouse=True)
@@ -87,13 +86,7 @@ def test_two_sessions_of_one_user_each_get_their_own_token(cast, incident):
 def test_a_change_shows_on_the_next_load(cast, incident):
     client = client_for(cast.responder)
     _page(client, incident)
-    update_field(
-        incident=incident,
-        field="title",
-        value="Renamed after triage",
-        was=token_of(incident, "title"),
-        by=cast.commander,
-    )
+    retitle(incident, "Renamed after triage", by=cast.commander)
     assert "Renamed after triage" in _page(client, incident)
 
 
@@ -163,13 +156,7 @@ def test_the_list_page_is_cached_whole_and_follows_changes(cast, incident):
         body = client.get("/incidents/").content.decode()
     assert len(warm) < len(cold) and len(warm) <= 2
     assert csrf_placeholder() not in body and 'name="csrfmiddlewaretoken"' in body
-    update_field(
-        incident=incident,
-        field="title",
-        value="Listed under a new title",
-        was=token_of(incident, "title"),
-        by=cast.commander,
-    )
+    retitle(incident, "Listed under a new title", by=cast.commander)
     assert "Listed under a new title" in client.get("/incidents/").content.decode()
 
 
