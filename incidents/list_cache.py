@@ -18,7 +18,6 @@ No CSRF token or other per-session secret is in the fragment.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -37,7 +36,7 @@ def enabled() -> bool:
 
 def key_for(request: HttpRequest) -> str:
     generation = generations.current(generations.LIST)
-    minute = int(time.time() // 60)
+    minute = page_cache.current_minute()
     return page_cache.viewer_key("incident-list-results", request, str(generation), str(minute))
 
 
