@@ -9,13 +9,15 @@ from incidents.views import (
     notifications,
     obligations,
     partners,
+    profile,
     register,
 )
 from incidents.views.health import healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="incidents:list", permanent=False)),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", profile.SignInView.as_view(), name="login"),
+    path("accounts/profile/", profile.profile_page, name="profile"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

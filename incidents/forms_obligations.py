@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
-from incidents.forms_triage import LOCAL_DATETIME
+from incidents.forms_time import LocalDateTimeField
 
 
 class MeetForm(forms.Form):
     notice = forms.IntegerField(required=False, min_value=1)
-    filed_at = forms.DateTimeField(
-        label="Filed at",
-        required=False,
-        input_formats=[LOCAL_DATETIME, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
-        help_text="In your time zone; stored in UTC.",
-    )
+    filed_at = LocalDateTimeField(label="Filed at", past_event=True)
     reference = forms.CharField(required=False, max_length=120)
     late_reason = forms.CharField(required=False, max_length=2000)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from incidents.forms_triage import LOCAL_DATETIME, assignable_users
+from incidents.forms_time import LocalDateTimeField
+from incidents.forms_triage import assignable_users
 from incidents.models import CredentialKind, ItemState, RotationState
 
 RERUN_CHOICES = [
@@ -43,11 +44,7 @@ class CampaignForm(forms.Form):
     system = forms.CharField(max_length=120, required=False)
     kind = forms.ChoiceField(choices=[("", "Any kind"), *CredentialKind.choices], required=False)
     tag = forms.CharField(max_length=50, required=False)
-    due_at = forms.DateTimeField(
-        required=False,
-        input_formats=[LOCAL_DATETIME],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
-    )
+    due_at = LocalDateTimeField(label="Due", past_event=False)
 
 
 class RotationMoveForm(forms.Form):

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from incidents import roles
+from incidents.forms_time import LocalDateTimeField
 from incidents.jurisdictions import jurisdiction_choices
 from incidents.models import (
     KEY_TIMES,
@@ -24,7 +25,6 @@ from incidents.services.times import TIME_LABELS
 
 NAME_LIST = re.compile(r"^[\w .:/@+-]+$")
 MAX_COUNT = 10**12  # a trillion records: beyond that it's a typo
-LOCAL_DATETIME = "%Y-%m-%dT%H:%M"
 
 
 def assignable_users() -> QuerySet[User]:
@@ -61,13 +61,7 @@ class NameListField(forms.CharField):
 
 
 def _datetime_field(label: str) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=False,
-        input_formats=[LOCAL_DATETIME, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_DATETIME),
-        help_text="In your time zone; stored in UTC.",
-    )
+    return LocalDateTimeField(label=label, past_event=True)
 
 
 def field_value_field(name: str) -> forms.Field:

@@ -1,12 +1,13 @@
-"""Shows times in the user's zone: the browser reports it in the `tz` cookie (static/app.js)."""
+"""Shows times in the user's zone (incidents.user_zone says which)."""
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+from incidents.user_zone import zone_of
 
 
 class UserTimezoneMiddleware:
@@ -14,9 +15,8 @@ class UserTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        name = request.COOKIES.get("tz", "")
+        timezone.activate(zone_of(getattr(request, "session", None), request.COOKIES))
         try:
-            timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return self.get_response(request)
+        finally:
             timezone.deactivate()
-        return self.get_response(request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from incidents.models import Event, Severity, Status
-from incidents.timefmt import utc_text
+from incidents.timefmt import local_text
 
 # Looked up per event on every timeline page: Status.values builds a new list per call.
 STATUS_LABELS = {s.value: str(s.label) for s in Status}
@@ -189,7 +189,7 @@ def _risk(e: Event) -> str:
 
 
 def _utc_text(value: object) -> str:
-    return utc_text(value if isinstance(value, str) else None, "a time not yet known")
+    return local_text(value if isinstance(value, str) else None, "a time not yet known")
 
 
 def _obligation(e: Event) -> str:

@@ -48,7 +48,7 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:regulator-pack": ("GET", True, False),
     "incidents:regulator-pack-pdf": ("GET", True, False),
 }
-OUT_OF_SCOPE = {"login", "logout", "healthz"}  # no incident data behind them
+OUT_OF_SCOPE = {"login", "logout", "healthz", "profile"}  # no incident data behind them
 # Not about one incident: checked in tests/test_response_views.py.
 ORG_WIDE = {
     "breach-register",

@@ -31,6 +31,7 @@ from incidents.models.notice import (
     PartnerContact,
 )
 from incidents.models.obligation import Obligation, ObligationState
+from incidents.models.profile import UserProfile
 from incidents.models.risk import RiskAssessment
 from incidents.models.rotation import (
     ROTATION_DONE,
@@ -87,4 +88,5 @@ __all__ = [
     "Status",
     "System",
     "Tag",
+    "UserProfile",
 ]

@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from django.utils import timezone
+from incidents.timefmt import in_zone
 
 MAX_TEMPLATE = 20_000
 MAX_OUTPUT = 100_000
@@ -41,16 +41,20 @@ class TemplateError(Exception):
 
 
 def _date(value: Any) -> str:
-    return (
-        timezone.localtime(value).strftime("%d %B %Y")
-        if isinstance(value, datetime)
-        else str(value)
-    )
+    if isinstance(value, datetime):
+        return (in_zone(value) or value.astimezone(UTC)).strftime("%d %B %Y")
+    return str(value)
 
 
 def _datetime(value: Any) -> str:
+    """'23 November 2026, 10:18 CET (09:18 UTC)': the drafter's zone, and UTC so that a
+    recipient elsewhere reads the same moment."""
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d %B %Y, %H:%M %Z")
+        local = in_zone(value) or value.astimezone(UTC)
+        text = local.strftime("%d %B %Y, %H:%M %Z")
+        if local.utcoffset():
+            text += f" ({value.astimezone(UTC):%H:%M} UTC)"
+        return text
     return str(value)
 
 

@@ -12,11 +12,16 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from incidents.access import visible_incidents
 from incidents.realtime import frames
 from incidents.realtime.groups import DASHBOARD, incident_group
+from incidents.user_zone import zone_of
 
 CLOSE_NO_SESSION = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_BAD_MESSAGE = 4400
-TZ_COOKIE = "tz"
+
+
+def _zone_name(scope: dict) -> str:
+    """The zone this person's page shows times in (the session is read from the store)."""
+    return str(zone_of(scope.get("session"), scope.get("cookies", {})))
 
 
 def _visible_incident_id(user: Any, reference: str) -> int | None:
@@ -24,6 +29,8 @@ def _visible_incident_id(user: Any, reference: str) -> int | None:
 
 
 class _AuthenticatedConsumer(AsyncWebsocketConsumer):
+    tz = "UTC"
+
     async def _authenticated_user(self) -> Any | None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -31,11 +38,8 @@ class _AuthenticatedConsumer(AsyncWebsocketConsumer):
             await self.accept()
             await self.close(code=CLOSE_NO_SESSION)
             return None
+        self.tz = await database_sync_to_async(_zone_name)(self.scope)
         return user
-
-    @property
-    def tz(self) -> str | None:
-        return self.scope.get("cookies", {}).get(TZ_COOKIE)
 
 
 class IncidentConsumer(_AuthenticatedConsumer):

@@ -17,6 +17,7 @@ from incidents import selectors, selectors_notices, selectors_obligations, selec
 from incidents.access import visible_incidents
 from incidents.forms_triage import IncidentFilterForm
 from incidents.models import Event, Incident
+from incidents.user_zone import UTC, parse_zone
 
 DETAIL = "incidents/incident_detail.html"
 LIST = "incidents/incident_list.html"
@@ -24,10 +25,7 @@ PAGE_SIZE = 100
 
 
 def _zone(name: str | None) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return parse_zone(name) or UTC
 
 
 def incident_catch_up(

@@ -13,7 +13,7 @@ from incidents.models import KEY_TIMES, Incident, Obligation, ObligationState, R
 from incidents.notices import context as notice_context
 from incidents.notices.facts import Facts, gather, range_text
 from incidents.services.times import TIME_LABELS
-from incidents.timefmt import utc_text
+from incidents.timefmt import local_text
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _elements(
         ),
         Element(
             "When the controller became aware",
-            utc_text(incident.aware_at),
+            local_text(incident.aware_at),
             "" if incident.aware_at else "Record when the team became aware.",
         ),
     ]

@@ -10,7 +10,7 @@ from fpdf import FPDF
 from incidents.models import Obligation
 from incidents.notices.pdf import latin1
 from incidents.regulation.pack import RegulatorPack
-from incidents.timefmt import utc_text
+from incidents.timefmt import local_text
 
 RED = (190, 0, 0)
 BLACK = (0, 0, 0)
@@ -18,7 +18,7 @@ STATUS_COLOUR = {"missed": RED, "met late": (160, 80, 0)}
 
 
 def _utc(moment: dt.datetime | None) -> str:
-    return utc_text(moment, "not recorded")
+    return local_text(moment, "not recorded")
 
 
 def pack_pdf(pack: RegulatorPack) -> bytes:

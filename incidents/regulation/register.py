@@ -20,7 +20,7 @@ from incidents.models import (
     ObligationState,
     RiskAssessment,
 )
-from incidents.timefmt import utc_text
+from incidents.timefmt import local_iso, local_text
 
 COLUMNS = [
     "reference",
@@ -100,9 +100,9 @@ def _row(incident: Any) -> list[str]:
             incident.reference,
             incident.title,
             incident.get_status_display(),
-            incident.detected_at,
-            incident.aware_at,
-            incident.contained_at,
+            local_iso(incident.detected_at),
+            local_iso(incident.aware_at),
+            local_iso(incident.contained_at),
             "; ".join(f"{e.category.name} ({e.status})" for e in exposures),
             f"{sum(lows):,}–{sum(highs):,}" if lows else "unknown",
             ", ".join(sorted({c for e in exposures for c in e.jurisdictions})),
@@ -117,7 +117,7 @@ def _row(incident: Any) -> list[str]:
 
 
 def _duty_text(duty: Obligation, now: Any) -> str:
-    by = f" by {utc_text(duty.deadline)}" if duty.deadline else ""
+    by = f" by {local_text(duty.deadline)}" if duty.deadline else ""
     return f"{duty.name}{by}: {duty.status_at(now)}"
 
 

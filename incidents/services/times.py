@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from incidents.models import KEY_TIMES, Incident, Status
 from incidents.services import ServiceError
+from incidents.timefmt import local_text
 
 TIME_LABELS = {
     "detected_at": "Detected",
@@ -30,7 +31,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 
 def _show(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+    return local_text(moment)
 
 
 def check_time_order(incident: Incident) -> None:

@@ -1,4 +1,4 @@
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from html import escape
 
 from django import template
@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from incidents.models import Event
+from incidents.timefmt import in_zone, stamp
 from incidents.timeline import describe as describe_event
 
 register = template.Library()
@@ -17,6 +18,12 @@ def describe(event: Event) -> str:
 
 
 @register.simple_tag
+def zone_name() -> str:
+    """The zone times are shown and typed in (frames render without a request)."""
+    return timezone.get_current_timezone_name()
+
+
+@register.simple_tag
 def when(moment: object) -> str:
     """A <time> with UTC in the machine-readable attribute and the user's zone on screen."""
     if moment is None:
@@ -25,11 +32,13 @@ def when(moment: object) -> str:
 
 
 def time_html(moment: datetime, zone: tzinfo) -> SafeString:
-    """`when` with the zone looked up once by the caller (lists render hundreds)."""
-    local = moment.astimezone(zone)
+    """`when` with the zone looked up once by the caller (lists render hundreds). A time
+    that cannot be shown in `zone` (outside years 1-9999 there) is shown in UTC."""
+    utc = moment.astimezone(UTC)
+    local = in_zone(moment, zone) or utc
     html = (
-        f'<time datetime="{escape(moment.isoformat())}" '
-        f'title="{moment.strftime("%Y-%m-%d %H:%M:%S")} UTC">'
-        f"{escape(local.strftime('%Y-%m-%d %H:%M %Z'))}</time>"
+        f'<time datetime="{escape(utc.isoformat())}" '
+        f'title="{stamp(utc)} UTC">'
+        f"{escape(stamp(local))} {escape(local.tzname() or '')}</time>"
     )
     return mark_safe(html)  # noqa: S308 - the only inputs are escaped dates
