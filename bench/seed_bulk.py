@@ -130,6 +130,7 @@ INCIDENT_COLUMNS = (
     "commander_id",
     "resolution",
     "search_text",
+    "data_role",
 )
 
 
@@ -156,7 +157,8 @@ def _incident_lines(rng: random.Random, user: User) -> Iterator[str]:
             f"{i}\t{reference}\t{title}\t{summary}\tsev{rng.randint(1, 4)}\t{status}\t"
             f"{restricted}\t"
             f"{created.isoformat()}\t{created.isoformat()}\t{_events_of(i)}\t{'0' * 64}\t"
-            f"{created.isoformat()}\t{created.isoformat()}\t{commander}\t\t{search}\n"
+            f"{created.isoformat()}\t{created.isoformat()}\t{commander}\t\t{search}\t"
+            "controller\n"
         )
 
 
@@ -170,7 +172,11 @@ EXPOSURE_COLUMNS = (
     "people_high",
     "jurisdictions",
     "people_by_jurisdiction",
-    "encrypted",
+    "protection",
+    "already_public",
+    "disclosed",
+    "unavailable",
+    "altered",
     "evidence",
     "decided_at",
     "version",
@@ -187,7 +193,7 @@ def _exposure_lines(rng: random.Random, categories: list[int]) -> Iterator[str]:
             people = f'{{"DE": {low // 4}, "US-CA": {low // 4}}}'
             yield (
                 f"{i}\t{category}\t{status}\t{low}\t{low * 3}\t{low // 2}\t{low}\t"
-                f'["DE", "US-CA"]\t{people}\tf\t{evidence}\t{decided}\t1\n'
+                f'["DE", "US-CA"]\t{people}\tnone\tf\tt\tf\tf\t{evidence}\t{decided}\t1\n'
             )
 
 

@@ -17,10 +17,12 @@ from incidents.models import (
     ChecklistItem,
     Credential,
     DataCategory,
+    DataRole,
     Incident,
     ItemState,
     Playbook,
     PlaybookItem,
+    Protection,
     RotationState,
     RotationTask,
     Severity,
@@ -251,6 +253,7 @@ def load_demo() -> bool:
         "breach_vector",
         BreachVector.objects.get(slug="misconfiguration-unauthenticated-api"),
     )
+    _set(incident, dana, "data_role", DataRole.CONTROLLER)
     _set(incident, dana, "assignees", [sam, users["casey"]])
     _set(incident, dana, "tags", ["api", "access-management", "gdpr", "ccpa"])
     _set(
@@ -270,6 +273,7 @@ def load_demo() -> bool:
             jurisdictions=where,
             evidence=evidence,
             people_by_jurisdiction=DEMO_PEOPLE_BY_JURISDICTION.get(slug),
+            protection=Protection.NONE,  # served in clear by the open endpoint
         )
     transition(incident=incident, to=Status.CONTAINMENT, by=sam)
     add_note(incident=incident, by=sam, body=NOTE)

@@ -12,19 +12,18 @@ from django.db.models import QuerySet
 
 from incidents import roles
 from incidents.forms_time import LocalDateTimeField
-from incidents.jurisdictions import jurisdiction_choices
 from incidents.models import (
     KEY_TIMES,
     BreachVector,
     DataCategory,
-    ExposureStatus,
+    DataRole,
+    Partner,
     Severity,
     Status,
 )
 from incidents.services.times import TIME_LABELS
 
 NAME_LIST = re.compile(r"^[\w .:/@+-]+$")
-MAX_COUNT = 10**12  # a trillion records: beyond that it's a typo
 
 
 def assignable_users() -> QuerySet[User]:
@@ -94,6 +93,20 @@ def field_value_field(name: str) -> forms.Field:
             required=False,
             to_field_name="slug",
         )
+    if name == "data_role":
+        return forms.ChoiceField(
+            label="Our role for this data",
+            choices=[(v, label) for v, label in DataRole.choices if v],
+            help_text="Controller: we decide why and how the data is processed. Processor: "
+            "we process it for a controller, whom we must tell (GDPR Art. 33(2)).",
+        )
+    if name == "controller":
+        return forms.ModelChoiceField(
+            label="Controller to tell",
+            queryset=Partner.objects.all(),
+            required=False,
+            help_text="From the partner directory.",
+        )
     if name == "tags":
         return NameListField(label="Tags (comma-separated)", item_max=50, max_items=20)
     if name == "affected_systems":
@@ -118,56 +131,6 @@ class FieldEditForm(forms.Form):
         if isinstance(value, QuerySet):
             return list(value)
         return value
-
-
-class ExposureForm(forms.Form):
-    category = forms.ModelChoiceField(queryset=DataCategory.objects.all(), to_field_name="slug")
-    status = forms.ChoiceField(choices=ExposureStatus.choices)
-    records_low = forms.IntegerField(
-        label="Records (low)", required=False, min_value=0, max_value=MAX_COUNT
-    )
-    records_high = forms.IntegerField(
-        label="Records (high)", required=False, min_value=0, max_value=MAX_COUNT
-    )
-    people_low = forms.IntegerField(
-        label="People (low)", required=False, min_value=0, max_value=MAX_COUNT
-    )
-    people_high = forms.IntegerField(
-        label="People (high)", required=False, min_value=0, max_value=MAX_COUNT
-    )
-    jurisdictions = forms.MultipleChoiceField(
-        choices=jurisdiction_choices,
-        required=False,
-        help_text="Where the people affected live: countries, and US states (US-CA).",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
-    people_by_jurisdiction = forms.CharField(
-        required=False,
-        max_length=2000,
-        label="People per jurisdiction",
-        help_text="e.g. US-CA=600, US-TX=250, DE=12000 — what notification rules count.",
-    )
-    encrypted = forms.BooleanField(required=False, label="Exposed only encrypted (key not exposed)")
-    evidence = forms.CharField(
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required to rule a category out.",
-    )
-    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-
-    def clean_people_by_jurisdiction(self) -> dict[str, int]:
-        return parse_people_by_jurisdiction(self.cleaned_data["people_by_jurisdiction"])
-
-
-def parse_people_by_jurisdiction(text: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for part in [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]:
-        code, _, number = part.partition("=")
-        if not number.strip().replace(",", "").isdigit():
-            raise forms.ValidationError(f"Write “CODE=number”, e.g. US-CA=600 (got “{part[:40]}”).")
-        counts[code.strip().upper()] = int(number.strip())
-    return counts
 
 
 class NoteForm(forms.Form):

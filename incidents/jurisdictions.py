@@ -27,3 +27,15 @@ def unknown_codes(codes: list[str]) -> list[str]:
 
 def label(code: str) -> str:
     return jurisdiction_names().get(code, code)
+
+
+@lru_cache(maxsize=1)
+def _codes_by_name() -> dict[str, str]:
+    by_name = {name.lower(): code for code, name in jurisdiction_names().items()}
+    by_name.update({code.lower(): code for code in jurisdiction_names()})
+    return by_name
+
+
+def code_for(text: str) -> str | None:
+    """The code for 'de', 'DE', 'Germany' or 'California (US)'; None when unknown."""
+    return _codes_by_name().get(text.strip().lower())

@@ -120,6 +120,29 @@ VECTORS = [
 ]
 
 
+# What the risk assessment and partner notices read of each category: its ENISA 2013
+# Table 1 data type (credentials are no type of their own: ENISA §3.1.1 scores them by the
+# data they open, so they stay unclassified), data about children, and whether partner
+# notices must leave it out.
+CATEGORY_ASSESSMENT: dict[str, tuple[str, bool, bool]] = {
+    "internal-service-metadata": ("", False, True),
+    "internal-architecture": ("", False, True),
+    "viewing-history": ("behavioural", False, False),
+    "advertiser-brand-safety": ("", False, False),
+    "creator-analytics": ("financial", False, False),
+    "secrets-api-keys": ("", False, True),
+    "financial-payment": ("financial", False, False),
+    "contact-details": ("simple", False, False),
+    "government-ids": ("simple", False, False),
+    "account-credentials": ("", False, False),
+    "health": ("sensitive", False, False),
+    "biometric": ("sensitive", False, False),
+    "location": ("behavioural", False, False),
+    "childrens-data": ("simple", True, False),
+    "internal-technical-data": ("", False, True),
+}
+
+
 def seed_taxonomy(data_category: Any, breach_vector: Any) -> None:
     """Create missing entries; never overwrites what an admin edited."""
     for slug, name, personal, special, tier, description in CATEGORIES:
@@ -133,8 +156,18 @@ def seed_taxonomy(data_category: Any, breach_vector: Any) -> None:
                 "description": description,
             },
         )
+    if any(f.name == "enisa_data_type" for f in data_category._meta.get_fields()):
+        seed_category_flags(data_category)
     for slug, name in VECTORS:
         breach_vector.objects.get_or_create(slug=slug, defaults={"name": name})
+
+
+def seed_category_flags(data_category: Any) -> None:
+    """Set the assessment flags of seeded categories still at their defaults."""
+    for slug, (data_type, children, withheld) in CATEGORY_ASSESSMENT.items():
+        data_category.objects.filter(
+            slug=slug, enisa_data_type="", children=False, withheld_from_partners=False
+        ).update(enisa_data_type=data_type, children=children, withheld_from_partners=withheld)
 
 
 # The SCENARIO's response as a playbook: key, title, role, due after (hours from becoming

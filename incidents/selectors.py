@@ -47,6 +47,8 @@ EDITABLE_FACTS = (
     "commander",
     "assignees",
     "breach_vector",
+    "data_role",
+    "controller",
     "affected_systems",
     "tags",
     *KEY_TIMES,
@@ -66,9 +68,9 @@ def incident_header_context(
 
 
 def incident_with_relations(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
-    return queryset.select_related("commander", "breach_vector", "duplicate_of").prefetch_related(
-        "assignees", "tags", "affected_systems"
-    )
+    return queryset.select_related(
+        "commander", "breach_vector", "duplicate_of", "controller"
+    ).prefetch_related("assignees", "tags", "affected_systems")
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ def incident_page_context(
         **notices_section_context(incident, user),
         # The duties read the same exposures and risk: not loaded twice.
         **obligations_context(
-            incident, user, exposures=exposures["matrix"].rows, risk=risk["risk"]
+            incident, user, exposures=exposures["matrix"].rows, risk=risk["risk_fact"]
         ),
         **risk,
         **timeline_context(incident, before, kind),

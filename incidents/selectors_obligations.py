@@ -18,8 +18,11 @@ from incidents.models import (
     ObligationState,
     RiskAssessment,
 )
-from incidents.regulation.engine import evaluate
-from incidents.regulation.facts import UNSET, Unset, breach_facts
+from incidents.regulation.audiences import answers
+from incidents.regulation.engine import OUT_OF_SCOPE, UNDETERMINED, evaluate
+from incidents.regulation.facts import UNSET, Unset, breach_facts, risk_fact
+from incidents.regulation.facts_model import RiskFact
+from incidents.regulation.gaps import record_gaps
 from incidents.regulation.rules import all_rules, rule_by_id
 from incidents.roles import can_decide_obligations, can_write_response
 
@@ -27,6 +30,7 @@ STATE_ORDER: dict[str, int] = {
     ObligationState.OPEN: 0,
     ObligationState.MET: 1,
     ObligationState.WAIVED: 2,
+    ObligationState.NOT_REQUIRED: 3,
 }
 
 
@@ -35,22 +39,24 @@ class Duty:
     """An obligation record with the words its rule offers for deciding it."""
 
     obligation: Obligation
-    waivable_when: str
     exceptions: tuple[str, ...]
     late_requires: str
     phased: bool
     without_undue_delay: bool
     overdue: bool
+    unverified: str
+    sent_notices: list[Notice]
 
 
 def risk_context(incident: Incident, user: Any) -> dict[str, Any]:
     versions = list(
-        RiskAssessment.objects.filter(incident=incident).select_related("assessed_by")[:10]
+        RiskAssessment.objects.filter(incident=incident).select_related("assessed_by")[:50]
     )
     return {
         "incident": incident,
-        "risk_versions": versions,
+        "risk_versions": versions[:10],
         "risk": versions[0] if versions else None,
+        "risk_fact": risk_fact(versions),
         "can_assess": can_write_response(user),
         "circumstances": [
             ("confidentiality", "Loss of confidentiality"),
@@ -65,9 +71,9 @@ def obligations_context(
     user: Any,
     *,
     exposures: list[Exposure] | None = None,
-    risk: RiskAssessment | Unset | None = UNSET,
+    risk: RiskFact | Unset | None = UNSET,
 ) -> dict[str, Any]:
-    """`exposures` and `risk` (the latest assessment): what the incident page has loaded
+    """`exposures` and `risk` (the current assessment): what the incident page has loaded
     already for its other sections."""
     now = timezone.now()
     records = list(
@@ -76,36 +82,54 @@ def obligations_context(
         )
     )
     shown = [o for o in records if o.state != ObligationState.LAPSED]
-    shown.sort(key=lambda o: (STATE_ORDER.get(o.state, 3), o.deadline is None, o.deadline or now))
-    duties = [_duty(o, now) for o in shown]
-    recorded = {o.rule_id for o in shown}
-    level: str | Unset | None = risk if isinstance(risk, Unset) else (risk.level if risk else None)
-    decisions = evaluate(
-        all_rules(), breach_facts(incident, records, exposures=exposures, risk=level)
-    )
+    shown.sort(key=lambda o: (STATE_ORDER.get(o.state, 4), o.deadline is None, o.deadline or now))
     can_decide = can_decide_obligations(user)
+    sent = _sent_notices(incident) if can_decide else []
+    duties = [_duty(o, now, incident, sent) for o in shown]
+    recorded = {o.rule_id for o in shown}
+    rules = all_rules()
+    facts = breach_facts(incident, records, exposures=exposures, risk=risk)
+    decisions = evaluate(rules, facts)
     open_duties = [d for d in duties if d.obligation.state == ObligationState.OPEN]
+    undetermined = [d for d in decisions if d.outcome == UNDETERMINED and d.rule.id not in recorded]
     return {
         "incident": incident,
         "duties": duties,
-        "not_applying": [d for d in decisions if not d.applies and d.rule.id not in recorded],
+        "undetermined": undetermined,
+        "record_gaps": record_gaps(rules, facts),
+        "assess_risk": facts.risk is None and bool(open_duties or undetermined),
+        "not_applying": [
+            d for d in decisions if d.outcome == OUT_OF_SCOPE and d.rule.id not in recorded
+        ],
         "now": now,
         "awareness_missing": incident.aware_at is None and bool(open_duties),
         "can_decide": can_decide,
-        "sent_notices": _sent_notices(incident) if can_decide and open_duties else [],
+        "exposures_checked": len(facts.exposures),
     }
 
 
-def _duty(obligation: Obligation, now: Any) -> Duty:
+def _duty(obligation: Obligation, now: Any, incident: Incident, sent: list[Notice]) -> Duty:
     rule = rule_by_id(obligation.rule_id)
+    answering = [
+        n
+        for n in sent
+        if obligation.state == ObligationState.OPEN
+        and answers(
+            rule_id=obligation.rule_id,
+            notify=obligation.notify,
+            partner=n.partner,
+            controller_id=incident.controller_id,
+        )
+    ]
     return Duty(
         obligation=obligation,
-        waivable_when=rule.waivable_when if rule else "",
         exceptions=rule.exceptions if rule else (),
         late_requires=rule.late_requires if rule else "",
         phased=bool(rule and rule.phased),
         without_undue_delay=bool(rule and rule.without_undue_delay),
         overdue=obligation.status_at(now) == "missed",
+        unverified=rule.unverified if rule else "",
+        sent_notices=answering,
     )
 
 

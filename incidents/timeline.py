@@ -188,33 +188,34 @@ def _risk(e: Event) -> str:
     return f"{e.actor_label} assessed the risk (ENISA, v{e.after.get('version')}): {level}, score {e.after.get('score')}"
 
 
-def _utc_text(value: object) -> str:
+def _time_text(value: object) -> str:
     return local_text(value if isinstance(value, str) else None, "a time not yet known")
 
 
 def _obligation(e: Event) -> str:
     name = e.after.get("name")
     if e.verb == "obligation.applies":
-        due = f", due {_utc_text(e.after['deadline'])}" if e.after.get("deadline") else ""
+        due = f", due {_time_text(e.after['deadline'])}" if e.after.get("deadline") else ""
         return f"Duty now applies: {name} ({e.after.get('why')}){due}"
     if e.verb == "obligation.changed":
-        return f"Duty changed: {name}, due {_utc_text(e.after.get('deadline'))}, {e.after.get('people')} people (was due {_utc_text(e.before.get('deadline'))})"
+        return f"Duty changed: {name}, due {_time_text(e.after.get('deadline'))}, {e.after.get('people')} people (was due {_time_text(e.before.get('deadline'))})"
     if e.verb == "obligation.lapsed":
         return f"Duty no longer applies: {name} ({e.after.get('why')})"
+    if e.verb == "obligation.not_required":
+        return f"Duty not required on the record: {name} ({e.after.get('why')})"
     if e.verb == "obligation.met":
         late = (
             f"; reasons for the delay: “{e.after['late_reason']}”"
             if e.after.get("late_reason")
             else ""
         )
-        return f"{e.actor_label} recorded “{name}” as met by {e.after.get('how')} at {_utc_text(e.after.get('met_at'))}{late}"
+        ref = f", reference {e.after['reference']}" if e.after.get("reference") else ""
+        return f"{e.actor_label} recorded “{name}” as met by {e.after.get('how')}{ref} at {_time_text(e.after.get('met_at'))}{late}"
     if e.verb == "obligation.waived":
-        return f"{e.actor_label} waived “{name}”: “{e.after.get('reason')}”"
+        return f"{e.actor_label} waived “{name}” by hand (an override): “{e.after.get('reason')}”"
     if e.verb == "obligation.overdue":
-        return (
-            f"“{name}” passed its deadline ({_utc_text(e.after.get('deadline'))}) without being met"
-        )
-    return f"Reminder: “{name}” is due within {e.after.get('hours_before')} hours ({_utc_text(e.after.get('deadline'))})"
+        return f"“{name}” passed its deadline ({_time_text(e.after.get('deadline'))}) without being met"
+    return f"Reminder: “{name}” is due within {e.after.get('hours_before')} hours ({_time_text(e.after.get('deadline'))})"
 
 
 FIELD_WORDS = {

@@ -122,4 +122,22 @@
   document.addEventListener("htmx:sendError", function () {
     flash("The server could not be reached; nothing was sent. Try again.", "error");
   });
+
+  // The exposure editor's jurisdiction rows: one more blank row on request (the page
+  // already has a few, so it works without JavaScript).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-place]");
+    if (!button) { return; }
+    var body = button.closest("[data-places]").querySelector("tbody");
+    var rows = body.querySelectorAll("tr");
+    var row = rows[rows.length - 1].cloneNode(true);
+    var number = rows.length + 1;
+    row.querySelectorAll("input").forEach(function (input) {
+      input.value = "";
+      input.setAttribute("aria-label", input.name === "place"
+        ? "Jurisdiction " + number : "People in jurisdiction " + number + " (blank: not known)");
+    });
+    body.appendChild(row);
+    row.querySelector("input").focus();
+  });
 })();

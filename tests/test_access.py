@@ -106,7 +106,11 @@ def _payload(name: str) -> dict[str, object]:
         "incidents:open": {"title": "Hostile", "severity": "sev1"},
         "incidents:transition": {"to": "triage", "reason": "go"},
         "incidents:field": {"value": "Renamed", "was": "Secret MelzTube breach"},
-        "incidents:exposure-save": {"category": "contact-details", "status": "suspected"},
+        "incidents:exposure-save": {
+            "category": "contact-details",
+            "status": "suspected",
+            "disclosed": "on",
+        },
         "incidents:note-add": {"body": "hello"},
         "incidents:campaign-start": {"scope": "selection", "kind": "ssh_key"},
         "incidents:rotations-move": {"to": "rotated", "tasks": ["1"]},

@@ -68,7 +68,7 @@ def test_recording_exposures_creates_duties_and_logs_each(breach, aware_at):
     assert _verbs(breach) == ["obligation.applies"] * 3
     event = Event.objects.get(incident=breach, after__rule=ART33)
     assert (
-        "900 people affected in EU (threshold 1): viewing-history confirmed (900)"
+        "900 people affected in EEA (threshold 1): viewing-history confirmed (900)"
         in event.after["why"]
     )
 

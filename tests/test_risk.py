@@ -50,11 +50,11 @@ def test_every_version_is_kept_and_the_latest_drives_the_obligations(cast, incid
     _assess(
         incident, cast.commander, dpc=D("1"), ei=D("0.25"), confidentiality=D("0"), malicious=False
     )
-    assert breach_facts(incident).risk == "low"
+    assert breach_facts(incident).risk.level == "low"
     second = _assess(incident, cast.commander)
     assert second.version == 2 and second.level == "high"
     assert RiskAssessment.objects.filter(incident=incident).count() == 2
-    assert breach_facts(incident).risk == "high"
+    assert breach_facts(incident).risk.level == "high"
     assert incident.events.filter(verb="risk.assessed").count() == 2
 
 

@@ -101,7 +101,7 @@ def test_an_unknown_field_is_404(cast, incident):
 
 
 def _exposure_post(client, incident, **data):
-    payload = {"category": "viewing-history", "status": "suspected"} | data
+    payload = {"category": "viewing-history", "status": "suspected", "disclosed": "on"} | data
     return client.post(f"/incidents/{incident.reference}/exposures/save/", payload, **HTMX)
 
 
@@ -111,7 +111,7 @@ def test_saving_an_exposure_returns_the_whole_matrix(cast, incident):
         incident,
         people_low="10",
         people_high="20",
-        jurisdictions=["DE", "US-CA"],
+        place=["DE", "US-CA"],
     )
     assert response.status_code == 200 and response["HX-Retarget"] == "#exposures"
     body = response.content.decode()
@@ -124,9 +124,11 @@ def test_bad_exposure_input_is_422_and_writes_nothing(cast, incident):
         {"people_low": "-5"},
         {"people_low": "9", "people_high": "3"},
         {"status": "ruled_out"},
-        {"jurisdictions": ["ZZ"]},
+        {"place": ["ZZ"]},
         {"category": "nope"},
         {"records_low": "lots"},
+        {"disclosed": ""},
+        {"protection": "rot13"},
     ):
         assert _exposure_post(client, incident, **data).status_code == 422, data
     assert not Exposure.objects.exists()

@@ -10,10 +10,11 @@ from incidents.models.checklist import (
     RunStatus,
 )
 from incidents.models.event import GENESIS_HASH, Event, EventOutbox
-from incidents.models.exposure import Exposure, ExposureStatus
+from incidents.models.exposure import Exposure, ExposureStatus, Protection
 from incidents.models.incident import (
     KEY_TIMES,
     SEVERITY_MEANING,
+    DataRole,
     Incident,
     ReferenceCounter,
     Severity,
@@ -32,7 +33,7 @@ from incidents.models.notice import (
 )
 from incidents.models.obligation import Obligation, ObligationState
 from incidents.models.profile import UserProfile
-from incidents.models.risk import RiskAssessment
+from incidents.models.risk import Backup, Measures, Recipients, RiskAssessment
 from incidents.models.rotation import (
     ROTATION_DONE,
     ROTATION_FLOW,
@@ -41,7 +42,14 @@ from incidents.models.rotation import (
     RotationState,
     RotationTask,
 )
-from incidents.models.taxonomy import BreachVector, DataCategory, SensitivityTier, System, Tag
+from incidents.models.taxonomy import (
+    BreachVector,
+    DataCategory,
+    EnisaDataType,
+    SensitivityTier,
+    System,
+    Tag,
+)
 
 __all__ = [
     "CLOSED_STATES",
@@ -53,6 +61,7 @@ __all__ = [
     "RUN_FINISHED",
     "SEVERITY_MEANING",
     "Audience",
+    "Backup",
     "BreachVector",
     "Channel",
     "CheckRun",
@@ -60,12 +69,15 @@ __all__ = [
     "Credential",
     "CredentialKind",
     "DataCategory",
+    "DataRole",
+    "EnisaDataType",
     "Event",
     "EventOutbox",
     "Exposure",
     "ExposureStatus",
     "Incident",
     "ItemState",
+    "Measures",
     "Note",
     "Notice",
     "NoticeBatch",
@@ -78,6 +90,8 @@ __all__ = [
     "PartnerContact",
     "Playbook",
     "PlaybookItem",
+    "Protection",
+    "Recipients",
     "ReferenceCounter",
     "RiskAssessment",
     "RotationState",

@@ -10,6 +10,17 @@ class ExposureStatus(models.TextChoices):
     RULED_OUT = "ruled_out", "Ruled out"
 
 
+class Protection(models.TextChoices):
+    """How the exposed data was protected: what decides whether it is intelligible."""
+
+    UNKNOWN = "unknown", "Not known"
+    NONE = "none", "Not protected"
+    ENCRYPTED_KEY_SAFE = "encrypted_key_safe", "Encrypted, key not compromised"
+    ENCRYPTED_KEY_COMPROMISED = "encrypted_key_compromised", "Encrypted, key compromised"
+    HASHED_SALTED = "hashed_salted", "Hashed with salt (or keyed), key not compromised"
+    PSEUDONYMISED = "pseudonymised", "Pseudonymised"
+
+
 class Exposure(models.Model):
     """A data category's exposure on an incident. Counts are low-high estimates; a category
     is ruled out only with evidence. `version` guards against silent concurrent overwrites."""
@@ -28,9 +39,17 @@ class Exposure(models.Model):
     jurisdictions = models.JSONField(default=list, blank=True)
     # People affected per jurisdiction code ({"US-CA": 600}); what notification rules count.
     people_by_jurisdiction = models.JSONField(default=dict, blank=True)
-    encrypted = models.BooleanField(
-        default=False, help_text="Exposed only in encrypted form, the key not exposed."
+    protection = models.CharField(
+        max_length=30, choices=Protection.choices, default=Protection.UNKNOWN
     )
+    already_public = models.BooleanField(
+        default=False, help_text="The data was already public before the breach."
+    )
+    # What happened to the data (GDPR Art. 4(12)): read or taken by someone not authorised,
+    # made unavailable (lost, destroyed, encrypted by ransomware), or altered.
+    disclosed = models.BooleanField(default=True)
+    unavailable = models.BooleanField(default=False)
+    altered = models.BooleanField(default=False)
     evidence = models.TextField(blank=True, max_length=5000)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -49,3 +68,21 @@ class Exposure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category_id} {self.status} on {self.incident_id}"
+
+    @property
+    def effects(self) -> frozenset[str]:
+        """confidentiality / availability / integrity: what this exposure cost."""
+        return effects_of(
+            disclosed=self.disclosed, unavailable=self.unavailable, altered=self.altered
+        )
+
+    @property
+    def split_unknown(self) -> list[str]:
+        """Jurisdictions recorded without their number of people."""
+        counts = self.people_by_jurisdiction or {}
+        return [code for code in self.jurisdictions if code not in counts]
+
+
+def effects_of(*, disclosed: bool, unavailable: bool, altered: bool) -> frozenset[str]:
+    pairs = (("confidentiality", disclosed), ("availability", unavailable), ("integrity", altered))
+    return frozenset(name for name, lost in pairs if lost)

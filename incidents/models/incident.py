@@ -24,6 +24,14 @@ SEVERITY_MEANING = {
 }
 
 
+class DataRole(models.TextChoices):
+    """The organisation's role for the processing the breach touched (GDPR Art. 4(7), (8))."""
+
+    UNKNOWN = "", "Not recorded"
+    CONTROLLER = "controller", "Controller"
+    PROCESSOR = "processor", "Processor (on behalf of a controller)"
+
+
 class Incident(models.Model):
     """A security incident under response, e.g. INC-2026-0001.
 
@@ -64,7 +72,17 @@ class Incident(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
     )
     resolution = models.TextField(blank=True, max_length=5000)
+    data_role = models.CharField(
+        max_length=12, choices=DataRole.choices, default=DataRole.UNKNOWN, blank=True
+    )
+    # As a processor: the controller to tell (GDPR Art. 33(2)), from the partner directory.
+    controller = models.ForeignKey(
+        "incidents.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Key times, UTC; KEY_TIMES gives their required order.
+    began_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the breach began (how long it ran)."
+    )
     detected_at = models.DateTimeField(null=True, blank=True)
     aware_at = models.DateTimeField(
         null=True, blank=True, help_text="When the team became aware: starts regulators' clocks."
@@ -101,6 +119,7 @@ class Incident(models.Model):
 
 
 KEY_TIMES = (
+    "began_at",
     "detected_at",
     "aware_at",
     "contained_at",

@@ -12,6 +12,9 @@ class ObligationState(models.TextChoices):
     OPEN = "open", "Open"
     MET = "met", "Met"
     WAIVED = "waived", "Waived"
+    # The rule's trigger is met but the law itself excuses it on the recorded facts (e.g.
+    # GDPR Art. 33: unlikely to result in a risk): kept, with its reasoning, for Art. 33(5).
+    NOT_REQUIRED = "not_required", "Not required"
     LAPSED = "lapsed", "No longer applies"
 
 
@@ -27,9 +30,15 @@ class Obligation(models.Model):
     rule_checked = models.DateField()
     why = models.TextField()
     people = models.PositiveBigIntegerField(default=0)
+    # How the people were counted: "1,200", or "up to 70,000 (split by jurisdiction unknown)".
+    people_text = models.CharField(max_length=200, blank=True)
+    # Facts the decision lacks: the duty is presumed (provisional) until they are recorded.
+    gaps = models.JSONField(default=list, blank=True)
     deadline = models.DateTimeField(null=True, blank=True)
+    # For a duty "without undue delay" with no fixed date: when its clock started.
+    clock_started_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(
-        max_length=8, choices=ObligationState.choices, default=ObligationState.OPEN
+        max_length=12, choices=ObligationState.choices, default=ObligationState.OPEN
     )
     # How it was met: the sent notice, or a filing made outside Breachroom.
     met_at = models.DateTimeField(null=True, blank=True)
@@ -61,12 +70,19 @@ class Obligation(models.Model):
         return f"{self.rule_id} on {self.incident_id}: {self.state}"
 
     def status_at(self, now: datetime) -> str:
-        """met | met late | waived | due | missed (as the pack, register and pages say it)."""
+        """met | met late | waived | not required | due | missed (as the pack, register and
+        pages say it)."""
         if self.state == ObligationState.MET:
             return "met late" if self.late else "met"
         if self.state == ObligationState.WAIVED:
             return "waived"
+        if self.state == ObligationState.NOT_REQUIRED:
+            return "not required"
         return "missed" if self.deadline and self.deadline < now else "due"
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.gaps)
 
     @property
     def late(self) -> bool:

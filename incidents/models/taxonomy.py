@@ -10,6 +10,16 @@ class SensitivityTier(models.IntegerChoices):
     CRITICAL = 4, "4 critical"
 
 
+class EnisaDataType(models.TextChoices):
+    """ENISA 2013 Table 1 data types and their basic DPC score (1-4)."""
+
+    UNSET = "", "Not classified"
+    SIMPLE = "simple", "Simple data (basic score 1)"
+    BEHAVIOURAL = "behavioural", "Behavioural data (basic score 2)"
+    FINANCIAL = "financial", "Financial data (basic score 3)"
+    SENSITIVE = "sensitive", "Sensitive data (basic score 4)"
+
+
 class DataCategory(models.Model):
     """A kind of data that can be exposed (e.g. viewing history), with its legal flags.
     Admin-editable catalogue; seeded by migration 0004."""
@@ -23,6 +33,14 @@ class DataCategory(models.Model):
     )
     sensitivity = models.PositiveSmallIntegerField(
         choices=SensitivityTier.choices, default=SensitivityTier.MODERATE
+    )
+    enisa_data_type = models.CharField(
+        max_length=12, choices=EnisaDataType.choices, blank=True, verbose_name="ENISA data type"
+    )
+    children = models.BooleanField(default=False, help_text="Data about children.")
+    withheld_from_partners = models.BooleanField(
+        default=False,
+        help_text="Never listed in partner notices (secrets, internal architecture).",
     )
 
     class Meta:

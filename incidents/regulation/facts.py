@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from incidents.models import Exposure, Incident, Obligation, ObligationState, RiskAssessment
-from incidents.regulation.engine import BreachFacts, ExposureFact
+from incidents.models.risk import Measures
+from incidents.regulation.facts_model import BreachFacts, ExposureFact, RiskFact
+
+HIGH = ("high", "very_high")
 
 
 class Unset:
@@ -20,29 +25,66 @@ def breach_facts(
     obligations: list[Obligation] | None = None,
     *,
     exposures: list[Exposure] | None = None,
-    risk: str | Unset | None = UNSET,
+    risk: RiskFact | Unset | None = UNSET,
 ) -> BreachFacts:
     """The facts from the record. A caller that already loaded the incident's obligations,
-    exposures (with categories) or risk level passes them, and they are not read again."""
+    exposures (with categories) or risk passes them, and they are not read again."""
     if exposures is None:
         exposures = list(Exposure.objects.filter(incident=incident).select_related("category"))
     return BreachFacts(
         aware_at=incident.aware_at,
-        exposures=tuple(
-            ExposureFact(
-                category=e.category.slug,
-                personal=e.category.personal_data,
-                status=e.status,
-                people_by_jurisdiction={
-                    k: int(v) for k, v in (e.people_by_jurisdiction or {}).items()
-                },
-                encrypted=e.encrypted,
-            )
-            for e in exposures
-        ),
-        risk=current_level(incident) if isinstance(risk, Unset) else risk,
+        exposures=tuple(exposure_fact(e) for e in exposures),
+        risk=current_risk(incident) if isinstance(risk, Unset) else risk,
         individuals_notified=individuals_notified(incident, obligations),
+        role=incident.data_role or None,
     )
+
+
+def exposure_fact(e: Exposure) -> ExposureFact:
+    return ExposureFact(
+        category=e.category.slug,
+        personal=e.category.personal_data,
+        status=e.status,
+        people_by_jurisdiction={k: int(v) for k, v in (e.people_by_jurisdiction or {}).items()},
+        jurisdictions=tuple(e.jurisdictions or ()),
+        people_high=e.people_high,
+        protection=e.protection,
+        effects=e.effects,
+    )
+
+
+def current_risk(incident: Incident) -> RiskFact | None:
+    """The latest assessment, with when the current run of high risk began."""
+    versions = list(
+        RiskAssessment.objects.filter(incident=incident)
+        .order_by("-version")
+        .values("version", "level", "assessed_at", "measures", "level_rationale")[:50]
+    )
+    return risk_fact(versions)
+
+
+def risk_fact(versions: Sequence[Any]) -> RiskFact | None:
+    """From assessment versions, newest first (dicts or rows with the same names)."""
+    if not versions:
+        return None
+    latest = versions[0]
+    since = None
+    for version in versions:  # back through the unbroken run of high ones
+        if _get(version, "level") not in HIGH:
+            break
+        since = _get(version, "assessed_at")
+    return RiskFact(
+        level=_get(latest, "level"),
+        version=_get(latest, "version"),
+        assessed_at=_get(latest, "assessed_at"),
+        high_risk_since=since,
+        measures_remove_high_risk=_get(latest, "measures") == Measures.REMOVE_HIGH_RISK,
+        rationale=_get(latest, "level_rationale") or "",
+    )
+
+
+def _get(row: Any, name: str) -> Any:
+    return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
 def current_level(incident: Incident) -> str | None:

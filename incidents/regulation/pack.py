@@ -12,6 +12,10 @@ from django.utils import timezone
 from incidents.models import KEY_TIMES, Incident, Obligation, ObligationState, RiskAssessment
 from incidents.notices import context as notice_context
 from incidents.notices.facts import Facts, gather, range_text
+from incidents.regulation.engine import UNDETERMINED, Decision, evaluate
+from incidents.regulation.facts import breach_facts
+from incidents.regulation.gaps import record_gaps
+from incidents.regulation.rules import all_rules
 from incidents.services.times import TIME_LABELS
 from incidents.timefmt import local_text
 
@@ -26,7 +30,12 @@ class Element:
 @dataclass(frozen=True)
 class DutyLine:
     obligation: Obligation
-    status: str  # met | met late | waived | due | missed
+    status: str  # met | met late | waived | not required | due | missed
+
+    @property
+    def words(self) -> str:
+        """The status as the pack prints it: a hand waiver is an override of the rules."""
+        return "waived by hand (override)" if self.status == "waived" else self.status
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,9 @@ class RegulatorPack:
     elements: list[Element]
     key_times: list[tuple[str, dt.datetime | None]]
     duties: list[DutyLine]
+    # Facts the rules lack, and duties they cannot decide without them: never "no duty".
+    gaps: list[str]
+    undetermined: list[Decision]
 
     @property
     def missing(self) -> list[Element]:
@@ -53,12 +65,22 @@ def build_pack(incident: Incident) -> RegulatorPack:
         .order_by(F("deadline").asc(nulls_last=True), "pk")
     )
     now = timezone.now()
+    rules = all_rules()
+    breach = breach_facts(incident, records, exposures=facts.exposures)
+    decisions = evaluate(rules, breach)
+    recorded = {o.rule_id for o in records}
+    undetermined = [d for d in decisions if d.outcome == UNDETERMINED and d.rule.id not in recorded]
+    duty_gaps = [
+        f"{o.name}: {gap}" for o in records if o.state == ObligationState.OPEN for gap in o.gaps
+    ]
     return RegulatorPack(
         incident=incident,
         generated_at=now,
         elements=_elements(incident, facts, words, risk, records),
         key_times=[(TIME_LABELS[name], getattr(incident, name)) for name in KEY_TIMES],
         duties=[DutyLine(o, o.status_at(now)) for o in records],
+        gaps=record_gaps(rules, breach) + duty_gaps,
+        undetermined=undetermined,
     )
 
 

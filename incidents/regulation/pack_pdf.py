@@ -49,7 +49,17 @@ def pack_pdf(pack: RegulatorPack) -> bytes:
         _text(pdf, f"{label}: {_utc(moment)}")
 
     _heading(pdf, "Notification duties")
-    if not pack.duties:
+    for gap in [
+        *pack.gaps,
+        *(
+            f"{d.rule.name}: cannot be decided without {'; '.join(d.gaps)}"
+            for d in pack.undetermined
+        ),
+    ]:
+        pdf.set_text_color(*RED)
+        _text(pdf, f"NOT KNOWN: {gap}")
+        pdf.set_text_color(*BLACK)
+    if not pack.duties and not pack.gaps and not pack.undetermined:
         _text(pdf, "No notification duty follows from the record.")
     for line in pack.duties:
         pdf.set_font("Helvetica", "B", 10)
@@ -57,7 +67,7 @@ def pack_pdf(pack: RegulatorPack) -> bytes:
         pdf.multi_cell(
             0,
             6,
-            latin1(f"[{line.status.upper()}] {line.obligation.name}"),
+            latin1(f"[{line.words.upper()}] {line.obligation.name}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -70,20 +80,34 @@ def _duty_detail(obligation: Obligation) -> str:
     lines = [
         f"{obligation.source} (rule text checked {obligation.rule_checked:%Y-%m-%d})",
         f"Why: {obligation.why}",
-        f"Deadline: {_utc(obligation.deadline)}",
+        f"Deadline: {_deadline(obligation)}",
     ]
+    if obligation.people_text:
+        lines.insert(1, f"People: {obligation.people_text}")
+    if obligation.gaps and obligation.state == "open":
+        lines.append(f"Provisional, missing: {'; '.join(obligation.gaps)}")
     if obligation.met_notice is not None:
+        reference = (
+            f", reference {obligation.filing_reference}" if obligation.filing_reference else ""
+        )
         lines.append(
             f"Met by the notice sent to {obligation.met_notice.partner.name} "
-            f"at {_utc(obligation.met_at)} (SHA-256 {obligation.met_notice.content_sha256[:16]}...)"
+            f"at {_utc(obligation.met_at)}{reference} "
+            f"(SHA-256 {obligation.met_notice.content_sha256[:16]}...)"
         )
     elif obligation.filing_reference:
         lines.append(f"Filed at {_utc(obligation.met_at)}, reference {obligation.filing_reference}")
     if obligation.late_reason:
         lines.append(f"Reasons for the delay: {obligation.late_reason}")
     if obligation.waiver_reason:
-        lines.append(f"Waived: {obligation.waiver_reason}")
+        lines.append(f"Waived by hand, an override of the rules: {obligation.waiver_reason}")
     return "\n".join(lines)
+
+
+def _deadline(obligation: Obligation) -> str:
+    if obligation.deadline is None and obligation.clock_started_at is not None:
+        return f"without undue delay, since {_utc(obligation.clock_started_at)}"
+    return _utc(obligation.deadline)
 
 
 def _heading(pdf: FPDF, text: str, size: int = 12) -> None:

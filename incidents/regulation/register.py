@@ -90,8 +90,14 @@ def _row(incident: Any) -> list[str]:
         [
             "notified" if sent else "not notified",
             f"risk {risk.level.replace('_', ' ')}" if risk else "risk not assessed",
-            *(f"{d.name} waived: {d.waiver_reason}" for d in duties if d.waiver_reason),
+            *(f"{d.name} not required: {d.why}" for d in duties if d.state == "not_required"),
+            *(
+                f"{d.name} waived by hand (override): {d.waiver_reason}"
+                for d in duties
+                if d.waiver_reason
+            ),
             *(f"{d.name} late: {d.late_reason}" for d in duties if d.late_reason),
+            *(f"{d.name} reference {d.filing_reference}" for d in duties if d.filing_reference),
         ]
     )
     return [
@@ -118,7 +124,13 @@ def _row(incident: Any) -> list[str]:
 
 def _duty_text(duty: Obligation, now: Any) -> str:
     by = f" by {local_text(duty.deadline)}" if duty.deadline else ""
-    return f"{duty.name}{by}: {duty.status_at(now)}"
+    people = f" ({duty.people_text} people)" if duty.people_text else ""
+    provisional = (
+        f" [provisional: missing {'; '.join(duty.gaps)}]"
+        if duty.gaps and duty.state == "open"
+        else ""
+    )
+    return f"{duty.name}{by}{people}: {duty.status_at(now)}{provisional}"
 
 
 def register_csv(incidents: Iterable[Incident]) -> str:

@@ -13,9 +13,14 @@ from typing import Any
 import yaml
 
 RULES_DIR = Path(__file__).parent / "rules"
-NOTIFY = ("authority", "individuals", "attorney_general", "partners")
-CLOCK_FROM = ("aware", "individuals_notified")
+NOTIFY = ("authority", "individuals", "attorney_general", "partners", "controller")
+CLOCK_FROM = ("aware", "individuals_notified", "high_risk_found")
 RISK_LEVELS = ("low", "medium", "high", "very_high")
+ROLES = ("controller", "processor")
+EFFECTS = ("confidentiality", "availability", "integrity")
+WHEN_UNASSESSED = ("applies", "undetermined")
+# Exceptions the engine decides from recorded facts (GDPR Art. 34(3)(a) and (b)).
+DECIDED_EXCEPTIONS = ("unintelligible", "later_measures")
 EU_MEMBERS = frozenset(
     [
         "AT",
@@ -47,6 +52,10 @@ EU_MEMBERS = frozenset(
         "SE",
     ]
 )
+# The GDPR applies in the EEA: EEA Joint Committee Decision No 154/2018 (in force
+# 20 July 2018) brought it into Iceland, Liechtenstein and Norway.
+EEA_MEMBERS = EU_MEMBERS | {"IS", "LI", "NO"}
+GROUPS = {"EU": EU_MEMBERS, "EEA": EEA_MEMBERS}
 
 
 class RuleError(Exception):
@@ -68,7 +77,11 @@ class Rule:
     min_people: int = 1
     personal_data: bool = True
     encryption_exempt: bool = False
+    roles: tuple[str, ...] = ("controller",)
+    effects: tuple[str, ...] = EFFECTS
     risk_at_least: str | None = None
+    when_unassessed: str = "undetermined"
+    decided_exceptions: tuple[str, ...] = ()
     waivable_when: str = ""
     exceptions: tuple[str, ...] = ()
     clock_hours: int | None = None
@@ -78,6 +91,17 @@ class Rule:
     late_requires: str = ""
     phased: bool = False
     contents: tuple[str, ...] = field(default_factory=tuple)
+    unverified: str = ""
+
+    def covers(self, code: str) -> bool:
+        """Whether people in `code` (DE, US-CA) are in this rule's scope."""
+        return code in self.applies_to or any(
+            code in GROUPS.get(group, ()) for group in self.applies_to
+        )
+
+    @property
+    def scope_text(self) -> str:
+        return "/".join(self.applies_to)
 
 
 SCHEMA: dict[str, tuple[type | tuple[type, ...], bool]] = {
@@ -95,12 +119,17 @@ SCHEMA: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "contents": (list, False),
     "late_requires": (str, False),
     "phased": (bool, False),
+    "unverified": (str, False),
 }
 TRIGGER = {
     "personal_data": bool,
     "min_people": int,
     "encryption_exempt": bool,
     "risk_at_least": str,
+    "when_unassessed": str,
+    "decided_exceptions": list,
+    "roles": list,
+    "effects": list,
     "waivable_when": str,
     "exceptions": list,
 }
@@ -148,9 +177,13 @@ def _rule(path: Path, node: yaml.Node, data: Any) -> Rule:
             path, _line_of(node, "notify"), f"notify must be one of {', '.join(NOTIFY)}"
         )
     clock = data["clock"]
-    if ("hours" in clock) == ("days" in clock):
+    if "hours" in clock and "days" in clock:
+        raise RuleError(path, _line_of(node, "clock"), "the clock takes hours or days, not both")
+    if "hours" not in clock and "days" not in clock and not clock.get("without_undue_delay"):
         raise RuleError(
-            path, _line_of(node, "clock"), "the clock needs exactly one of hours or days"
+            path,
+            _line_of(node, "clock"),
+            "the clock needs hours or days, or without_undue_delay: true for no fixed date",
         )
     if clock.get("from", "aware") not in CLOCK_FROM:
         raise RuleError(
@@ -163,6 +196,7 @@ def _rule(path: Path, node: yaml.Node, data: Any) -> Rule:
             _line_of(trigger_node, "risk_at_least"),
             f"risk_at_least must be one of {', '.join(RISK_LEVELS)}",
         )
+    _check_choices(path, trigger_node, trigger)
     _check_timezone(path, node, data["timezone"])
     _check_codes(path, node, data)
     return Rule(
@@ -177,7 +211,11 @@ def _rule(path: Path, node: yaml.Node, data: Any) -> Rule:
         min_people=trigger.get("min_people", 1),
         personal_data=trigger.get("personal_data", True),
         encryption_exempt=trigger.get("encryption_exempt", False),
+        roles=tuple(trigger.get("roles", ["controller"])),
+        effects=tuple(trigger.get("effects", EFFECTS)),
         risk_at_least=trigger.get("risk_at_least"),
+        when_unassessed=trigger.get("when_unassessed", "undetermined"),
+        decided_exceptions=tuple(trigger.get("decided_exceptions", [])),
         waivable_when=trigger.get("waivable_when", ""),
         exceptions=tuple(trigger.get("exceptions", [])),
         clock_hours=clock.get("hours"),
@@ -187,7 +225,33 @@ def _rule(path: Path, node: yaml.Node, data: Any) -> Rule:
         late_requires=data.get("late_requires", ""),
         phased=data.get("phased", False),
         contents=tuple(data.get("contents", [])),
+        unverified=data.get("unverified", ""),
     )
+
+
+def _check_choices(path: Path, node: yaml.Node, trigger: dict[str, Any]) -> None:
+    """List and word values of the trigger are from their fixed sets."""
+    allowed: dict[str, tuple[str, ...]] = {
+        "roles": ROLES,
+        "effects": EFFECTS,
+        "decided_exceptions": DECIDED_EXCEPTIONS,
+    }
+    for key, choices in allowed.items():
+        values = trigger.get(key, [])
+        if not values and key in trigger:
+            raise RuleError(path, _line_of(node, key), f"trigger.{key} must not be empty")
+        if bad := [str(v) for v in values if v not in choices]:
+            raise RuleError(
+                path,
+                _line_of(node, key),
+                f"trigger.{key} has {', '.join(bad)}; allowed: {', '.join(choices)}",
+            )
+    if trigger.get("when_unassessed", "undetermined") not in WHEN_UNASSESSED:
+        raise RuleError(
+            path,
+            _line_of(node, "when_unassessed"),
+            f"trigger.when_unassessed must be one of {', '.join(WHEN_UNASSESSED)}",
+        )
 
 
 def _check_codes(path: Path, node: yaml.Node, data: dict[str, Any]) -> None:
@@ -198,12 +262,12 @@ def _check_codes(path: Path, node: yaml.Node, data: dict[str, Any]) -> None:
         ("jurisdiction", [data["jurisdiction"]]),
         ("applies_to", data["applies_to"]),
     ):
-        if unknown := unknown_codes([str(c) for c in codes if c != "EU"]):
+        if unknown := unknown_codes([str(c) for c in codes if c not in GROUPS]):
             raise RuleError(
                 path,
                 _line_of(node, key),
                 f"unknown jurisdiction code(s) in {key}: {', '.join(unknown)} "
-                "(use ISO 3166 codes such as DE or US-CA, or EU)",
+                "(use ISO 3166 codes such as DE or US-CA, or EU / EEA)",
             )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.jurisdictions import unknown_codes
-from incidents.models import DataCategory, Exposure, ExposureStatus, Incident
+from incidents.models import DataCategory, Exposure, ExposureStatus, Incident, Protection
 from incidents.services import ServiceError, obligations
 from incidents.services.events import append_event
 from incidents.services.incident_fields import EditConflict
@@ -49,22 +50,38 @@ def record_exposure(
     jurisdictions: list[str] | None = None,
     evidence: str = "",
     expected_version: int | None = None,
-    people_by_jurisdiction: dict[str, int] | None = None,
-    encrypted: bool = False,
+    people_by_jurisdiction: Mapping[str, int | None] | None = None,
+    protection: str = Protection.UNKNOWN,
+    already_public: bool = False,
+    disclosed: bool = True,
+    unavailable: bool = False,
+    altered: bool = False,
 ) -> Exposure:
     """Create or update the exposure of `category`. `expected_version` is the version the
-    editor saw (None for a new one); anything else means someone else saved first."""
+    editor saw (None for a new one); anything else means someone else saved first.
+
+    Where the people live is one list: `jurisdictions` and the codes of
+    `people_by_jurisdiction`, a code with no number (or None) meaning its share is not known.
+    When every place has its number and no estimate is given, the estimate is their sum."""
     if status not in ExposureStatus.values:
         raise ServiceError(f"Unknown exposure status {status!r}.")
+    if protection not in Protection.values:
+        raise ServiceError(f"Unknown protection {protection!r}.")
+    if not (disclosed or unavailable or altered):
+        raise ServiceError(
+            "Say what happened to the data: read or taken, made unavailable, or altered."
+        )
     evidence = evidence.strip()
     if status == ExposureStatus.RULED_OUT and not evidence:
         raise ServiceError("Ruling a category out needs an evidence note saying why.")
-    codes = sorted(set(jurisdictions or []))
+    counts = dict(people_by_jurisdiction or {})
+    codes = sorted(set(jurisdictions or []) | set(counts))
     if unknown := unknown_codes(codes):
         raise ServiceError(f"Unknown jurisdiction code(s): {', '.join(unknown)}.")
-    records, people = records.validated("Records"), people.validated("People affected")
-    per_place = _people_by_jurisdiction(people_by_jurisdiction or {}, people)
-    codes = sorted(set(codes) | set(per_place))
+    known = {code: n for code, n in counts.items() if n is not None}
+    records = records.validated("Records")
+    people = _derived_total(people, known, codes).validated("People affected")
+    per_place = _people_by_jurisdiction(known, people)
     with transaction.atomic():
         locked = lock_incident(incident.pk)
         exposure = Exposure.objects.filter(incident=locked, category=category).first()
@@ -77,7 +94,9 @@ def record_exposure(
         exposure.records_low, exposure.records_high = records.low, records.high
         exposure.people_low, exposure.people_high = people.low, people.high
         exposure.jurisdictions, exposure.evidence = codes, evidence
-        exposure.people_by_jurisdiction, exposure.encrypted = per_place, encrypted
+        exposure.people_by_jurisdiction, exposure.protection = per_place, protection
+        exposure.already_public = already_public
+        exposure.disclosed, exposure.unavailable, exposure.altered = disclosed, unavailable, altered
         after = snapshot(exposure)
         if before == after:
             return exposure
@@ -91,6 +110,14 @@ def record_exposure(
         revalidate_notices(incident=locked, by=by)
         obligations.recompute(incident=locked, by=by)
     return exposure
+
+
+def _derived_total(people: Range, known: dict[str, int], codes: list[str]) -> Range:
+    """With no estimate typed and every place counted, the total is their sum."""
+    if people.low is None and people.high is None and known and len(known) == len(codes):
+        total = sum(known.values())
+        return Range(total, total)
+    return people
 
 
 def _people_by_jurisdiction(counts: dict[str, int], people: Range) -> dict[str, int]:
@@ -119,7 +146,9 @@ def snapshot(exposure: Exposure) -> dict[str, Any]:
         "people": [exposure.people_low, exposure.people_high],
         "jurisdictions": list(exposure.jurisdictions),
         "people_by_jurisdiction": dict(exposure.people_by_jurisdiction or {}),
-        "encrypted": exposure.encrypted,
+        "protection": exposure.protection,
+        "already_public": exposure.already_public,
+        "effects": sorted(exposure.effects),
         "evidence": exposure.evidence,
     }
 

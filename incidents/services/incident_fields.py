@@ -13,7 +13,16 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from incidents.models import KEY_TIMES, BreachVector, Incident, Severity, System, Tag
+from incidents.models import (
+    KEY_TIMES,
+    BreachVector,
+    DataRole,
+    Incident,
+    Partner,
+    Severity,
+    System,
+    Tag,
+)
 from incidents.services import ServiceError, obligations
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
@@ -21,7 +30,18 @@ from incidents.services.times import check_time_order
 
 SCALAR_TEXT = ("title", "summary")
 MANY = ("assignees", "tags", "affected_systems")
-EDITABLE = (*SCALAR_TEXT, "severity", "commander", "breach_vector", *MANY, *KEY_TIMES)
+# Facts the notification rules read: a change recomputes the duties.
+RULE_FACTS = ("aware_at", "data_role", "controller")
+EDITABLE = (
+    *SCALAR_TEXT,
+    "severity",
+    "commander",
+    "breach_vector",
+    "data_role",
+    "controller",
+    *MANY,
+    *KEY_TIMES,
+)
 
 
 class EditConflict(ServiceError):
@@ -52,7 +72,7 @@ def display_of(incident: Incident, field: str) -> Any:
         return value.isoformat()
     if isinstance(value, User):
         return value.get_username()
-    if isinstance(value, BreachVector):
+    if isinstance(value, BreachVector | Partner):
         return value.name
     return value if value is not None else ""
 
@@ -76,7 +96,7 @@ def update_field(*, incident: Incident, field: str, value: Any, was: str, by: An
             before={field: before},
             after={field: after},
         )
-        if field == "aware_at":  # the regulators' clocks start here
+        if field in RULE_FACTS:  # the regulators' clocks start here; roles decide duties
             obligations.recompute(incident=locked, by=by)
     return locked
 
@@ -93,6 +113,8 @@ def _apply(incident: Incident, field: str, value: Any) -> None:
         raise ServiceError("An incident needs a title.")
     if field == "severity" and value not in Severity.values:
         raise ServiceError(f"Unknown severity {value!r}.")
+    if field == "data_role" and value not in DataRole.values:
+        raise ServiceError(f"Unknown role {value!r}: controller or processor.")
     setattr(incident, field, value.strip() if isinstance(value, str) else value)
     if field in KEY_TIMES:
         check_time_order(incident)

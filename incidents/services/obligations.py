@@ -10,12 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.models import Incident, Notice, NoticeState, Obligation, ObligationState
-from incidents.regulation.engine import Decision, evaluate
+from incidents.regulation.audiences import answers, refusal
+from incidents.regulation.engine import (
+    NOT_REQUIRED,
+    OUT_OF_SCOPE,
+    REQUIRED,
+    Decision,
+    evaluate,
+)
 from incidents.regulation.facts import breach_facts
 from incidents.regulation.rules import all_rules, rule_by_id
 from incidents.services import ServiceError
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
+from incidents.timefmt import local_text
 
 REFERENCE_MAX = 120
 TEXT_MAX = 2000
@@ -23,28 +31,67 @@ TEXT_MAX = 2000
 
 def recompute(*, incident: Incident, by: Any) -> list[Obligation]:
     """Bring the records in line with what the rules say now. The caller holds `incident`
-    locked inside the transaction that changed the facts. Open duties that no longer apply
-    lapse; met and waived ones are history and stay as they were decided."""
+    locked inside the transaction that changed the facts. An open duty whose rule no longer
+    reaches anyone lapses; one the law now excuses (a risk assessed unlikely, Art. 34(3))
+    becomes "not required" with its reasoning; a duty is never dropped for a missing fact
+    (undetermined leaves it as it is). Met and waived ones are history and stay."""
     decisions = evaluate(all_rules(), breach_facts(incident))
     existing = {o.rule_id: o for o in Obligation.objects.filter(incident=incident)}
     changed = []
     for decision in decisions:
         obligation = existing.get(decision.rule.id)
-        if decision.applies:
+        if decision.outcome == REQUIRED:
             changed += _apply(incident, obligation, decision, by)
-        elif obligation is not None and obligation.state == ObligationState.OPEN:
-            obligation.state, obligation.why = ObligationState.LAPSED, decision.why
-            obligation.save(update_fields=["state", "why", "updated_at"])
-            _event(incident, "obligation.lapsed", by, obligation, after={"why": decision.why})
-            changed.append(obligation)
+        elif decision.outcome == NOT_REQUIRED:
+            changed += _excuse(incident, obligation, decision, by)
+        elif decision.outcome == OUT_OF_SCOPE and obligation is not None:
+            changed += _lapse(incident, obligation, decision, by)
     return changed
+
+
+def _lapse(
+    incident: Incident, obligation: Obligation, decision: Decision, by: Any
+) -> list[Obligation]:
+    if obligation.state not in (ObligationState.OPEN, ObligationState.NOT_REQUIRED):
+        return []
+    obligation.state, obligation.why, obligation.gaps = (
+        ObligationState.LAPSED,
+        decision.why,
+        [],
+    )
+    obligation.save(update_fields=["state", "why", "gaps", "updated_at"])
+    _event(incident, "obligation.lapsed", by, obligation, after={"why": decision.why})
+    return [obligation]
+
+
+def _excuse(
+    incident: Incident, obligation: Obligation | None, decision: Decision, by: Any
+) -> list[Obligation]:
+    """Recorded as not required, with the reasoning (GDPR Art. 33(5) documentation)."""
+    if obligation is not None and obligation.state in (ObligationState.MET, ObligationState.WAIVED):
+        return []
+    if (
+        obligation is not None
+        and obligation.state == ObligationState.NOT_REQUIRED
+        and obligation.why == decision.why
+    ):
+        return []
+    obligation = obligation or Obligation(incident=incident, rule_id=decision.rule.id)
+    obligation.state = ObligationState.NOT_REQUIRED
+    _copy_rule(obligation, decision)
+    obligation.save()
+    _event(incident, "obligation.not_required", by, obligation, after={"why": decision.why})
+    return [obligation]
 
 
 def _apply(
     incident: Incident, obligation: Obligation | None, decision: Decision, by: Any
 ) -> list[Obligation]:
     rule = decision.rule
-    if obligation is None or obligation.state == ObligationState.LAPSED:
+    if obligation is None or obligation.state in (
+        ObligationState.LAPSED,
+        ObligationState.NOT_REQUIRED,
+    ):
         obligation = obligation or Obligation(incident=incident, rule_id=rule.id)
         obligation.state = ObligationState.OPEN
         _copy_rule(obligation, decision)
@@ -54,11 +101,15 @@ def _apply(
             "obligation.applies",
             by,
             obligation,
-            after={"why": decision.why, "deadline": decision.deadline},
+            after={
+                "why": decision.why,
+                "deadline": decision.deadline,
+                "gaps": list(decision.gaps),
+            },
         )
         return [obligation]
-    before = {"deadline": obligation.deadline, "people": obligation.people}
-    after = {"deadline": decision.deadline, "people": decision.people}
+    before = _tracked(obligation.deadline, obligation.people, obligation.gaps)
+    after = _tracked(decision.deadline, decision.people, list(decision.gaps))
     if before == after and obligation.why == decision.why:
         return []
     if obligation.deadline != decision.deadline:
@@ -69,6 +120,11 @@ def _apply(
     if before != after:
         _event(incident, "obligation.changed", by, obligation, before=before, after=after)
     return [obligation]
+
+
+def _tracked(deadline: Any, people: int, gaps: list[str]) -> dict[str, Any]:
+    """What a change event records of a duty: its deadline, people and missing facts."""
+    return {"deadline": deadline, "people": people, "gaps": list(gaps)}
 
 
 def _copy_rule(obligation: Obligation, decision: Decision) -> None:
@@ -84,6 +140,8 @@ def _copy_rule(obligation: Obligation, decision: Decision) -> None:
         decision.people,
         decision.deadline,
     )
+    obligation.people_text, obligation.gaps = decision.people_text, list(decision.gaps)
+    obligation.clock_started_at = decision.clock_started_at
 
 
 def meet(
@@ -95,23 +153,39 @@ def meet(
     reference: str = "",
     late_reason: str = "",
 ) -> Obligation:
-    """Met by a notice Breachroom sent, or by a filing made elsewhere (its time and the
-    authority's reference number). Met after the deadline needs the reasons for the delay."""
+    """Met by a notice Breachroom sent to the duty's audience, or by a filing made elsewhere
+    (its time); either way with the reference number the recipient gave, when it gave one.
+    Met after the deadline needs the reasons for the delay."""
     reference, late_reason = reference.strip(), late_reason.strip()
     if (notice is None) == (filed_at is None):
         raise ServiceError("Link the sent notice, or record the filing's date and reference.")
+    if len(reference) > REFERENCE_MAX or len(late_reason) > TEXT_MAX:
+        raise ServiceError("The reference or the reasons are too long.")
+    incident = Incident.objects.get(pk=obligation.incident_id)
     if notice is not None:
         if notice.incident_id != obligation.incident_id or notice.state != NoticeState.SENT:
             raise ServiceError("Only a notice sent on this incident can meet its duty.")
+        if not answers(
+            rule_id=obligation.rule_id,
+            notify=obligation.notify,
+            partner=notice.partner,
+            controller_id=incident.controller_id,
+        ):
+            raise ServiceError(refusal(obligation.notify, obligation.rule_id))
         met_at = notice.sent_at
     else:
         if not reference:
             raise ServiceError("A filing needs the reference number the authority gave it.")
-        if filed_at is not None and filed_at > timezone.now():
+        assert filed_at is not None
+        if filed_at > timezone.now():
             raise ServiceError("The filing's date is in the future.")
+        earliest = incident.detected_at or incident.aware_at
+        if earliest is not None and filed_at < earliest:
+            raise ServiceError(
+                f"The filing's date ({local_text(filed_at)}) is before the incident was "
+                f"detected ({local_text(earliest)})."
+            )
         met_at = filed_at
-    if len(reference) > REFERENCE_MAX or len(late_reason) > TEXT_MAX:
-        raise ServiceError("The reference or the reasons are too long.")
     with transaction.atomic():
         incident = lock_incident(obligation.incident_id)
         current = _open_for_update(obligation)
@@ -131,15 +205,21 @@ def meet(
             "obligation.met",
             by,
             current,
-            after={"how": how, "met_at": met_at, "late_reason": late_reason},
+            after={
+                "how": how,
+                "met_at": met_at,
+                "reference": reference,
+                "late_reason": late_reason,
+            },
         )
         recompute(incident=incident, by=by)  # telling people starts some other clocks
     return current
 
 
 def waive(*, obligation: Obligation, by: Any, reason: str, exception: str = "") -> Obligation:
-    """Decided not owed, with the documented reason (e.g. Art. 33: unlikely to result in a
-    risk to people), or one of the exceptions the rule names (Art. 34(3)) and why it holds."""
+    """Decided by hand not to be owed although the rules say it is (an override, shown as one
+    in the register and the pack), with the documented reason, or one of the exceptions the
+    rule names (Art. 34(3)(c)) and why it holds."""
     reason = reason.strip()
     if not reason:
         raise ServiceError("Waiving a duty needs the documented reason.")

@@ -11,6 +11,7 @@ from incidents.services import ServiceError
 from incidents.timefmt import local_text
 
 TIME_LABELS = {
+    "began_at": "Breach began",
     "detected_at": "Detected",
     "aware_at": "Became aware",
     "contained_at": "Contained",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from incidents.jurisdictions import jurisdiction_names as jurisdiction_names_by_code
 from incidents.jurisdictions import label as jurisdiction_label
 from incidents.markdown_render import render_markdown
 from incidents.models import KEY_TIMES, Event
@@ -27,6 +29,8 @@ FACT_LABELS = {
     "commander": "Commander",
     "assignees": "Assignees",
     "breach_vector": "Breach vector",
+    "data_role": "Our role for this data",
+    "controller": "Controller to tell (as processor)",
     "affected_systems": "Affected systems",
     "tags": "Tags",
     **TIME_LABELS,
@@ -46,6 +50,12 @@ def fact_value(incident: Any, name: str) -> SafeString | str:
         return when(value) if value else EMPTY
     if name == "summary":
         return render_markdown(value) if value else EMPTY
+    if name == "data_role":
+        if not value:
+            return format_html(
+                '<span class="warn">{}</span>', "not recorded: duties assume controller"
+            )
+        return incident.get_data_role_display()
     if name == "severity":
         return format_html(
             '<span class="sev sev-{}">{}</span> <small>{}</small>',
@@ -115,3 +125,50 @@ def since(moment: datetime | None) -> str:
     if hours:
         return f"{hours} h {minutes} min ago"
     return f"{minutes} min ago"
+
+
+@register.filter
+def split(text: str) -> list[str]:
+    """'a b c' -> ['a', 'b', 'c']: a list written in a template."""
+    return text.split()
+
+
+@register.filter
+def field(form: Any, name: str) -> Any:
+    """The bound field `name` of `form`."""
+    return form[name]
+
+
+@register.simple_tag
+def jurisdiction_options() -> list[tuple[str, str]]:
+    return list(jurisdiction_names_by_code().items())
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    people: int | None  # None: the split is not known
+
+
+@register.filter
+def places(exposure: Any) -> list[Place]:
+    counts = exposure.people_by_jurisdiction or {}
+    return [Place(c, jurisdiction_label(c), counts.get(c)) for c in exposure.jurisdictions]
+
+
+EFFECT_WORDS = {
+    "confidentiality": "disclosed",
+    "availability": "unavailable",
+    "integrity": "altered",
+}
+
+
+@register.filter
+def effect_words(exposure: Any) -> list[str]:
+    return [word for effect, word in EFFECT_WORDS.items() if effect in exposure.effects]
+
+
+@register.filter
+def intcomma_plain(number: int) -> str:
+    return f"{number:,}"

@@ -10,7 +10,7 @@ from django_htmx.http import reswap, retarget
 
 from incidents import selectors
 from incidents.access import incident_for, require_response_writer
-from incidents.forms_triage import ExposureForm
+from incidents.forms_exposure import ExposureForm
 from incidents.models import DataCategory, Exposure
 from incidents.services import ServiceError
 from incidents.services.exposures import Range, record_exposure
@@ -71,11 +71,14 @@ def exposure_save(request: HtmxHttpRequest, reference: str) -> HttpResponse:
                 by=request.user,
                 records=Range(data["records_low"], data["records_high"]),
                 people=Range(data["people_low"], data["people_high"]),
-                jurisdictions=data["jurisdictions"],
+                people_by_jurisdiction=data["places"],
                 evidence=data["evidence"],
                 expected_version=data["version"],
-                people_by_jurisdiction=data["people_by_jurisdiction"],
-                encrypted=data["encrypted"],
+                protection=data["protection"],
+                already_public=data["already_public"],
+                disclosed=data["disclosed"],
+                unavailable=data["unavailable"],
+                altered=data["altered"],
             )
         except EditConflict as conflict:
             form.add_error(None, conflict)
@@ -102,13 +105,17 @@ def _initial(exposure: Exposure) -> dict:
         "records_high": exposure.records_high,
         "people_low": exposure.people_low,
         "people_high": exposure.people_high,
-        "jurisdictions": exposure.jurisdictions,
+        "places": {
+            code: (exposure.people_by_jurisdiction or {}).get(code)
+            for code in exposure.jurisdictions
+        },
         "evidence": exposure.evidence,
         "version": exposure.version,
-        "people_by_jurisdiction": ", ".join(
-            f"{k}={v}" for k, v in (exposure.people_by_jurisdiction or {}).items()
-        ),
-        "encrypted": exposure.encrypted,
+        "protection": exposure.protection,
+        "already_public": exposure.already_public,
+        "disclosed": exposure.disclosed,
+        "unavailable": exposure.unavailable,
+        "altered": exposure.altered,
     }
 
 
