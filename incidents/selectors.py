@@ -156,7 +156,7 @@ def incident_page_context(
     from incidents.selectors_response import checklist_context, rotation_section_context
 
     exposures = exposure_section_context(incident, user)
-    risk = risk_context(incident, user)
+    risk = risk_context(incident, user, exposures=exposures["matrix"].rows)
     return {
         **incident_header_context(incident, user),
         **exposures,

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from incidents.forms_risk import RiskForm
 from incidents.models import (
     Exposure,
     Incident,
@@ -20,10 +21,18 @@ from incidents.models import (
 )
 from incidents.regulation.audiences import answers
 from incidents.regulation.engine import OUT_OF_SCOPE, UNDETERMINED, evaluate
-from incidents.regulation.facts import UNSET, Unset, breach_facts, risk_fact
+from incidents.regulation.facts import (
+    UNSET,
+    Unset,
+    assessment_categories,
+    breach_duration,
+    breach_facts,
+    risk_fact,
+)
 from incidents.regulation.facts_model import RiskFact
 from incidents.regulation.gaps import record_gaps
 from incidents.regulation.rules import all_rules, rule_by_id
+from incidents.regulation.severity import Circumstances, suggest
 from incidents.roles import can_decide_obligations, can_write_response
 
 STATE_ORDER: dict[str, int] = {
@@ -48,21 +57,36 @@ class Duty:
     sent_notices: list[Notice]
 
 
-def risk_context(incident: Incident, user: Any) -> dict[str, Any]:
+def risk_context(
+    incident: Incident, user: Any, *, exposures: list[Exposure] | None = None
+) -> dict[str, Any]:
+    """The assessment versions, and the suggestion for the next one: drawn from the record
+    and the circumstances the latest version recorded."""
     versions = list(
         RiskAssessment.objects.filter(incident=incident).select_related("assessed_by")[:50]
     )
+    latest = versions[0] if versions else None
+    can_assess = can_write_response(user)
+    suggestion = None
+    if can_assess:
+        if exposures is None:
+            exposures = list(Exposure.objects.filter(incident=incident).select_related("category"))
+        circumstances = Circumstances(
+            recipients=latest.recipients if latest else "",
+            backup=latest.backup if latest else "",
+            unavailable_hours=latest.unavailable_hours if latest else None,
+            measures=latest.measures if latest else "",
+            ran_for=breach_duration(incident, timezone.now()),
+        )
+        suggestion = suggest(assessment_categories(exposures), circumstances)
     return {
         "incident": incident,
         "risk_versions": versions[:10],
-        "risk": versions[0] if versions else None,
+        "risk": latest,
         "risk_fact": risk_fact(versions),
-        "can_assess": can_write_response(user),
-        "circumstances": [
-            ("confidentiality", "Loss of confidentiality"),
-            ("integrity", "Loss of integrity"),
-            ("availability", "Loss of availability"),
-        ],
+        "can_assess": can_assess,
+        "suggestion": suggestion,
+        "risk_form": RiskForm(auto_id="risk-%s"),
     }
 
 

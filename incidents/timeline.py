@@ -185,7 +185,13 @@ def _notice(e: Event) -> str:
 
 def _risk(e: Event) -> str:
     level = str(e.after.get("level", "")).replace("_", " ")
-    return f"{e.actor_label} assessed the risk (ENISA, v{e.after.get('version')}): {level}, score {e.after.get('score')}"
+    computed = str(e.after.get("computed_level") or e.after.get("level", "")).replace("_", " ")
+    moved = (
+        f" (the score's level is {computed}; concluded {level}: “{e.after.get('level_rationale')}”)"
+        if computed != level
+        else ""
+    )
+    return f"{e.actor_label} assessed the risk (ENISA, v{e.after.get('version')}): {level}, score {e.after.get('score')}{moved}"
 
 
 def _time_text(value: object) -> str:

@@ -100,7 +100,7 @@ def test_assessing_high_on_the_page_brings_in_article_34(cast, incident):
             "confidentiality": "0.5",
             "integrity": "0",
             "availability": "0",
-            "malicious": "on",
+            "malicious": "yes",
             **RATIONALES,
         },
         HTTP_HX_REQUEST="true",
@@ -108,7 +108,7 @@ def test_assessing_high_on_the_page_brings_in_article_34(cast, incident):
     assert (
         response.status_code == 200
         and "HIGH" in response.content.decode()
-        and "= 3.25" in response.content.decode()
+        and "SE = 3 × 0.75 + 0.5 + 0 + 0 + 0.5 = 3.25" in response.content.decode()
     )
     after = client.get(f"/incidents/{incident.reference}/").content.decode()
     duties = after[after.index('id="obligations"') : after.index('id="risk"')]

@@ -88,6 +88,20 @@ class RiskAssessment(models.Model):
         return f"risk v{self.version} of {self.incident_id}: {self.level} ({self.score})"
 
     @property
+    def formula(self) -> str:
+        """'SE = 3 × 0.75 + 0.5 + 0 + 0 + 0.5 = 3.25', every term shown."""
+        from incidents.regulation.severity import formula
+
+        return formula(
+            self.dpc,
+            self.ei,
+            self.confidentiality,
+            self.integrity,
+            self.availability,
+            self.malicious,
+        )
+
+    @property
     def moved(self) -> bool:
         """The assessor's level differs from the ENISA band of the score."""
         return bool(self.computed_level) and self.computed_level != self.level

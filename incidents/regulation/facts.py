@@ -9,6 +9,7 @@ from typing import Any
 from incidents.models import Exposure, Incident, Obligation, ObligationState, RiskAssessment
 from incidents.models.risk import Measures
 from incidents.regulation.facts_model import BreachFacts, ExposureFact, RiskFact
+from incidents.regulation.severity import CategoryFact
 
 HIGH = ("high", "very_high")
 
@@ -108,3 +109,29 @@ def individuals_notified(
     for jurisdiction, met_at in met:
         earliest[jurisdiction] = min(met_at, earliest.get(jurisdiction, met_at))
     return earliest
+
+
+def assessment_categories(exposures: list[Exposure]) -> list[CategoryFact]:
+    """The exposed personal-data categories as the risk assessment reads them."""
+    return [
+        CategoryFact(
+            name=e.category.name,
+            data_type=e.category.enisa_data_type,
+            sensitivity=e.category.sensitivity,
+            special=e.category.special_category,
+            children=e.category.children,
+            already_public=e.already_public,
+            protection=e.protection,
+            effects=e.effects,
+            people_high=e.people_high,
+        )
+        for e in exposures
+        if e.category.personal_data and e.status != "ruled_out"
+    ]
+
+
+def breach_duration(incident: Incident, now: dt.datetime) -> dt.timedelta | None:
+    """From when the breach began to its containment (or now): None when not recorded."""
+    if incident.began_at is None:
+        return None
+    return max(dt.timedelta(0), (incident.contained_at or now) - incident.began_at)

@@ -172,3 +172,18 @@ def effect_words(exposure: Any) -> list[str]:
 @register.filter
 def intcomma_plain(number: int) -> str:
     return f"{number:,}"
+
+
+@register.simple_tag
+def risk_formula(suggestion: Any) -> str:
+    """The formula of a suggestion, every term shown."""
+    from incidents.regulation.severity import formula
+
+    return formula(
+        suggestion.dpc,
+        suggestion.ei,
+        suggestion.confidentiality,
+        suggestion.integrity,
+        suggestion.availability,
+        suggestion.malicious,
+    )
