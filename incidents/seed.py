@@ -402,3 +402,78 @@ def seed_notice_templates(template_model: Any) -> None:
         template_model.objects.get_or_create(
             name=name, version=1, defaults={"audience": audience, "subject": subject, "body": body}
         )
+
+
+# Version 2 of the seeded templates: a regulator hears about the people its duty covers and
+# the personal data only; partners never about secrets or the internal architecture.
+REGULATOR_ART33_V2 = """To: {{ partner_name }}
+Notification of a personal data breach (GDPR / UK GDPR Article 33) — {{ reference }}
+
+This notification concerns the people in: {{ recipient_jurisdictions }}.
+
+1. Nature of the breach
+{{ title }}. {% if nature %}Cause: {{ nature }}. {% endif %}The breach was detected on {{ detected_at | datetime }}{% if aware_at %} and we became aware of it on {{ aware_at | datetime }}{% endif %}.
+
+Categories of personal data concerned (approximate), with the people concerned in {{ recipient_jurisdictions }}:
+{{ personal_categories }}
+
+Approximate number of data subjects concerned: {{ people_in_scope }}.
+Approximate number of personal data records concerned (all jurisdictions): {{ personal_records_affected }}.
+
+2. Contact point
+{{ contact_name }}, {{ contact_email }}
+
+3. Likely consequences
+Viewing histories can identify people when combined with public data sets; we assess the risk to them as part of this notification.
+
+4. Measures taken or proposed
+{{ measures_taken }}
+
+This notification may be completed in phases as our investigation continues (Art. 33(4)).
+"""
+
+PARTNER_UPDATE_V2 = """Dear {{ partner_name }},
+
+We are writing about an incident on our platform ({{ reference }}): {{ title }}.
+
+User-facing services remain operational.
+{% claim payment_not_compromised %}No payment information was compromised.{% endclaim %}
+
+Data involved, as we know it today:
+{{ partner_categories }}
+
+What we have done so far:
+{{ measures_taken }}
+
+Your contact for questions: {{ contact_name }}, {{ contact_email }}.
+"""
+
+ADVERTISER_UPDATE_V2 = PARTNER_UPDATE_V2.replace(
+    "User-facing services remain operational.",
+    "User-facing services remain operational. We will tell you as soon as we know whether "
+    "brand-safety settings were exposed.",
+)
+
+# name -> (the seeded version 1 body it replaces, version 2 body)
+NOTICE_TEMPLATE_UPDATES = {
+    "Regulator notification (GDPR Art. 33)": (REGULATOR_ART33, REGULATOR_ART33_V2),
+    "Payment partner update": (PARTNER_UPDATE, PARTNER_UPDATE_V2),
+    "Creator update": (PARTNER_UPDATE, PARTNER_UPDATE_V2),
+    "Advertiser update": (ADVERTISER_UPDATE, ADVERTISER_UPDATE_V2),
+}
+
+
+def seed_notice_template_updates(template_model: Any) -> None:
+    """Add version 2 of a seeded template whose latest version is still the seeded one;
+    a template an admin has edited since is theirs, and left alone."""
+    for name, (old_body, new_body) in NOTICE_TEMPLATE_UPDATES.items():
+        latest = template_model.objects.filter(name=name).order_by("-version").first()
+        if latest is None or latest.body != old_body:
+            continue
+        template_model.objects.create(
+            name=name,
+            audience=latest.audience,
+            version=latest.version + 1,
+            subject=latest.subject,
+            body=new_body,
+        )

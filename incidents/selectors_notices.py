@@ -11,12 +11,15 @@ from incidents.models import (
     NoticeBatch,
     NoticeState,
     NoticeTemplate,
+    Obligation,
+    ObligationState,
     Partner,
 )
 from incidents.notices.claims import CLAIMS
 from incidents.notices.context import CONTEXT_NAMES
 from incidents.notices.language import FILTERS
-from incidents.roles import COMMUNICATIONS, can_write_response, roles_of
+from incidents.regulation.audiences import answers
+from incidents.roles import COMMUNICATIONS, can_decide_obligations, can_write_response, roles_of
 
 
 def can_write_notices(user: Any) -> bool:
@@ -54,8 +57,28 @@ def notices_section_context(incident: Incident, user: Any, error: str = "") -> d
     }
 
 
+def duties_answered(notice: Notice, user: Any) -> list[Obligation]:
+    """The open duties a sent notice can meet (its audience, its scope): offered in one
+    click on the notice's page."""
+    if notice.state != NoticeState.SENT or not can_decide_obligations(user):
+        return []
+    return [
+        duty
+        for duty in Obligation.objects.filter(
+            incident_id=notice.incident_id, state=ObligationState.OPEN
+        )
+        if answers(
+            rule_id=duty.rule_id,
+            notify=duty.notify,
+            partner=notice.partner,
+            controller_id=notice.incident.controller_id,
+        )
+    ]
+
+
 def notice_page_context(notice: Notice, user: Any) -> dict[str, Any]:
     return {
+        "duties_answered": duties_answered(notice, user),
         "notice": notice,
         "incident": notice.incident,
         "can_write_notices": can_write_notices(user),

@@ -9,7 +9,7 @@ from django.test import Client
 from config.celery import app as celery_app
 from incidents import roles
 from incidents.models import BreachVector, DataCategory, Incident, NoticeTemplate
-from incidents.seed import seed_notice_templates, seed_taxonomy
+from incidents.seed import seed_notice_template_updates, seed_notice_templates, seed_taxonomy
 from tests.factories import make_incident, make_user
 
 
@@ -51,6 +51,7 @@ def cast(db) -> Cast:
     # Transactional tests flush the tables, seeded reference data included: put it back.
     seed_taxonomy(DataCategory, BreachVector)
     seed_notice_templates(NoticeTemplate)
+    seed_notice_template_updates(NoticeTemplate)
     return Cast(
         admin=make_user(roles.ADMIN, "ada"),
         commander=make_user(roles.COMMANDER, "dana"),

@@ -140,10 +140,12 @@ def test_an_unknown_claim_is_an_error():
 
 
 def test_every_seeded_template_is_valid():
-    from incidents.seed import NOTICE_TEMPLATES
+    from incidents.seed import NOTICE_TEMPLATE_UPDATES, NOTICE_TEMPLATES
 
     for _name, _, subject, body in NOTICE_TEMPLATES:
         validate(subject, body)  # raises, naming the line, if a seeded template is broken
+    for _old, body in NOTICE_TEMPLATE_UPDATES.values():
+        validate("s", body)
 
 
 def test_the_california_letter_has_the_required_headings():

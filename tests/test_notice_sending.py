@@ -25,7 +25,7 @@ def approved(cast, incident):
     notice = draft_notice(
         incident=incident,
         partner=partner,
-        template=NoticeTemplate.objects.get(name="Payment partner update"),
+        template=NoticeTemplate.objects.filter(name="Payment partner update").latest("version"),
         by=cast.comms,
     )
     submit_for_review(notice=notice, by=cast.comms)
@@ -102,7 +102,7 @@ def test_a_batch_drafts_every_partner_once_even_if_run_twice(cast, incident):
     from incidents.tasks import draft_batch
 
     partners = [Partner.objects.create(name=f"Creator {n}", audience="creator") for n in range(5)]
-    template = NoticeTemplate.objects.get(name="Creator update")
+    template = NoticeTemplate.objects.filter(name="Creator update").latest("version")
     batch = start_draft_batch(
         incident=incident, template=template, partners=partners, by=cast.comms
     )

@@ -10,7 +10,7 @@ def test_saving_a_template_makes_a_new_version(cast, incident):
         f"/notice-templates/{template.pk}/",
         {"subject": "{{ reference }}", "body": "Hello {{ partner_name }}."},
     )
-    newer = NoticeTemplate.objects.get(name="Creator update", version=2)
+    newer = NoticeTemplate.objects.get(name="Creator update", version=3)  # v2: seeded update
     assert response.status_code == 302 and newer.body == "Hello {{ partner_name }}."
     assert NoticeTemplate.objects.get(pk=template.pk).body != newer.body  # v1 unchanged
 
@@ -22,7 +22,7 @@ def test_a_broken_template_is_refused_with_its_line(cast, incident):
         {"subject": "s", "body": "a\nb\n{{ settings.SECRET_KEY }}"},
     )
     assert response.status_code == 422 and "line 3" in response.content.decode()
-    assert not NoticeTemplate.objects.filter(name="Creator update", version=2).exists()
+    assert not NoticeTemplate.objects.filter(name="Creator update", version=3).exists()
 
 
 def test_the_preview_only_renders_against_incidents_the_user_may_see(cast, restricted):

@@ -18,7 +18,7 @@ def drafted(cast, incident):
         evidence="separate segment",
         by=cast.commander,
     )
-    template = NoticeTemplate.objects.get(name="Payment partner update")
+    template = NoticeTemplate.objects.filter(name="Payment partner update").latest("version")
     partner = Partner.objects.create(name="PayFlow", audience="payment_partner")
     response = client_for(cast.comms).post(
         f"/incidents/{incident.reference}/notices/draft/",
@@ -34,7 +34,7 @@ def test_the_seeded_templates_are_there(db):
 
 
 def test_drafting_without_a_partner_is_refused(cast, incident):
-    template = NoticeTemplate.objects.get(name="Payment partner update")
+    template = NoticeTemplate.objects.filter(name="Payment partner update").latest("version")
     response = client_for(cast.comms).post(
         f"/incidents/{incident.reference}/notices/draft/", {"template": template.pk}, **HTMX
     )
@@ -100,7 +100,7 @@ def test_drafting_for_a_whole_audience_queues_a_batch(cast, incident):
     for n in range(3):
         Partner.objects.create(name=f"Advertiser {n}", audience="advertiser")
     Partner.objects.create(name="A creator", audience="creator")
-    template = NoticeTemplate.objects.get(name="Advertiser update")
+    template = NoticeTemplate.objects.filter(name="Advertiser update").latest("version")
     response = client_for(cast.comms).post(
         f"/incidents/{incident.reference}/notices/draft/",
         {"template": template.pk, "audience": "advertiser"},

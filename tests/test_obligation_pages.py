@@ -199,6 +199,11 @@ def test_a_complete_record_has_nothing_missing(cast, incident):
     set_item_state(
         item=incident.checklist.get(key="open-and-assess"), state="done", by=cast.commander
     )
+    # Measures taken are mitigation: a responder's step, not opening the incident.
+    assert build_pack(incident).missing[-1].label == "Measures taken or proposed"
+    set_item_state(
+        item=incident.checklist.get(key="segment-network"), state="done", by=cast.commander
+    )
     record_exposure(
         incident=incident,
         category=DataCategory.objects.get(slug="internal-architecture"),

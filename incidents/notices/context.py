@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from incidents.notices.facts import Facts, range_text
+from incidents.notices.recipient_scope import category_lines, people_in_scope, scope_of
 
 CONTEXT_NAMES = {
     "reference": "The incident reference, e.g. INC-2026-0001",
@@ -21,7 +22,26 @@ CONTEXT_NAMES = {
     "people_affected": "Approximate people affected (confirmed and suspected personal data)",
     "records_affected": "Approximate number of records affected (confirmed and suspected)",
     "personal_records_affected": "Approximate personal data records (confirmed and suspected)",
-    "measures_taken": "Completed response steps and credential rotation progress, one line each",
+    "measures_taken": (
+        "Mitigation steps completed (the responders' checklist steps) and credential rotation "
+        "progress, one line each"
+    ),
+    "recipient_jurisdictions": (
+        "Where the people this recipient hears about live: for an authority, the scope of the "
+        "duties it receives (e.g. EEA, United Kingdom); else the recipient's jurisdictions"
+    ),
+    "people_in_scope": (
+        "People affected in the recipient's jurisdictions (personal data only); 'up to N "
+        "(split by jurisdiction unknown)' when the split is not known"
+    ),
+    "personal_categories": (
+        "Personal-data categories (confirmed and suspected), one line each, with the people "
+        "in the recipient's jurisdictions"
+    ),
+    "partner_categories": (
+        "Categories a partner may hear about (confirmed and suspected), one line each: never "
+        "secrets, credentials or the internal architecture"
+    ),
     "contact_name": "Contact point: the incident commander's name",
     "contact_email": "Contact point: the incident commander's email address",
     "partner_name": "The recipient organisation's name (empty in a preview without one)",
@@ -29,10 +49,22 @@ CONTEXT_NAMES = {
 }
 
 
-def build(facts: Facts, partner_name: str = "") -> dict[str, Any]:
+def build(facts: Facts, partner_name: str = "", partner: Any = None) -> dict[str, Any]:
+    """The context for a notice to `partner` (its name and jurisdictions scope the people
+    and categories it hears about); `partner_name` alone for a preview."""
     incident = facts.incident
     commander = incident.commander
+    covers, scope_names = scope_of(partner)
+    exposed = facts.exposed()
     return {
+        "recipient_jurisdictions": scope_names or "all",
+        "people_in_scope": (
+            _total(facts, "people", personal_only=True)
+            if covers is None
+            else people_in_scope(exposed, covers)
+        ),
+        "personal_categories": category_lines(exposed, covers, personal_only=True),
+        "partner_categories": category_lines(exposed, None, personal_only=False),
         "reference": incident.reference,
         "title": incident.title,
         "nature": incident.breach_vector.name if incident.breach_vector else "",
@@ -50,7 +82,7 @@ def build(facts: Facts, partner_name: str = "") -> dict[str, Any]:
         if commander
         else "",
         "contact_email": commander.email if commander else "",
-        "partner_name": partner_name,
+        "partner_name": partner_name or (partner.name if partner is not None else ""),
         "today": timezone.now(),
     }
 

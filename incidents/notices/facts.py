@@ -15,6 +15,8 @@ from incidents.models import (
     RotationTask,
 )
 
+MITIGATION_ROLE = "responder"
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -43,8 +45,12 @@ def gather(incident: Incident) -> Facts:
         .select_related("category")
         .order_by("category__name")
     )
+    # Measures taken are the mitigation steps done: the responders' (rotate, segment,
+    # rate-limit, patch), not opening the incident or drafting notices.
     done = list(
-        ChecklistItem.objects.filter(incident=incident, state__in=ITEM_FINISHED)
+        ChecklistItem.objects.filter(
+            incident=incident, state__in=ITEM_FINISHED, role=MITIGATION_ROLE
+        )
         .exclude(state="skipped")
         .order_by("position")
         .values_list("title", flat=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from incidents.models import Incident
+from incidents.models import Incident, Partner
 from incidents.notices import context as notice_context
 from incidents.notices.claims import CLAIMS
 from incidents.notices.facts import gather
@@ -26,13 +26,18 @@ def validate(subject: str, body: str) -> None:
 
 
 def render_notice(
-    *, incident: Incident, subject: str, body: str, partner_name: str = ""
+    *,
+    incident: Incident,
+    subject: str,
+    body: str,
+    partner_name: str = "",
+    partner: Partner | None = None,
 ) -> Rendered:
-    """The notice as it would read now; TemplateError if it cannot, or if a claim it states
-    does not hold for this incident."""
+    """The notice as it would read now, for `partner` (whose jurisdictions scope what it is
+    told); TemplateError if it cannot, or if a claim it states does not hold."""
     validate(subject, body)
     facts = gather(incident)
-    values = notice_context.build(facts, partner_name)
+    values = notice_context.build(facts, partner_name, partner)
 
     def holds(key: str) -> bool:
         return CLAIMS[key].holds(facts)

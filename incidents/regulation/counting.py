@@ -81,11 +81,12 @@ def count_people(rule: Rule, facts: BreachFacts) -> Count:
         if rule.encryption_exempt and exposure.protection in UNINTELLIGIBLE:
             exempt.append(exposure)
             continue
-        sources.append(_source(exposure, places))
+        sources.append(source_for(exposure, places))
     return Count(tuple(sources), tuple(other_effects), tuple(exempt))
 
 
-def _source(exposure: ExposureFact, places: list[str]) -> Source:
+def source_for(exposure: ExposureFact, places: list[str]) -> Source:
+    """The exposure's people in `places` (some of its jurisdictions)."""
     counts = exposure.people_by_jurisdiction
     known = sum(counts[code] for code in places if code in counts)
     unknown = tuple(code for code in places if code not in counts)

@@ -104,7 +104,7 @@ def approve_notice(*, notice: Notice, by: Any) -> Notice:
             incident=notice.incident,
             subject=notice.subject,
             body=notice.body,
-            partner_name=notice.partner.name,
+            partner=notice.partner,
         )
     except TemplateError as error:
         raise ServiceError(f"It cannot be approved: {error}") from None
@@ -223,7 +223,7 @@ def queue_send(*, notice: Notice, by: Any) -> Notice:
                 incident=incident,
                 subject=locked.subject,
                 body=locked.body,
-                partner_name=locked.partner.name,
+                partner=locked.partner,
             )
         except TemplateError as error:
             raise ServiceError(f"It cannot be sent: {error}") from None

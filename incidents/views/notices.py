@@ -101,7 +101,7 @@ def notice_preview(request: HtmxHttpRequest, reference: str, notice_id: int) -> 
 def _preview(notice: Notice, subject: str, body: str) -> dict[str, Any]:
     try:
         rendered = render_notice(
-            incident=notice.incident, subject=subject, body=body, partner_name=notice.partner.name
+            incident=notice.incident, subject=subject, body=body, partner=notice.partner
         )
     except TemplateError as error:
         return {"preview_error": str(error)}
@@ -185,7 +185,7 @@ def notice_pdf(request: HtmxHttpRequest, reference: str, notice_id: int) -> Http
                 incident=notice.incident,
                 subject=notice.subject,
                 body=notice.body,
-                partner_name=notice.partner.name,
+                partner=notice.partner,
             )
         except TemplateError as error:
             messages.error(request, str(error))

@@ -37,6 +37,7 @@ def _deciding(request: HtmxHttpRequest, reference: str, pk: int) -> tuple[Incide
 @require_POST
 def obligation_meet(request: HtmxHttpRequest, reference: str, pk: int) -> HttpResponse:
     incident, obligation = _deciding(request, reference, pk)
+    success = f"Recorded: “{obligation.name}” met."
     form, error = MeetForm(request.POST), ""
     if not form.is_valid():
         error = form_errors_text(form)
@@ -59,7 +60,7 @@ def obligation_meet(request: HtmxHttpRequest, reference: str, pk: int) -> HttpRe
                 )
             except ServiceError as refused:
                 error = " ".join(refused.messages)
-    return _section(request, incident, error, obligation.pk)
+    return _section(request, incident, error, obligation.pk, success)
 
 
 @login_required
@@ -82,10 +83,14 @@ def obligation_waive(request: HtmxHttpRequest, reference: str, pk: int) -> HttpR
     return _section(request, incident, error, obligation.pk)
 
 
-def _section(request: HtmxHttpRequest, incident: Incident, error: str, pk: int) -> HttpResponse:
+def _section(
+    request: HtmxHttpRequest, incident: Incident, error: str, pk: int, success: str = ""
+) -> HttpResponse:
     if not request.htmx:
         if error:
             messages.error(request, error)
+        elif success:
+            messages.success(request, success)
         return redirect("incidents:detail", reference=incident.reference)
     context = {
         **obligations_context(incident, request.user),

@@ -58,7 +58,7 @@ def test_draft_review_approve_send(cast, signed_in_page, mailbox):
 
     writer = signed_in_page(cast.comms, f"/incidents/{incident.reference}/")
     writer.locator("details.draft-notices summary").click()
-    writer.select_option("#notice-template", label="Payment partner update (v1, Payment partner)")
+    writer.select_option("#notice-template", label="Payment partner update (v2, Payment partner)")
     writer.get_by_label("PayFlow Payments").check()
     writer.get_by_role("button", name="Draft").click()
     writer.get_by_role("link", name="Open the notice to PayFlow Payments").click()
