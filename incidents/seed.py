@@ -118,6 +118,8 @@ VECTORS = [
     ("third-party", "Third party / supplier"),
     ("other", "Other"),
 ]
+# Vectors that are attacks: malicious intent in the ENISA circumstances (§3.1.3).
+ATTACK_VECTORS = frozenset({"stolen-credentials", "phishing", "malware", "insider"})
 
 
 # What the risk assessment and partner notices read of each category: its ENISA 2013

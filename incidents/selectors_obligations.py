@@ -27,6 +27,7 @@ from incidents.regulation.facts import (
     assessment_categories,
     breach_duration,
     breach_facts,
+    is_attack,
     risk_fact,
 )
 from incidents.regulation.facts_model import RiskFact
@@ -77,6 +78,7 @@ def risk_context(
             unavailable_hours=latest.unavailable_hours if latest else None,
             measures=latest.measures if latest else "",
             ran_for=breach_duration(incident, timezone.now()),
+            attack=is_attack(incident),
         )
         suggestion = suggest(assessment_categories(exposures), circumstances)
     return {

@@ -135,3 +135,11 @@ def breach_duration(incident: Incident, now: dt.datetime) -> dt.timedelta | None
     if incident.began_at is None:
         return None
     return max(dt.timedelta(0), (incident.contained_at or now) - incident.began_at)
+
+
+def is_attack(incident: Incident) -> bool:
+    """The recorded breach vector is an attack (malware, phishing, an insider...)."""
+    from incidents.seed import ATTACK_VECTORS
+
+    vector = incident.breach_vector
+    return vector is not None and vector.slug in ATTACK_VECTORS

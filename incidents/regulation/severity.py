@@ -48,6 +48,8 @@ class Circumstances:
     unavailable_hours: int | None = None
     measures: str = ""  # models.risk.Measures
     ran_for: dt.timedelta | None = None
+    # The breach vector is an attack (malware, phishing, stolen credentials, an insider).
+    attack: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,12 +107,11 @@ def suggest(categories: list[CategoryFact], circumstances: Circumstances) -> Sug
     c, c_reasons = _confidentiality(categories, circumstances)
     i, i_reasons = _integrity(categories, circumstances)
     a, a_reasons = _availability(categories, circumstances)
-    malicious = circumstances.recipients == "malicious"
+    malicious = circumstances.recipients == "malicious" or circumstances.attack
     cb_reasons = c_reasons + i_reasons + a_reasons
     if malicious:
-        cb_reasons.append(
-            "Malicious intent +0.5: taken by an attacker or thief (ENISA §3.1.3, Annex 3 A4)."
-        )
+        cause = "an attack" if circumstances.attack else "taken by an attacker or thief"
+        cb_reasons.append(f"Malicious intent +0.5: {cause} (ENISA §3.1.3, Annex 3 A4).")
     return Suggestion(
         dpc,
         ei,
@@ -165,6 +166,13 @@ def _category_dpc(category: CategoryFact, circumstances: Circumstances) -> tuple
 
 
 def _ei(categories: list[CategoryFact]) -> tuple[Decimal, list[str]]:
+    readable = [c for c in categories if c.protection not in UNINTELLIGIBLE]
+    if categories and not readable:
+        return Decimal("0.25"), [
+            "Negligible: everything exposed is unintelligible without a key that was not "
+            "compromised, so nobody can be identified from it (Breachroom's reading of ENISA "
+            "§3.3 and EDPB 01/2021 para. 20, 'reduced to a minimum')."
+        ]
     if categories and all(c.protection == "pseudonymised" for c in categories):
         return Decimal("0.5"), [
             "Pseudonymised: identifying people needs the reference data (ENISA Annex 2, "

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from incidents.models import Exposure, Incident, RiskAssessment
 from incidents.models.risk import Backup, Measures, Recipients
-from incidents.regulation.facts import assessment_categories, breach_duration
+from incidents.regulation.facts import assessment_categories, breach_duration, is_attack
 from incidents.regulation.rules import RISK_LEVELS
 from incidents.regulation.severity import (
     CB_VALUES,
@@ -58,7 +58,9 @@ def suggestion_for(incident: Incident, circumstances: Circumstances) -> Suggesti
 
 def _with_duration(incident: Incident, circumstances: Circumstances) -> Circumstances:
     ran_for = breach_duration(incident, timezone.now())
-    return Circumstances(**{**asdict(circumstances), "ran_for": ran_for})
+    return Circumstances(
+        **{**asdict(circumstances), "ran_for": ran_for, "attack": is_attack(incident)}
+    )
 
 
 def _check_factors(values: dict[str, Decimal]) -> None:
