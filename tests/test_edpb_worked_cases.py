@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from incidents.models import BreachVector, DataCategory, Obligation, ObligationState
+from incidents.models import BreachVector, DataCategory, Incident, Obligation, ObligationState
 from incidents.regulation.severity import Circumstances
 from incidents.services.exposures import Range, record_exposure
 from incidents.services.incident_fields import token_of, update_field
@@ -237,7 +238,7 @@ CASES = [
 ]
 
 
-def _enter(case: Case, cast) -> object:
+def _enter(case: Case, cast) -> Incident:
     """The case as a DPO records it, through the services."""
     incident = make_incident(by=cast.commander, title=f"EDPB case {case.number}")
     set_aware(incident, by=cast.commander, when=timezone.now() - timedelta(hours=6))
@@ -267,8 +268,8 @@ def _enter(case: Case, cast) -> object:
             unavailable=data.unavailable,
             altered=data.altered,
         )
-    suggested = suggestion_for(incident, case.circumstances)  # type: ignore[arg-type]
-    factors = {
+    suggested = suggestion_for(incident, case.circumstances)
+    factors: dict[str, Any] = {
         "dpc": suggested.dpc,
         "ei": suggested.ei,
         "confidentiality": suggested.confidentiality,
@@ -278,7 +279,7 @@ def _enter(case: Case, cast) -> object:
     }
     reasons = suggested.reasons
     assess_risk(
-        incident=incident,  # type: ignore[arg-type]
+        incident=incident,
         by=cast.commander,
         malicious=suggested.malicious,
         dpc_rationale=case.factor_reason if "dpc" in case.factors else " ".join(reasons["dpc"]),
@@ -292,7 +293,7 @@ def _enter(case: Case, cast) -> object:
     return incident
 
 
-def _conclusion(incident: object, rule_id: str) -> str:
+def _conclusion(incident: Incident, rule_id: str) -> str:
     duty = Obligation.objects.filter(incident=incident, rule_id=rule_id).first()
     assert duty is not None, f"{rule_id}: no decision recorded"
     assert duty.state in (ObligationState.OPEN, ObligationState.NOT_REQUIRED), duty.state
