@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from incidents.models import Event, Severity, Status
+from incidents.models import KEY_TIMES, Event, Severity, Status
 from incidents.timefmt import local_text
 
 # Looked up per event on every timeline page: Status.values builds a new list per call.
@@ -66,6 +66,9 @@ def _field_changed(e: Event) -> str:
         label = FIELD_WORDS.get(name, name)
         if name == "summary":
             parts.append(f"edited the {label}")
+        elif name in KEY_TIMES:
+            was, now = (_time_text(v) if v else "nothing" for v in (e.before.get(name), new))
+            parts.append(f"changed {label} from {was} to {now}")
         else:
             parts.append(f"changed {label} from {_words(e.before.get(name))} to {_words(new)}")
     return f"{e.actor_label} {'; '.join(parts)}"
@@ -204,7 +207,8 @@ def _obligation(e: Event) -> str:
         due = f", due {_time_text(e.after['deadline'])}" if e.after.get("deadline") else ""
         return f"Duty now applies: {name} ({e.after.get('why')}){due}"
     if e.verb == "obligation.changed":
-        return f"Duty changed: {name}, due {_time_text(e.after.get('deadline'))}, {e.after.get('people')} people (was due {_time_text(e.before.get('deadline'))})"
+        people = e.after.get("people_text") or e.after.get("people")
+        return f"Duty changed: {name}, due {_time_text(e.after.get('deadline'))}, {people} people (was due {_time_text(e.before.get('deadline'))})"
     if e.verb == "obligation.lapsed":
         return f"Duty no longer applies: {name} ({e.after.get('why')})"
     if e.verb == "obligation.not_required":
@@ -233,6 +237,9 @@ FIELD_WORDS = {
     "breach_vector": "breach vector",
     "affected_systems": "affected systems",
     "tags": "tags",
+    "began_at": "time the breach began",
+    "data_role": "our role for the data",
+    "controller": "controller to tell",
     "detected_at": "detected time",
     "aware_at": "became-aware time",
     "contained_at": "contained time",
@@ -250,6 +257,7 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "obligation.applies": _obligation,
     "obligation.changed": _obligation,
     "obligation.lapsed": _obligation,
+    "obligation.not_required": _obligation,
     "obligation.met": _obligation,
     "obligation.waived": _obligation,
     "obligation.reminder": _obligation,

@@ -7,7 +7,7 @@ to other fields never conflict.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -69,7 +69,7 @@ def display_of(incident: Incident, field: str) -> Any:
         return sorted(item.name for item in manager.all())
     value = getattr(incident, field)
     if isinstance(value, datetime):
-        return value.isoformat()
+        return value.astimezone(UTC).isoformat()  # UTC in the data, whatever zone typed it
     if isinstance(value, User):
         return value.get_username()
     if isinstance(value, BreachVector | Partner):

@@ -108,8 +108,8 @@ def _apply(
             },
         )
         return [obligation]
-    before = _tracked(obligation.deadline, obligation.people, obligation.gaps)
-    after = _tracked(decision.deadline, decision.people, list(decision.gaps))
+    before = _tracked(obligation.deadline, obligation.people_text, obligation.gaps)
+    after = _tracked(decision.deadline, decision.people_text, list(decision.gaps))
     if before == after and obligation.why == decision.why:
         return []
     if obligation.deadline != decision.deadline:
@@ -122,9 +122,9 @@ def _apply(
     return [obligation]
 
 
-def _tracked(deadline: Any, people: int, gaps: list[str]) -> dict[str, Any]:
+def _tracked(deadline: Any, people_text: str, gaps: list[str]) -> dict[str, Any]:
     """What a change event records of a duty: its deadline, people and missing facts."""
-    return {"deadline": deadline, "people": people, "gaps": list(gaps)}
+    return {"deadline": deadline, "people_text": people_text, "gaps": list(gaps)}
 
 
 def _copy_rule(obligation: Obligation, decision: Decision) -> None:

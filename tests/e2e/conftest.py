@@ -16,6 +16,8 @@ from tests.services import require_chromium
 # between browser steps are still plain blocking calls, which is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Not UTC: a page that ignored the viewer's zone would show times an hour off and fail.
+DEFAULT_ZONE = "Europe/Berlin"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -54,17 +56,33 @@ def signed_in_page(browser, stack):
     contexts = []
     _, base_url = stack
 
-    def open_as(user, path: str, *, bypass_csp: bool = False):
+    def open_as(
+        user,
+        path: str,
+        *,
+        bypass_csp: bool = False,
+        timezone_id: str = DEFAULT_ZONE,
+        width: int = 1280,
+        color_scheme: str = "light",
+    ):
         client = Client()
         client.force_login(user)
         context = browser.new_context(
-            base_url=base_url, timezone_id="Europe/Berlin", bypass_csp=bypass_csp
+            base_url=base_url,
+            timezone_id=timezone_id,
+            bypass_csp=bypass_csp,
+            viewport={"width": width, "height": 900},
+            color_scheme=color_scheme,
         )
         context.add_cookies(
             [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
         )
         contexts.append(context)
         page = context.new_page()
+        # A first page lets static/app.js write the browser's zone into the `tz` cookie,
+        # as a sign-in would: every page after it is drawn in that zone.
+        page.goto("/accounts/profile/")
+        page.wait_for_function("document.cookie.indexOf('tz=') !== -1")
         page.goto(path)
         return page
 
