@@ -20,7 +20,13 @@ from incidents.services import ServiceError, obligations
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text
 
 PAGE_SIZE = 50
-STATES = ("open", "met", "waived", "all")
+STATES = {
+    "open": "Open",
+    "met": "Met",
+    "waived": "Waived",
+    "not_required": "Not required",
+    "all": "All",
+}
 
 
 def _deciding(request: HtmxHttpRequest, reference: str, pk: int) -> tuple[Incident, Obligation]:
@@ -124,6 +130,7 @@ def obligation_dashboard(request: HtmxHttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "states": STATES,
+            "state_label": STATES[state],
             "open_state": ObligationState.OPEN,
             "now": timezone.now(),
         },
