@@ -1,4 +1,4 @@
-"""Shows times in the user's zone (incidents.user_zone says which)."""
+"""Per-request context: the user's time zone, and no copies of breach data in caches."""
 
 from __future__ import annotations
 
@@ -20,3 +20,17 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class NoStoreMiddleware:
+    """Every response Django makes may carry incident data (pages, partials, exports, PDFs,
+    JSON): no browser or proxy keeps a copy. Static files are served before this runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store"
+        response["Pragma"] = "no-cache"
+        return response

@@ -17,6 +17,7 @@ from tests.factories import make_incident
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://localhost")
+HOST = (b"host", b"localhost")
 
 
 def _session_cookie(user) -> bytes:
@@ -26,7 +27,7 @@ def _session_cookie(user) -> bytes:
 
 
 async def _connect(path: str, user=None, origin=ORIGIN) -> WebsocketCommunicator:
-    headers = [origin] if origin else []
+    headers = [HOST, origin] if origin else [HOST]
     if user is not None:
         headers.append((b"cookie", await database_sync_to_async(_session_cookie)(user)))
     communicator = WebsocketCommunicator(websocket_application(), path, headers=headers)
@@ -61,8 +62,29 @@ async def test_a_cross_origin_connect_is_refused_at_the_handshake(cast, incident
     communicator = WebsocketCommunicator(
         websocket_application(),
         f"/ws/incidents/{incident.reference}/",
-        headers=[(b"origin", b"https://evil.example"), (b"cookie", cookie)],
+        headers=[HOST, (b"origin", b"https://evil.example"), (b"cookie", cookie)],
     )
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+@pytest.mark.parametrize(
+    ("origin", "scheme"),
+    [
+        (b"https://localhost", "ws"),  # another scheme than the socket's
+        (b"http://localhost:8080", "ws"),  # another port
+        (b"http://localhost", "wss"),  # a plain page opening a TLS socket
+        (b"null", "ws"),
+    ],
+)
+async def test_an_origin_must_match_scheme_and_host_not_host_alone(cast, incident, origin, scheme):
+    cookie = await database_sync_to_async(_session_cookie)(cast.responder)
+    communicator = WebsocketCommunicator(
+        websocket_application(),
+        f"/ws/incidents/{incident.reference}/",
+        headers=[HOST, (b"origin", origin), (b"cookie", cookie)],
+    )
+    communicator.scope["scheme"] = scheme
     connected, _ = await communicator.connect()
     assert not connected
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
+from channels.security.websocket import WebsocketDenier
 from django.conf import settings
+from django.http.request import split_domain_port, validate_host
 
 from incidents.realtime.relay import run_relay
 from incidents.realtime.routing import websocket_urlpatterns
@@ -44,10 +46,41 @@ class LifespanRelay:
                 return
 
 
+def same_origin(scope: dict) -> bool:
+    """The page that opens the socket is this site: its Origin has the scheme and host the
+    socket was opened on (https for wss), and that host is one we serve. Host alone would
+    let an http page of the same name (or another port) ride the session cookie."""
+    headers = dict(scope.get("headers") or [])
+    origin = headers.get(b"origin", b"").decode("latin-1").strip()
+    host = headers.get(b"host", b"").decode("latin-1").strip().lower()
+    if not origin or not host:
+        return False
+    parsed = urlsplit(origin)
+    scheme = "https" if scope.get("scheme") == "wss" else "http"
+    domain, _port = split_domain_port(host)
+    return (
+        parsed.scheme == scheme
+        and parsed.netloc.lower() == host
+        and bool(domain)
+        and validate_host(domain, settings.ALLOWED_HOSTS)
+    )
+
+
+class SameOriginValidator:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> Any:
+        if scope["type"] == "websocket" and not same_origin(scope):
+            denier = WebsocketDenier()
+            return await denier(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
 def websocket_application() -> Any:
-    """Origin checked against ALLOWED_HOSTS (a cross-site page cannot ride the session
-    cookie), then the session, then the consumer's own access gate."""
-    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+    """Origin checked against the socket's own scheme and host (a cross-site page cannot
+    ride the session cookie), then the session, then the consumer's own access gate."""
+    return SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
 
 
 def build_application(http_app: Any) -> LifespanRelay:
