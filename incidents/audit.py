@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from incidents.models import GENESIS_HASH, Event, Incident
+from incidents.models import (
+    GENESIS_HASH,
+    SECURITY_CHAIN,
+    Event,
+    Incident,
+    SecurityEvent,
+    SecurityLogHead,
+)
 from incidents.services.hashing import canonical_event, chain_hash
 
 
@@ -26,7 +34,7 @@ class ChainResult:
         return f"{self.reference}: broken at seq {self.broken_at}: {self.reason}"
 
 
-def recompute_hash(event: Event, reference: str) -> str:
+def recompute_hash(event: Any, reference: str) -> str:
     return chain_hash(
         canonical_event(
             incident_reference=reference,
@@ -52,46 +60,60 @@ def verify_incident(incident: Incident, events: Iterable[Event] | None = None) -
     if events is None:
         incident = Incident.objects.get(pk=incident.pk)
         events = incident.events.order_by("seq").iterator(chunk_size=2000)
-    anchor_seq, anchor_hash = incident.event_seq, incident.head_hash
+    return walk_chain(
+        incident.reference, incident.event_seq, incident.head_hash, events, "the incident"
+    )
+
+
+def verify_security_log() -> ChainResult:
+    """The security log's chain, against the head row (read first, like an incident's)."""
+    head = SecurityLogHead.objects.filter(pk=1).first()
+    anchor_seq, anchor_hash = (head.seq, head.head_hash) if head else (0, "")
+    rows = SecurityEvent.objects.order_by("seq").iterator(chunk_size=2000)
+    return walk_chain(SECURITY_CHAIN, anchor_seq, anchor_hash, rows, "the log's head row")
+
+
+def walk_chain(
+    reference: str, anchor_seq: int, anchor_hash: str, rows: Iterable[Any], holder: str
+) -> ChainResult:
+    """Rows in seq order from 1, each linked to the one before and re-hashing to its own
+    hash, ending at the recorded anchor (`holder` names where the anchor is kept)."""
     expected_seq, prev_hash, count, hash_at_anchor = 1, GENESIS_HASH, 0, ""
-    for event in events:
+    for row in rows:
         count += 1
-        if event.seq != expected_seq:
-            kind = "missing (removed)" if event.seq > expected_seq else "out of order (inserted)"
+        if row.seq != expected_seq:
+            kind = "missing (removed)" if row.seq > expected_seq else "out of order (inserted)"
+            return ChainResult(reference, count, expected_seq, f"event {expected_seq} {kind}")
+        if row.prev_hash != prev_hash:
             return ChainResult(
-                incident.reference, count, expected_seq, f"event {expected_seq} {kind}"
-            )
-        if event.prev_hash != prev_hash:
-            return ChainResult(
-                incident.reference,
+                reference,
                 count,
-                event.seq,
+                row.seq,
                 "prev_hash does not match the previous event (inserted or altered)",
             )
-        if recompute_hash(event, incident.reference) != event.hash:
+        if recompute_hash(row, reference) != row.hash:
             return ChainResult(
-                incident.reference, count, event.seq, "content does not match its hash (altered)"
+                reference, count, row.seq, "content does not match its hash (altered)"
             )
-        if event.seq == anchor_seq:
-            hash_at_anchor = event.hash
-        prev_hash, expected_seq = event.hash, expected_seq + 1
+        if row.seq == anchor_seq:
+            hash_at_anchor = row.hash
+        prev_hash, expected_seq = row.hash, expected_seq + 1
     last = expected_seq - 1
     if last < anchor_seq:
         return ChainResult(
-            incident.reference,
+            reference,
             count,
             last + 1,
-            f"chain ends at seq {last} but the incident records {anchor_seq} (removed)",
+            f"chain ends at seq {last} but {holder} records {anchor_seq} (removed)",
         )
     if anchor_seq and hash_at_anchor != anchor_hash:
         return ChainResult(
-            incident.reference,
-            count,
-            anchor_seq,
-            "hash differs from the incident's recorded head hash",
+            reference, count, anchor_seq, f"hash differs from {holder}'s recorded head hash"
         )
-    return ChainResult(incident.reference, count)
+    return ChainResult(reference, count)
 
 
 def verify_all() -> list[ChainResult]:
-    return [verify_incident(incident) for incident in Incident.objects.order_by("pk").iterator()]
+    """Every incident's chain, then the security log's."""
+    results = [verify_incident(i) for i in Incident.objects.order_by("pk").iterator()]
+    return [*results, verify_security_log()]

@@ -29,7 +29,9 @@ def _verify_failure() -> str:
 
 def test_intact_chains_pass_with_a_one_line_summary(history, capsys):
     call_command("verify_audit")
-    assert capsys.readouterr().out.strip() == "audit ok: 1 incidents, 4 events, all chains intact"
+    assert capsys.readouterr().out.strip() == (
+        "audit ok: 1 incidents, 4 events, all chains intact; security log: 0 events, chain intact"
+    )
 
 
 def test_an_altered_row_is_named_by_incident_and_seq(history):

@@ -6,13 +6,28 @@ from __future__ import annotations
 from django.apps import apps
 
 from incidents import cache_invalidation, generations
-from incidents.models import EventOutbox, Notification, Partner, ReferenceCounter, UserProfile
+from incidents.models import (
+    EventOutbox,
+    Notification,
+    Partner,
+    ReferenceCounter,
+    SecurityEvent,
+    SecurityLogHead,
+    UserProfile,
+)
 from incidents.services.notes import add_note
 from tests.factories import make_incident
 
 # Not shown by any cached page: the relay's queue, the reference counter; notifications
 # move only their user's unread generation.
-NOT_ON_PAGES = {EventOutbox, ReferenceCounter, Notification, UserProfile}
+NOT_ON_PAGES = {
+    EventOutbox,
+    ReferenceCounter,
+    Notification,
+    UserProfile,
+    SecurityEvent,
+    SecurityLogHead,
+}
 
 
 def _generations(*keys: str) -> list[int]:

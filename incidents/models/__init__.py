@@ -42,6 +42,7 @@ from incidents.models.rotation import (
     RotationState,
     RotationTask,
 )
+from incidents.models.security_log import SECURITY_CHAIN, SecurityEvent, SecurityLogHead
 from incidents.models.taxonomy import (
     BreachVector,
     DataCategory,
@@ -59,6 +60,7 @@ __all__ = [
     "ROTATION_DONE",
     "ROTATION_FLOW",
     "RUN_FINISHED",
+    "SECURITY_CHAIN",
     "SEVERITY_MEANING",
     "Audience",
     "Backup",
@@ -97,6 +99,8 @@ __all__ = [
     "RotationState",
     "RotationTask",
     "RunStatus",
+    "SecurityEvent",
+    "SecurityLogHead",
     "SensitivityTier",
     "Severity",
     "Status",

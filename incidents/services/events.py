@@ -31,8 +31,8 @@ def append_event(
     """Append one event. The caller holds `incident` locked (services.locking) inside the
     transaction that also makes the change, so seq and prev_hash cannot race."""
     assert connection.in_atomic_block, "append_event must run inside the change's transaction"
-    before = _jsonable(before or {})
-    after = _jsonable(after or {})
+    before = jsonable(before or {})
+    after = jsonable(after or {})
     seq = incident.event_seq + 1
     prev_hash = incident.head_hash or GENESIS_HASH
     label = actor_label or actor_label_for(actor)
@@ -68,7 +68,7 @@ def append_event(
     return event
 
 
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
     """Strings, ints, bools and None survive a JSON round trip unchanged; make the rest
     (dates, enums, decimals) strings so the stored row re-hashes to the same value."""
     return {str(k): _plain(v) for k, v in values.items()}
@@ -78,7 +78,7 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, dict):
-        return _jsonable(value)
+        return jsonable(value)
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if hasattr(value, "isoformat"):

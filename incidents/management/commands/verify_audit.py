@@ -4,7 +4,10 @@ from incidents.audit import verify_all
 
 
 class Command(BaseCommand):
-    help = "Walk every incident's event hash chain; exit 1 naming the first broken link."
+    help = (
+        "Walk every incident's event hash chain and the security log's; exit 1 naming the "
+        "first broken link."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         results = verify_all()
@@ -13,5 +16,9 @@ class Command(BaseCommand):
             for result in broken:
                 self.stderr.write(result.describe())
             raise CommandError(f"audit chain broken: {broken[0].describe()}", returncode=1)
-        events = sum(r.events for r in results)
-        self.stdout.write(f"audit ok: {len(results)} incidents, {events} events, all chains intact")
+        *incidents, security = results
+        events = sum(r.events for r in incidents)
+        self.stdout.write(
+            f"audit ok: {len(incidents)} incidents, {events} events, all chains intact; "
+            f"security log: {security.events} events, chain intact"
+        )
