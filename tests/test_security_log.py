@@ -67,9 +67,12 @@ def test_postgresql_refuses_to_change_or_delete_an_event(logged):
         "UPDATE incidents_securityevent SET verb = 'x'",
         "DELETE FROM incidents_securityevent",
     ):
-        with pytest.raises(Exception, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
     assert SecurityEvent.objects.count() == 3
 
 
