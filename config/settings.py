@@ -7,6 +7,7 @@ broker, the in-memory channel layer with the relay inside the web process, conso
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -15,6 +16,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str, require_scheme
+from config.oidc import oidc_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("BREACHROOM_VAR_DIR") or BASE_DIR / "var")
@@ -55,6 +57,12 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "channels",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "axes",
     "incidents",
 ]
 
@@ -69,8 +77,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "incidents.signin.sessions.SessionLifetimeMiddleware",
+    "incidents.signin.mfa_policy.MfaEnrolmentMiddleware",
     "incidents.middleware.UserTimezoneMiddleware",
     "incidents.middleware.NoStoreMiddleware",
+    # Last: it turns a sign-in refused for a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,12 +142,53 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# Django's model backend reading the signed-in user from the shared cache
+# django-axes first (it refuses a locked-out account or address before any password is
+# checked), then allauth's backend reading the signed-in user from the shared cache
 # (incidents.viewer_cache). Sessions opened under another backend must sign in again.
-AUTHENTICATION_BACKENDS = ["incidents.auth_backend.CachedUserBackend"]
-LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "incidents.auth_backend.CachedUserBackend",
+]
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "incidents:list"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# --- Sign-in (django-allauth: local accounts, MFA, OpenID Connect) -------------------------
+ACCOUNT_ADAPTER = "incidents.signin.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "incidents.signin.oidc.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # sessions end by the idle and absolute limits below
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # this session stays; the others end
+# django-axes counts failed sign-ins (per account and per address, with an admin unlock).
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Breachroom"
+# WebAuthn needs https, except on a loopback development or test server when allowed.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("WEBAUTHN_ALLOW_HTTP", DEBUG)
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = oidc_providers()
+
+# Throttling: AXES_FAILURE_LIMIT failures lock the account, and separately the address, for
+# AXES_COOLOFF_MINUTES (or until an admin unlocks it).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "incidents.signin.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "incidents.signin.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+
+# Sessions end after this long without a request, and this long after sign-in whatever.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -305,5 +359,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # axes logs every attempt at INFO; the security log is the record of them.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -14,11 +14,15 @@ from incidents.views import (
 )
 from incidents.views.health import healthz
 
+# The admin signs in through the one sign-in page (lockouts, MFA, the security log): its
+# own login form would be a way around them.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="incidents:list", permanent=False)),
-    path("accounts/login/", profile.SignInView.as_view(), name="login"),
     path("accounts/profile/", profile.profile_page, name="profile"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/sessions/end/", profile.end_other_sessions, name="end-other-sessions"),
+    path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("incidents/", include("incidents.urls")),

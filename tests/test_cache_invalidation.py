@@ -11,9 +11,11 @@ from incidents.models import (
     Notification,
     Partner,
     ReferenceCounter,
+    RoleMfaPolicy,
     SecurityEvent,
     SecurityLogHead,
     UserProfile,
+    UserSession,
 )
 from incidents.services.notes import add_note
 from tests.factories import make_incident
@@ -27,6 +29,8 @@ NOT_ON_PAGES = {
     UserProfile,
     SecurityEvent,
     SecurityLogHead,
+    UserSession,
+    RoleMfaPolicy,
 }
 
 

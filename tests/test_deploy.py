@@ -106,8 +106,11 @@ def test_every_response_forbids_caching_breach_data(cast, incident):
 def test_csrf_lives_in_the_session_so_a_planted_cookie_cannot_pass(cast, incident):
     from django.test import Client
 
+    from tests.conftest import signed_in
+
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast.responder)
+    signed_in(client)
     client.cookies["csrftoken"] = "A" * 32
     response = client.post(
         f"/incidents/{incident.reference}/notes/",

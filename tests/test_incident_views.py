@@ -3,7 +3,7 @@
 from django.test import Client
 
 from incidents.models import Event, Incident, Status
-from tests.conftest import client_for
+from tests.conftest import client_for, signed_in
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -71,6 +71,7 @@ def test_an_unknown_incident_is_404(cast):
 def test_a_forged_csrf_token_is_refused_with_a_clear_page(cast, incident):
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast.responder)
+    signed_in(client)
     client.get(f"/incidents/{incident.reference}/")
     response = client.post(
         f"/incidents/{incident.reference}/transition/",

@@ -16,7 +16,7 @@ from incidents.models import Notification, Partner
 from incidents.page_cache import csrf_placeholder
 from incidents.services.notes import add_note
 from incidents.services.notifications import mark_all_read
-from tests.conftest import client_for
+from tests.conftest import client_for, signed_in
 from tests.factories import make_incident, retitle
 
 
@@ -49,6 +49,7 @@ def _tokens(body: str) -> set[str]:
 def _signed_in(user) -> Client:
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
+    signed_in(client)
     return client
 
 

@@ -18,6 +18,7 @@ from incidents.services.incident_fields import token_of
 from incidents.services.profiles import set_time_zone
 from incidents.timefmt import local_iso, local_text
 from incidents.user_zone import SESSION_KEY, parse_zone
+from tests.conftest import signed_in
 from tests.factories import make_incident, make_user
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,7 @@ LA = zoneinfo.ZoneInfo("America/Los_Angeles")
 def _client(user, cookie: str | None = None) -> Client:
     client = Client()
     client.force_login(user)
+    signed_in(client)
     if cookie is not None:
         client.cookies["tz"] = cookie
     return client
@@ -74,9 +76,7 @@ def test_a_zone_chosen_on_the_profile_wins_over_the_browser_and_survives_sign_in
     user.save()
     client = Client()
     client.cookies["tz"] = "Europe%2FBerlin"
-    client.post(
-        "/accounts/login/", {"username": user.username, "password": "correct horse battery"}
-    )
+    client.post("/accounts/login/", {"login": user.username, "password": "correct horse battery"})
     response = client.post("/accounts/profile/", {"time_zone": "Asia/Kolkata"})
     assert response.status_code == 302
     assert UserProfile.objects.get(user=user).time_zone == "Asia/Kolkata"
@@ -84,7 +84,7 @@ def test_a_zone_chosen_on_the_profile_wins_over_the_browser_and_survives_sign_in
 
     other = Client()  # another browser, signing in later
     other.cookies["tz"] = "Europe%2FBerlin"
-    other.post("/accounts/login/", {"username": user.username, "password": "correct horse battery"})
+    other.post("/accounts/login/", {"login": user.username, "password": "correct horse battery"})
     assert other.session[SESSION_KEY] == "Asia/Kolkata"
 
 

@@ -1,3 +1,4 @@
+from incidents.models.access_policy import RoleMfaPolicy, UserSession
 from incidents.models.checklist import (
     ITEM_FINISHED,
     RUN_FINISHED,
@@ -96,6 +97,7 @@ __all__ = [
     "Recipients",
     "ReferenceCounter",
     "RiskAssessment",
+    "RoleMfaPolicy",
     "RotationState",
     "RotationTask",
     "RunStatus",
@@ -107,4 +109,5 @@ __all__ = [
     "System",
     "Tag",
     "UserProfile",
+    "UserSession",
 ]

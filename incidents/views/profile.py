@@ -1,18 +1,18 @@
-"""A person's own settings page, and sign-in that brings the chosen zone into the session."""
+"""A person's own settings page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from incidents.services import ServiceError
-from incidents.services.profiles import chosen_zone, remember_in_session, set_time_zone
+from incidents.models import UserSession
+from incidents.services import ServiceError, security_log
+from incidents.services.profiles import chosen_zone, set_time_zone
+from incidents.signin.sessions import end_sessions
 from incidents.user_zone import COOKIE, parse_zone, utc_offset_text, zone_names
 from incidents.views.htmx import UNPROCESSABLE, AuthedRequest
 
@@ -37,6 +37,8 @@ def profile_page(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
     shown = timezone.get_current_timezone()
     context = {
+        "sessions": UserSession.objects.filter(user=request.user),
+        "current_session": request.session.session_key,
         "chosen": request.POST.get("time_zone", "") if error else chosen_zone(request.user),
         "zones": zone_names(),
         "browser_zone": str(browser) if browser else "",
@@ -47,10 +49,13 @@ def profile_page(request: AuthedRequest) -> HttpResponse:
     return render(request, "incidents/profile.html", context, status=status)
 
 
-class SignInView(auth_views.LoginView):
-    """Django's sign-in, then the zone the person chose (if any) for this session."""
-
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
-        remember_in_session(self.request.session, chosen_zone(form.get_user()))
-        return response
+@login_required
+@require_http_methods(["POST"])
+def end_other_sessions(request: AuthedRequest) -> HttpResponse:
+    """Sign out everywhere else: every other session of this person ends now."""
+    ended = end_sessions(user=request.user, keep=request.session.session_key)
+    security_log.record(
+        "sessions.ended", actor=request.user, request=request, details={"ended": ended}
+    )
+    messages.success(request, f"Signed out of {ended} other session{'s' * (ended != 1)}.")
+    return redirect("profile")

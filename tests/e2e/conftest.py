@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 
+from tests.conftest import signed_in
 from tests.processes import Stack, running_stack
 from tests.services import require_chromium
 
@@ -67,6 +68,7 @@ def signed_in_page(browser, stack):
     ):
         client = Client()
         client.force_login(user)
+        signed_in(client)
         context = browser.new_context(
             base_url=base_url,
             timezone_id=timezone_id,
