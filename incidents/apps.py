@@ -11,6 +11,9 @@ class IncidentsConfig(AppConfig):
         from incidents.regulation import system_check  # noqa: F401 - registers the check
 
         self.connect_caches()
+        from incidents.signin import mfa_log
+
+        mfa_log.connect()
 
     @staticmethod
     def connect_caches() -> None:

@@ -32,7 +32,11 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def stack(django_db_setup, django_db_blocker) -> Iterator[tuple[Stack, str]]:
-    with django_db_blocker.unblock(), running_stack(CHECK_TARGET_ALLOWLIST="127.0.0.1") as running:
+    # WebAuthn over plain http is allowed for this loopback server only (tests/e2e/test_mfa.py).
+    with (
+        django_db_blocker.unblock(),
+        running_stack(CHECK_TARGET_ALLOWLIST="127.0.0.1", WEBAUTHN_ALLOW_HTTP="true") as running,
+    ):
         url = running.start_web()
         running.start_worker()
         yield running, url
