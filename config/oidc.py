@@ -61,3 +61,9 @@ def oidc_groups_claim() -> str:
 def oidc_roles_from_idp_only() -> bool:
     """True: each SSO sign-in sets the roles to what the IdP's groups map to."""
     return env_bool("OIDC_ROLES_FROM_IDP", True)
+
+
+def oidc_trusts_idp_mfa() -> bool:
+    """True: a person signed in through the IdP is not asked for Breachroom's own second
+    factor (the IdP enforces one). False: roles that require MFA require it here too."""
+    return env_bool("OIDC_TRUST_IDP_MFA", True)

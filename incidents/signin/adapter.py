@@ -9,6 +9,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from config.oidc import oidc_trusts_idp_mfa
 from incidents.services import security_log
 from incidents.services.profiles import chosen_zone, remember_in_session
 from incidents.signin import mfa_policy, sessions
@@ -26,7 +27,8 @@ class AccountAdapter(DefaultAccountAdapter):
         method = getattr(request, SIGNED_IN_BY, "") or "password"
         remember_in_session(request.session, chosen_zone(user))
         sessions.register(request, user, method)
-        state = mfa_policy.decide(request.session, user, idp_vouched=method == "sso")
+        vouched = method == "sso" and oidc_trusts_idp_mfa()
+        state = mfa_policy.decide(request.session, user, idp_vouched=vouched)
         security_log.record(
             "sign_in.succeeded",
             actor=user,
