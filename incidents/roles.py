@@ -1,4 +1,5 @@
-"""Roles are Django groups; these names and what each may do are the whole policy."""
+"""Roles are Django groups: their names, and the roles a person holds. What each role may do
+is in incidents/access.py (`ABILITIES`)."""
 
 from __future__ import annotations
 
@@ -20,12 +21,6 @@ ROLE_LABELS = {
     COMMUNICATIONS: "Communications",
     AUDITOR: "Auditor (read-only)",
 }
-# Who may change an incident's response record (status, checks, and later exposures).
-RESPONSE_WRITERS = frozenset({ADMIN, COMMANDER, RESPONDER})
-# Who may record a notification duty as met (a filing) or waive it: the response team and
-# communications, who file the notices.
-OBLIGATION_DECIDERS = RESPONSE_WRITERS | {COMMUNICATIONS}
-
 # A signed-in user or AnonymousUser; typed loosely because both are duck-typed here.
 User = Any
 
@@ -35,15 +30,3 @@ def roles_of(user: User) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     return viewer_cache.roles(user)
-
-
-def is_admin(user: User) -> bool:
-    return ADMIN in roles_of(user)
-
-
-def can_write_response(user: User) -> bool:
-    return bool(roles_of(user) & RESPONSE_WRITERS)
-
-
-def can_decide_obligations(user: User) -> bool:
-    return bool(roles_of(user) & OBLIGATION_DECIDERS)

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from incidents import generations
-from incidents.access import visible_incidents
+from incidents.access import Ability, may, visible_incidents
 from incidents.forms import TransitionForm, moves_from
 from incidents.forms_triage import SORTS, NoteForm, assignable_users
 from incidents.models import (
@@ -24,7 +24,6 @@ from incidents.models import (
     Incident,
 )
 from incidents.pagination import CappedPaginator
-from incidents.roles import can_write_response
 
 TIMELINE_PAGE = 50
 LIST_PAGE = 50
@@ -58,7 +57,7 @@ EDITABLE_FACTS = (
 def incident_header_context(
     incident: Incident, user: Any, form: TransitionForm | None = None
 ) -> dict:
-    can_write = can_write_response(user)
+    can_write = may(user, Ability.WRITE_RESPONSE)
     moves = moves_from(incident.status)
     return {
         "incident": incident,
@@ -133,13 +132,13 @@ def exposure_section_context(incident: Incident, user: Any) -> dict:
     return {
         "incident": incident,
         "matrix": exposure_matrix(incident),
-        "can_write": can_write_response(user),
+        "can_write": may(user, Ability.WRITE_RESPONSE),
     }
 
 
 def notes_context(incident: Incident, user: Any) -> dict:
     notes = list(incident.notes.select_related("author")[:NOTES_SHOWN])
-    can_write = can_write_response(user)
+    can_write = may(user, Ability.WRITE_RESPONSE)
     return {
         "incident": incident,
         "notes": notes,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from incidents.access import Ability, may
 from incidents.models import (
     Audience,
     Incident,
@@ -19,11 +20,10 @@ from incidents.notices.claims import CLAIMS
 from incidents.notices.context import CONTEXT_NAMES
 from incidents.notices.language import FILTERS
 from incidents.regulation.audiences import answers
-from incidents.roles import COMMUNICATIONS, can_decide_obligations, can_write_response, roles_of
 
 
 def can_write_notices(user: Any) -> bool:
-    return COMMUNICATIONS in roles_of(user) or can_write_response(user)
+    return may(user, Ability.WRITE_NOTICES)
 
 
 def notices_section_context(incident: Incident, user: Any, error: str = "") -> dict[str, Any]:
@@ -60,7 +60,7 @@ def notices_section_context(incident: Incident, user: Any, error: str = "") -> d
 def duties_answered(notice: Notice, user: Any) -> list[Obligation]:
     """The open duties a sent notice can meet (its audience, its scope): offered in one
     click on the notice's page."""
-    if notice.state != NoticeState.SENT or not can_decide_obligations(user):
+    if notice.state != NoticeState.SENT or not may(user, Ability.DECIDE_OBLIGATIONS):
         return []
     return [
         duty

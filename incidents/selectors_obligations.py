@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from incidents.access import Ability, may
 from incidents.forms_risk import RiskForm
 from incidents.models import (
     Exposure,
@@ -34,7 +35,6 @@ from incidents.regulation.facts_model import RiskFact
 from incidents.regulation.gaps import record_gaps
 from incidents.regulation.rules import all_rules, rule_by_id
 from incidents.regulation.severity import Circumstances, suggest
-from incidents.roles import can_decide_obligations, can_write_response
 
 STATE_ORDER: dict[str, int] = {
     ObligationState.OPEN: 0,
@@ -67,7 +67,7 @@ def risk_context(
         RiskAssessment.objects.filter(incident=incident).select_related("assessed_by")[:50]
     )
     latest = versions[0] if versions else None
-    can_assess = can_write_response(user)
+    can_assess = may(user, Ability.WRITE_RESPONSE)
     suggestion = None
     if can_assess:
         if exposures is None:
@@ -109,7 +109,7 @@ def obligations_context(
     )
     shown = [o for o in records if o.state != ObligationState.LAPSED]
     shown.sort(key=lambda o: (STATE_ORDER.get(o.state, 4), o.deadline is None, o.deadline or now))
-    can_decide = can_decide_obligations(user)
+    can_decide = may(user, Ability.DECIDE_OBLIGATIONS)
     sent = _sent_notices(incident) if can_decide else []
     duties = [_duty(o, now, incident, sent) for o in shown]
     recorded = {o.rule_id for o in shown}

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from incidents import viewer_cache
+from incidents.access import Ability, may
 from incidents.forms_rotation import CampaignForm
 from incidents.models import (
     ITEM_FINISHED,
@@ -23,7 +24,6 @@ from incidents.models import (
     RotationTask,
     RunStatus,
 )
-from incidents.roles import can_write_response, is_admin
 from incidents.selectors import filter_choices
 
 ROTATIONS_SHOWN = 50
@@ -69,8 +69,8 @@ def rotation_section_context(incident: Incident, user: Any, error: str = "") -> 
         "incident": incident,
         "progress": rotation_progress(incident),
         "rotation_tasks": tasks,
-        "can_write": can_write_response(user),
-        "is_admin": is_admin(user),
+        "can_write": may(user, Ability.WRITE_RESPONSE),
+        "can_name_probe_secrets": may(user, Ability.NAME_PROBE_SECRETS),
         "now": timezone.now(),
         "campaign_form": CampaignForm(),
         "rotation_states": RotationState.choices,
@@ -110,7 +110,7 @@ def checklist_context(incident: Incident, user: Any, error: str = "") -> dict[st
         "incident": incident,
         "checklist_items": items,
         "playbooks": list(latest.values()),
-        "can_write": can_write_response(user),
+        "can_write": may(user, Ability.WRITE_RESPONSE),
         "checklist_error": error,
         "done_count": sum(1 for i in items if i.state in ITEM_FINISHED),
         "item_states": ItemState.choices,

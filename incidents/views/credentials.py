@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents import selectors_response as sections
+from incidents.access import Ability, may
 from incidents.forms_rotation import CredentialForm, CredentialImportForm
 from incidents.models import CredentialKind
-from incidents.roles import can_write_response, roles_of
 from incidents.services import ServiceError
 from incidents.services.credentials import add_credential, import_csv
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
@@ -21,9 +21,9 @@ PAGE = "incidents/credentials.html"
 
 
 def _require_role(request: HtmxHttpRequest, *, write: bool = False) -> None:
-    if not roles_of(request.user):
+    if not may(request.user, Ability.USE):
         raise Http404("No such page.")
-    if write and not can_write_response(request.user):
+    if write and not may(request.user, Ability.WRITE_RESPONSE):
         raise PermissionDenied("Your role is read-only for the credential inventory.")
 
 
@@ -74,6 +74,6 @@ def _context(request: HtmxHttpRequest, form: CredentialForm) -> dict:
         "import_form": CredentialImportForm(),
         "filters": filters,
         "kinds": CredentialKind.choices,
-        "can_write": can_write_response(request.user),
+        "can_write": may(request.user, Ability.WRITE_RESPONSE),
         "query": query,
     }

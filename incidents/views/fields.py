@@ -7,9 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import incident_for, require_response_writer
+from incidents.access import Ability, incident_for, may, require_response_writer
 from incidents.forms_triage import FieldEditForm
-from incidents.roles import can_write_response
 from incidents.selectors import incident_with_relations
 from incidents.services import ServiceError
 from incidents.services.incident_fields import EDITABLE, EditConflict, token_of, update_field
@@ -77,7 +76,11 @@ def _initial(incident: object, field: str) -> object:
 
 
 def _row(request: HtmxHttpRequest, incident: object, field: str) -> HttpResponse:
-    context = {"incident": incident, "fact": field, "can_write": can_write_response(request.user)}
+    context = {
+        "incident": incident,
+        "fact": field,
+        "can_write": may(request.user, Ability.WRITE_RESPONSE),
+    }
     return render(request, f"{DETAIL}#fact", context)
 
 

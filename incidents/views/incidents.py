@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents import generations, list_cache, page_cache, selectors
-from incidents.access import incident_for, require_opener, require_response_writer
+from incidents.access import Ability, incident_for, require, require_response_writer
 from incidents.forms import OpenIncidentForm, TransitionForm
 from incidents.forms_triage import IncidentFilterForm
 from incidents.models import Incident, Status
@@ -72,7 +72,7 @@ def _filter_form(request: HttpRequest) -> IncidentFilterForm:
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_open(request: HttpRequest) -> HttpResponse:
-    require_opener(request.user)
+    require(request.user, Ability.OPEN_INCIDENT)
     form = OpenIncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,12 +10,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from incidents.access import visible_incidents
+from incidents.access import Ability, may, visible_incidents
 from incidents.models import NoticeTemplate
 from incidents.notices.language import MAX_TEMPLATE, TemplateError
 from incidents.notices.rendering import render_notice
-from incidents.roles import roles_of
-from incidents.selectors_notices import can_write_notices
 from incidents.services import ServiceError
 from incidents.services.notices import save_template_version
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
@@ -24,9 +22,9 @@ PAGE = "incidents/notice_template.html"
 
 
 def _allowed(request: HtmxHttpRequest, *, write: bool = False) -> None:
-    if not roles_of(request.user):
+    if not may(request.user, Ability.USE):
         raise Http404("No such page.")
-    if write and not can_write_notices(request.user):
+    if write and not may(request.user, Ability.WRITE_NOTICES):
         raise PermissionDenied("Your role cannot edit notice templates.")
 
 
@@ -59,7 +57,7 @@ def template_edit(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
         "subject": subject,
         "body": body,
         "error": error,
-        "can_write_notices": can_write_notices(request.user),
+        "can_write_notices": may(request.user, Ability.WRITE_NOTICES),
         **_help(),
         **_preview(request, incidents[0].pk if incidents else None, subject, body),
     }

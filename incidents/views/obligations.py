@@ -10,11 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents.access import incident_for, visible_incidents
+from incidents.access import Ability, incident_for, may, visible_incidents
 from incidents.forms_obligations import MeetForm, WaiveForm
 from incidents.models import Incident, Notice, Obligation, ObligationState
 from incidents.pagination import CappedPaginator
-from incidents.roles import can_decide_obligations, roles_of
 from incidents.selectors_obligations import obligations_context, open_obligations
 from incidents.services import ServiceError, obligations
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text
@@ -31,7 +30,7 @@ STATES = {
 
 def _deciding(request: HtmxHttpRequest, reference: str, pk: int) -> tuple[Incident, Obligation]:
     incident = incident_for(request.user, reference)
-    if not can_decide_obligations(request.user):
+    if not may(request.user, Ability.DECIDE_OBLIGATIONS):
         raise PermissionDenied("Your role cannot decide notification duties.")
     obligation = Obligation.objects.filter(incident=incident, pk=pk).first()
     if obligation is None:
@@ -116,7 +115,7 @@ def _section(
 @require_GET
 def obligation_dashboard(request: HtmxHttpRequest) -> HttpResponse:
     """Every duty on the incidents this user may see, what is due first on top."""
-    if not roles_of(request.user):
+    if not may(request.user, Ability.USE):
         raise Http404("No such page.")
     state = request.GET.get("state", "open")
     if state not in STATES:

@@ -9,19 +9,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incidents.access import visible_incidents
+from incidents.access import Ability, may, visible_incidents
 from incidents.models import Audience, Channel, Notice, Partner
-from incidents.roles import roles_of
-from incidents.selectors_notices import can_write_notices
 from incidents.services import ServiceError
 from incidents.services.partners import add_partner_contact, import_partners_csv
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
 
 
 def _require_role(request: HtmxHttpRequest, *, write: bool = False) -> None:
-    if not roles_of(request.user):
+    if not may(request.user, Ability.USE):
         raise Http404("No such page.")
-    if write and not can_write_notices(request.user):
+    if write and not may(request.user, Ability.WRITE_NOTICES):
         raise PermissionDenied("Your role cannot change the partner directory.")
 
 
@@ -30,7 +28,7 @@ def _context(request: HtmxHttpRequest) -> dict:
         "partners": Partner.objects.prefetch_related("contacts").order_by("audience", "name"),
         "audiences": Audience.choices,
         "channels": Channel.choices,
-        "can_write": can_write_notices(request.user),
+        "can_write": may(request.user, Ability.WRITE_NOTICES),
     }
 
 

@@ -7,16 +7,15 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from incidents.access import visible_incidents
+from incidents.access import Ability, may, visible_incidents
 from incidents.regulation.register import register_csv, register_incidents
-from incidents.roles import roles_of
 from incidents.views.htmx import HtmxHttpRequest
 
 
 @login_required
 @require_GET
 def breach_register(request: HtmxHttpRequest) -> HttpResponse:
-    if not roles_of(request.user):
+    if not may(request.user, Ability.USE):
         raise Http404("No such page.")
     body = register_csv(register_incidents(visible_incidents(request.user)))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents import selectors_response as sections
-from incidents.access import incident_for, require_response_writer
+from incidents.access import Ability, incident_for, may, require_response_writer
 from incidents.forms_rotation import (
     ApplyPlaybookForm,
     CampaignForm,
@@ -30,7 +30,6 @@ from incidents.models import (
     Playbook,
     RotationTask,
 )
-from incidents.roles import is_admin
 from incidents.services import ServiceError, check_runs, checklists, rotations
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text
 
@@ -128,7 +127,7 @@ def rotation_probe(request: HtmxHttpRequest, reference: str, task_id: int) -> Ht
     if (
         form.is_valid()
         and form.cleaned_data["secret_env"] != task.probe_secret_env
-        and not is_admin(request.user)
+        and not may(request.user, Ability.NAME_PROBE_SECRETS)
     ):
         raise PermissionDenied("Only an admin may name the secret a probe presents.")
 
