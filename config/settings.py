@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "incidents.signin.sessions.SessionLifetimeMiddleware",
     "incidents.signin.mfa_policy.MfaEnrolmentMiddleware",
+    "incidents.middleware.NoRoleMiddleware",
     "incidents.middleware.UserTimezoneMiddleware",
     "incidents.middleware.NoStoreMiddleware",
     # Last: it turns a sign-in refused for a lockout into the lockout page.

@@ -9,8 +9,10 @@ from incidents.views import (
     notifications,
     obligations,
     partners,
+    people,
     profile,
     register,
+    security_log_views,
 )
 from incidents.views.health import healthz
 
@@ -24,6 +26,21 @@ urlpatterns = [
     path("accounts/profile/sessions/end/", profile.end_other_sessions, name="end-other-sessions"),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("people/", people.people_page, name="people"),
+    path("people/<int:user_id>/roles/", people.person_roles, name="people-roles"),
+    path(
+        "people/<int:user_id>/sessions/end/",
+        people.person_sessions_end,
+        name="people-sessions-end",
+    ),
+    path("people/mfa-policy/", people.mfa_policy, name="people-mfa-policy"),
+    path("people/unlock/", people.unlock_sign_in, name="people-unlock"),
+    path("security-log/", security_log_views.security_log_page, name="security-log"),
+    path(
+        "security-log.jsonl",
+        security_log_views.security_log_export,
+        name="security-log-export",
+    ),
     path("admin/", admin.site.urls),
     path("incidents/", include("incidents.urls")),
     path("credentials/", credentials.credential_list, name="credentials"),

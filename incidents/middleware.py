@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
+from incidents.access import Ability, may
 from incidents.user_zone import zone_of
 
 
@@ -34,3 +36,20 @@ class NoStoreMiddleware:
         response["Cache-Control"] = "no-store"
         response["Pragma"] = "no-cache"
         return response
+
+
+class NoRoleMiddleware:
+    """A signed-in person without a role sees a page saying so, and nothing else: not the
+    list's filters (every assignable person, every category), not an empty workspace."""
+
+    OPEN = ("/accounts/", "/static/", "/healthz")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        opened = request.path.startswith(self.OPEN)
+        if user.is_authenticated and not opened and not may(user, Ability.USE):
+            return render(request, "no_role.html", status=403)
+        return self.get_response(request)

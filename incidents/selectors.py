@@ -171,6 +171,9 @@ def incident_page_context(
         **timeline_context(incident, before, kind),
         "facts": EDITABLE_FACTS,
         "seq": incident.event_seq,
+        # Membership decides who sees a restricted incident; on an open one it changes nothing.
+        "members": list(incident.members.order_by("username")) if incident.restricted else [],
+        "can_manage_members": may(user, Ability.MANAGE_MEMBERS),
     }
 
 

@@ -251,6 +251,10 @@ EXPOSURE_WORDS = {"suspected": "suspected", "confirmed": "confirmed", "ruled_out
 
 DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "incident.field_changed": _field_changed,
+    "incident.member_added": lambda e: f"{e.actor_label} added {e.after.get('member')} as a member",
+    "incident.member_removed": lambda e: (
+        f"{e.actor_label} removed {e.after.get('member')} from the members"
+    ),
     "exposure.recorded": _exposure,
     "note.added": _note,
     "risk.assessed": _risk,

@@ -5,6 +5,7 @@ from incidents.views import (
     exposures,
     fields,
     incidents,
+    members,
     notes,
     notices,
     obligations,
@@ -30,6 +31,8 @@ urlpatterns = [
         name="exposure-edit",
     ),
     path("<str:reference>/notes/", notes.note_add, name="note-add"),
+    path("<str:reference>/members/add/", members.member_add, name="member-add"),
+    path("<str:reference>/members/remove/", members.member_remove, name="member-remove"),
     path("<str:reference>/risk/", risk.risk_assess, name="risk-assess"),
     path(
         "<str:reference>/obligations/<int:pk>/meet/",

@@ -73,7 +73,8 @@ def test_losing_a_role_empties_the_list_at_once(cast, incident):
     client = client_for(cast.responder)
     assert "Public incident" in _list(client)
     cast.responder.groups.remove(Group.objects.get(name=roles.RESPONDER))
-    assert "Public incident" not in _list(client)
+    response = client.get("/incidents/")
+    assert response.status_code == 403 and "Public incident" not in response.content.decode()
 
 
 def test_times_follow_each_viewer_s_zone(cast, incident):

@@ -50,4 +50,4 @@ def test_only_writers_save_templates(cast):
         .status_code
         == 403
     )
-    assert client_for(cast.norole).get(f"/notice-templates/{template.pk}/").status_code == 404
+    assert client_for(cast.norole).get(f"/notice-templates/{template.pk}/").status_code == 403

@@ -186,3 +186,12 @@ def test_a_session_registry_row_goes_with_the_session():
 def test_the_mfa_state_lives_in_the_session_not_a_query_per_request():
     client, _ = _sign_in(_user())
     assert client.session[mfa_policy.SESSION_KEY] == mfa_policy.OK
+
+
+def test_a_missing_policy_row_keeps_the_default_never_a_weaker_one():
+    from incidents.models import RoleMfaPolicy
+
+    RoleMfaPolicy.objects.all().delete()
+    assert mfa_policy.required_roles() == {roles.ADMIN, roles.COMMANDER}
+    RoleMfaPolicy.objects.create(role=roles.ADMIN, mfa_required=False)
+    assert mfa_policy.required_roles() == {roles.COMMANDER}

@@ -18,15 +18,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from incidents.models import RoleMfaPolicy
-from incidents.roles import roles_of
+from incidents.roles import ADMIN, ALL_ROLES, COMMANDER, roles_of
 
 SESSION_KEY = "breachroom_mfa"
 OK, ENROL = "ok", "enrol"
 OPEN_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/", "/static/")
 
 
+# A role with no policy row yet keeps the default: a missing row never weakens sign-in.
+DEFAULT_REQUIRED = frozenset({ADMIN, COMMANDER})
+
+
 def required_roles() -> frozenset[str]:
-    return frozenset(RoleMfaPolicy.objects.filter(mfa_required=True).values_list("role", flat=True))
+    rows = dict(RoleMfaPolicy.objects.values_list("role", "mfa_required"))
+    return frozenset(role for role in ALL_ROLES if rows.get(role, role in DEFAULT_REQUIRED))
 
 
 def has_second_factor(user: Any) -> bool:

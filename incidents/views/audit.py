@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from incidents.access import incident_for
 from incidents.audit import verify_incident
 from incidents.models import Event
+from incidents.services import security_log
 
 
 @login_required
@@ -28,6 +29,12 @@ def audit_export(request: HttpRequest, reference: str) -> JsonResponse:
         json_dumps_params={"indent": 2, "ensure_ascii": False},
     )
     response["Content-Disposition"] = f'attachment; filename="{incident.reference}-audit.json"'
+    security_log.record(
+        "export.audit",
+        actor=request.user,
+        request=request,
+        details={"incident": incident.reference, "events": len(events), "intact": result.intact},
+    )
     return response
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from incidents.access import Ability, may, visible_incidents
 from incidents.regulation.register import register_csv, register_incidents
+from incidents.services import security_log
 from incidents.views.htmx import HtmxHttpRequest
 
 
@@ -22,4 +23,5 @@ def breach_register(request: HtmxHttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="breach-register-{timezone.now():%Y%m%d}.csv"'
     )
+    security_log.record("export.register", actor=request.user, request=request)
     return response

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from incidents.access import incident_for
 from incidents.regulation.pack import build_pack
 from incidents.regulation.pack_pdf import pack_pdf as render_pdf
+from incidents.services import security_log
 from incidents.views.htmx import HtmxHttpRequest
 
 
@@ -27,5 +28,11 @@ def pack_pdf(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     response = HttpResponse(render_pdf(build_pack(incident)), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{incident.reference}-regulator-pack.pdf"'
+    )
+    security_log.record(
+        "export.regulator_pack",
+        actor=request.user,
+        request=request,
+        details={"incident": incident.reference},
     )
     return response

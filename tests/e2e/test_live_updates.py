@@ -32,7 +32,7 @@ def test_a_status_change_and_a_worker_event_reach_both_pages(cast, shared_incide
     page_b = _open_live(signed_in_page, cast.responder, shared_incident)
 
     page_a.select_option("#id_to", "triage")
-    page_a.get_by_role("button", name="Move").click()
+    page_a.get_by_role("button", name="Move", exact=True).click()
     expect(page_a.get_by_test_id("status")).to_have_text("Triage", timeout=2_000)
     expect(page_b.get_by_test_id("status")).to_have_text("Triage", timeout=2_000)
     expect(page_b.locator("#timeline")).to_contain_text(
@@ -51,7 +51,7 @@ def test_a_status_change_and_a_worker_event_reach_both_pages(cast, shared_incide
 def test_an_illegal_move_shows_the_reason_in_the_page(cast, shared_incident, signed_in_page):
     page = _open_live(signed_in_page, cast.commander, shared_incident)
     page.select_option("#id_to", "false_positive")
-    page.get_by_role("button", name="Move").click()
+    page.get_by_role("button", name="Move", exact=True).click()
     expect(page.locator("#incident-header .errors")).to_contain_text("needs a resolution summary")
     expect(page.get_by_test_id("status")).to_have_text("New")
 

@@ -58,11 +58,11 @@ def test_hostile_text_in_every_field_never_runs(cast, signed_in_page):
     page.select_option("#id_to", "duplicate")
     page.fill("#id_reason", HOSTILE)
     page.fill("#id_duplicate_of", HOSTILE[:20])
-    page.get_by_role("button", name="Move").click()
+    page.get_by_role("button", name="Move", exact=True).click()
     expect(page.locator("#incident-header .errors")).to_contain_text("No incident")
     page.select_option("#id_to", "false_positive")
     page.fill("#id_reason", HOSTILE)
-    page.get_by_role("button", name="Move").click()
+    page.get_by_role("button", name="Move", exact=True).click()
     expect(page.get_by_test_id("status")).to_have_text("Closed: false positive")
 
     expect(watcher.locator("#timeline")).to_contain_text("added a note", timeout=5_000)
