@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from incidents.views import (
     credentials,
+    imports,
     notice_templates,
     notifications,
     obligations,
@@ -26,6 +27,7 @@ urlpatterns = [
     path("accounts/profile/sessions/end/", profile.end_other_sessions, name="end-other-sessions"),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("imports/<int:job_id>/", imports.import_job, name="import-job"),
     path("people/", people.people_page, name="people"),
     path("people/<int:user_id>/roles/", people.person_roles, name="people-roles"),
     path(

@@ -142,3 +142,10 @@ def verify_audit_chains() -> int:
     for result in broken:
         log.error("audit chain broken: %s", result.describe())
     return len(broken)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=3600, soft_time_limit=3500)
+def run_import(job_id: int) -> str:
+    from incidents.services.import_jobs import run_job
+
+    return run_job(job_id).state

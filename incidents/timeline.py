@@ -251,7 +251,9 @@ EXPOSURE_WORDS = {"suspected": "suspected", "confirmed": "confirmed", "ruled_out
 
 DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "incident.field_changed": _field_changed,
-    "catalogue.category_changed": lambda e: f"{e.actor_label} changed the catalogue's “{e.after.get('category')}”: {', '.join(f'{k} {e.before.get(k)} → {v}' for k, v in e.after.items() if k != 'category')}",
+    "catalogue.category_changed": lambda e: (
+        f"{e.actor_label} changed the catalogue's “{e.after.get('category')}”: {', '.join(f'{k} {e.before.get(k)} → {v}' for k, v in e.after.items() if k != 'category')}"
+    ),
     "incident.member_added": lambda e: f"{e.actor_label} added {e.after.get('member')} as a member",
     "incident.member_removed": lambda e: (
         f"{e.actor_label} removed {e.after.get('member')} from the members"

@@ -52,7 +52,12 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
 }
 # Routes a responder may not use; the member test uses the role that may.
 WRITER = {"incidents:member-add": "commander", "incidents:member-remove": "commander"}
-OUT_OF_SCOPE = {"healthz", "profile", "end-other-sessions"}  # no incident data behind them
+OUT_OF_SCOPE = {
+    "healthz",
+    "profile",
+    "end-other-sessions",
+    "import-job",
+}  # no incident data behind them
 # Admin-only access pages, checked in tests/test_people.py.
 ADMIN_PAGES = {
     "people",

@@ -8,6 +8,7 @@ from django.apps import apps
 from incidents import cache_invalidation, generations
 from incidents.models import (
     EventOutbox,
+    ImportJob,
     Notification,
     Partner,
     ReferenceCounter,
@@ -31,6 +32,7 @@ NOT_ON_PAGES = {
     SecurityLogHead,
     UserSession,
     RoleMfaPolicy,
+    ImportJob,
 }
 
 

@@ -50,7 +50,7 @@ def test_fingerprints_and_last_four_are_fine(db):
     assert Credential.objects.count() == 2
 
 
-def test_a_csv_imports_good_rows_and_reports_bad_ones(db):
+def test_a_csv_with_bad_rows_imports_nothing_and_reports_every_bad_row(db):
     data = (
         HEADER
         + "content key,api_key,content-api,team-content,production,…a1b2,scope\n"
@@ -60,10 +60,21 @@ def test_a_csv_imports_good_rows_and_reports_bad_ones(db):
         + "db password,database_password,metadata-db,dba,production,…g7h8,scope;db\n"
     ).encode()
     report = import_csv(data)
-    assert report.imported == 2
+    assert report.imported == 0 and not report.kept and report.rows == 5
     assert [line for line, _ in report.errors] == [3, 4, 5]
     assert "Unknown kind 'banana'" in report.errors[0][1]
     assert "AWS access key" in report.errors[1][1] and "required" in report.errors[2][1]
+    assert not Credential.objects.exists()  # all or nothing: the good rows are not kept
+
+
+def test_a_csv_with_only_good_rows_imports_them_all(db):
+    data = (
+        HEADER
+        + "content key,api_key,content-api,team-content,production,…a1b2,scope\n"
+        + "db password,database_password,metadata-db,dba,production,…g7h8,scope;db\n"
+    ).encode()
+    report = import_csv(data)
+    assert report.kept and report.imported == 2
     assert set(Credential.objects.values_list("name", flat=True)) == {"content key", "db password"}
 
 
@@ -81,4 +92,5 @@ def test_a_csv_in_another_encoding_is_refused_with_advice(db):
 
 def test_a_duplicate_row_is_reported_not_crashing(db):
     report = import_csv((HEADER + "k,api_key,s,,,…1,\nk,api_key,s,,,…2,\n").encode())
-    assert report.imported == 1 and "already exists" in report.errors[0][1]
+    assert report.imported == 0 and "already exists" in report.errors[0][1]
+    assert not Credential.objects.exists()

@@ -29,7 +29,7 @@ def test_an_email_partner_needs_an_email_contact(db):
         add_partner_contact(organisation="AdCo", audience="advertiser", jurisdictions=[])
 
 
-def test_a_csv_import_reports_bad_rows_and_keeps_good_ones(db):
+def test_a_csv_import_with_bad_rows_keeps_nothing_and_reports_them(db):
     data = (
         HEADER + "AdCo,advertiser,US;DE,en,email,Jo,jo@adco.example,security\n"
         "BadCo,martians,US,en,email,X,x@bad.example,\n"
@@ -38,9 +38,9 @@ def test_a_csv_import_reports_bad_rows_and_keeps_good_ones(db):
         "Nowhere,creator,ZZ,en,email,Z,z@nowhere.example,\n"
     ).encode()
     report = import_partners_csv(data)
-    assert report.imported == 2 and [line for line, _ in report.errors] == [3, 4, 6]
+    assert report.imported == 0 and [line for line, _ in report.errors] == [3, 4, 6]
     assert "Unknown audience" in report.errors[0][1] and "ZZ" in report.errors[2][1]
-    assert Partner.objects.get(name="AdCo").jurisdictions == ["DE", "US"]
+    assert not Partner.objects.filter(name="AdCo").exists()
 
 
 def test_the_directory_page_imports_and_shows_the_report(cast):
@@ -48,7 +48,8 @@ def test_the_directory_page_imports_and_shows_the_report(cast):
     response = client_for(cast.comms).post(
         "/partners/import/", {"file": SimpleUploadedFile("p.csv", data)}
     )
-    assert "1 row imported, 0 refused." in response.content.decode()
+    assert "All 1 row imported." in response.content.decode()
+    assert Partner.objects.get(name="AdCo").jurisdictions == ["US"]
     assert client_for(cast.norole).get("/partners/").status_code == 403  # no role page
     assert (
         client_for(cast.auditor)

@@ -163,7 +163,7 @@ def test_the_csv_import_shows_a_per_row_report(cast):
         "/credentials/import/", {"file": SimpleUploadedFile("c.csv", data)}
     )
     body = response.content.decode()
-    assert "1 row imported, 1 refused." in body and "Unknown kind" in body
+    assert "Nothing imported: 1 of 2 rows refused." in body and "Unknown kind" in body
 
 
 def test_notifications_show_only_ones_own_about_visible_incidents(cast, incident, restricted):

@@ -12,6 +12,7 @@ from incidents.models.checklist import (
 )
 from incidents.models.event import GENESIS_HASH, Event, EventOutbox
 from incidents.models.exposure import Exposure, ExposureStatus, Protection
+from incidents.models.import_job import ImportJob
 from incidents.models.incident import (
     KEY_TIMES,
     SEVERITY_MEANING,
@@ -78,6 +79,7 @@ __all__ = [
     "EventOutbox",
     "Exposure",
     "ExposureStatus",
+    "ImportJob",
     "Incident",
     "ItemState",
     "Measures",

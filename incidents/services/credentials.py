@@ -10,10 +10,13 @@ from incidents.models import Credential, CredentialKind, System, Tag
 from incidents.services import ServiceError
 from incidents.services.csv_import import CsvShape, ImportReport, import_rows
 from incidents.services.secret_guard import refuse_secrets
+from incidents.services.text_rules import clean_text
 
 CSV_COLUMNS = ("name", "kind", "system", "owner", "environment", "identifier", "tags")
 REQUIRED_COLUMNS = {"name", "kind", "system", "identifier"}
 MAX_IDENTIFIER = 100
+# The columns' sizes (models.rotation, models.taxonomy).
+NAME_MAX, SYSTEM_MAX, OWNER_MAX, ENVIRONMENT_MAX, TAG_MAX = 120, 120, 120, 40, 50
 MAX_IMPORT_ROWS = 20_000
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -28,7 +31,12 @@ def add_credential(
     environment: str = "production",
     tags: list[str] | None = None,
 ) -> Credential:
-    name, system, identifier = name.strip(), system.strip(), identifier.strip()
+    name = clean_text("Name", name, NAME_MAX, one_line=True)
+    system = clean_text("System", system, SYSTEM_MAX, one_line=True)
+    identifier = clean_text("Identifier", identifier, 10_000, one_line=True)
+    owner = clean_text("Owner", owner, OWNER_MAX, one_line=True)
+    environment = clean_text("Environment", environment, ENVIRONMENT_MAX, one_line=True)
+    tags = [clean_text(f"Tag “{t.strip()[:20]}”", t, TAG_MAX, one_line=True) for t in tags or []]
     if not name or not system or not identifier:
         raise ServiceError("Name, system and identifier are required.")
     if kind not in CredentialKind.values:
@@ -39,15 +47,22 @@ def add_credential(
             "record a fingerprint or the last 4 characters."
         )
     refuse_secrets(
-        {"name": name, "identifier": identifier, "owner": owner, "environment": environment}
+        {
+            "name": name,
+            "system": system,
+            "identifier": identifier,
+            "owner": owner,
+            "environment": environment,
+            **{f"tag {n + 1}": tag for n, tag in enumerate(tags)},
+        }
     )
     with transaction.atomic():
         credential = Credential(
             name=name,
             kind=kind,
             identifier=identifier,
-            owner=owner.strip(),
-            environment=environment.strip() or "production",
+            owner=owner,
+            environment=environment or "production",
             system=System.objects.get_or_create(name=system)[0],
         )
         try:
@@ -58,9 +73,7 @@ def add_credential(
                 f"{name} already exists on {system} ({credential.environment})."
             ) from None
         if tags:
-            credential.tags.set(
-                [Tag.objects.get_or_create(name=t.strip())[0] for t in tags if t.strip()]
-            )
+            credential.tags.set([Tag.objects.get_or_create(name=t)[0] for t in tags if t])
     return credential
 
 
@@ -68,8 +81,12 @@ CSV_SHAPE = CsvShape(CSV_COLUMNS, frozenset(REQUIRED_COLUMNS), MAX_IMPORT_BYTES,
 
 
 def import_csv(data: bytes) -> ImportReport:
-    """Import credentials row by row, with a per-row report (services/csv_import.py)."""
-    return import_rows(data, CSV_SHAPE, lambda row: add_credential(**_row_arguments(row)))
+    """Import credentials, all or none, with a per-row report (services/csv_import.py)."""
+    return import_rows(data, CSV_SHAPE, add_row)
+
+
+def add_row(row: dict[str, str]) -> Credential:
+    return add_credential(**_row_arguments(row))
 
 
 def _row_arguments(row: dict[str, Any]) -> dict[str, Any]:

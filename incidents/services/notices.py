@@ -14,11 +14,12 @@ from incidents import cache_invalidation
 from incidents.models import Incident, Notice, NoticeState, NoticeTemplate, Partner
 from incidents.notices.claims import failing_claims
 from incidents.notices.facts import gather
-from incidents.notices.language import TemplateError
+from incidents.notices.language import MAX_TEMPLATE, TemplateError
 from incidents.notices.rendering import render_notice, validate
 from incidents.services import ServiceError
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
+from incidents.services.text_rules import clean_text
 
 OPEN_STATES = (
     NoticeState.DRAFT,
@@ -28,7 +29,14 @@ OPEN_STATES = (
 )
 
 
+SUBJECT_MAX = 300
+
+
 def _checked(subject: str, body: str) -> None:
+    """A one-line subject (a line break would forge mail headers) and a body in size, both
+    valid notice language; said with the sizes, never cut."""
+    clean_text("Subject", subject, SUBJECT_MAX, one_line=True)
+    clean_text("Body", body, MAX_TEMPLATE)
     try:
         validate(subject, body)
     except TemplateError as error:
@@ -62,6 +70,11 @@ def edit_notice(
     *, notice: Notice, subject: str, body: str, by: Any, expected_version: int
 ) -> Notice:
     _checked(subject, body)
+    try:  # the text it would send must fit too: found now, not at approval or send
+        render_notice(incident=notice.incident, subject=subject, body=body, partner=notice.partner)
+    except TemplateError as error:
+        if "longer than" in str(error):
+            raise ServiceError(f"The notice cannot be used: {error}") from None
     with transaction.atomic():
         incident = lock_incident(notice.incident_id)
         locked = Notice.objects.select_for_update().get(pk=notice.pk)

@@ -10,6 +10,7 @@ from incidents.jurisdictions import unknown_codes
 from incidents.models import Audience, Channel, Partner
 from incidents.services import ServiceError
 from incidents.services.csv_import import CsvShape, ImportReport, import_rows
+from incidents.services.text_rules import clean_text
 
 CSV_COLUMNS = (
     "organisation",
@@ -37,13 +38,22 @@ def add_partner_contact(
     contact_role: str = "",
 ) -> Partner:
     """Create the organisation if new, and add the contact if one is given."""
-    organisation = organisation.strip()
+    organisation = clean_text("Organisation", organisation, 160, one_line=True)
+    contact_name = clean_text("Contact name", contact_name, 120, one_line=True)
+    contact_email = clean_text("Contact email", contact_email, 254, one_line=True)
+    contact_role = clean_text("Contact role", contact_role, 120, one_line=True)
     if not organisation:
         raise ServiceError("The organisation's name is required.")
+    if contact_email and not contact_name and len(contact_email) > 120:
+        raise ServiceError(
+            "Give the contact's name: the email address is too long to stand for it."
+        )
     if audience not in Audience.values:
         raise ServiceError(
             f"Unknown audience {audience!r}; use one of {', '.join(Audience.values)}."
         )
+    if len(jurisdictions) > 300:
+        raise ServiceError("At most 300 jurisdictions.")
     if not language.replace("-", "").isalpha() or not 2 <= len(language) <= 10:
         raise ServiceError(f"{language!r} is not a language code (e.g. en, fr, pt-BR).")
     if channel not in Channel.values:
@@ -83,11 +93,11 @@ CSV_SHAPE = CsvShape(CSV_COLUMNS, frozenset(REQUIRED), MAX_BYTES)
 
 
 def import_partners_csv(data: bytes) -> ImportReport:
-    """Import partners and contacts row by row, with a per-row report."""
-    return import_rows(data, CSV_SHAPE, _add_row)
+    """Import partners and contacts, all or none, with a per-row report."""
+    return import_rows(data, CSV_SHAPE, add_row)
 
 
-def _add_row(row: dict[str, str]) -> Partner:
+def add_row(row: dict[str, str]) -> Partner:
     return add_partner_contact(
         organisation=row.get("organisation", ""),
         audience=row.get("audience", ""),

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from incidents import selectors_response as sections
 from incidents.access import Ability, may
 from incidents.forms_rotation import CredentialForm, CredentialImportForm
-from incidents.models import CredentialKind
+from incidents.models import CredentialKind, ImportJob
 from incidents.services import ServiceError
-from incidents.services.credentials import add_credential, import_csv
+from incidents.services.credentials import add_credential
+from incidents.services.import_jobs import start_import
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
 
 PAGE = "incidents/credentials.html"
@@ -57,10 +58,15 @@ def credential_import(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, PAGE, context, status=UNPROCESSABLE)
     try:
-        context["report"] = import_csv(form.cleaned_data["file"].read())
+        started = start_import(
+            kind=ImportJob.Kind.CREDENTIALS, data=form.cleaned_data["file"].read(), by=request.user
+        )
     except ServiceError as error:
         form.add_error("file", error)
         return render(request, PAGE, context, status=UNPROCESSABLE)
+    if isinstance(started, ImportJob):
+        return redirect("import-job", job_id=started.pk)
+    context["report"] = started
     context["page"] = sections.credentials_page({}, 1)
     return render(request, PAGE, context)
 

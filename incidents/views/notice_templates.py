@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from incidents.access import Ability, may, visible_incidents
 from incidents.models import NoticeTemplate
-from incidents.notices.language import MAX_TEMPLATE, TemplateError
+from incidents.notices.language import TemplateError
 from incidents.notices.rendering import render_notice
 from incidents.services import ServiceError
 from incidents.services.notices import save_template_version
@@ -38,8 +38,8 @@ def template_edit(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
     subject, body, error = template.subject, template.body, ""
     if request.method == "POST":
         subject, body = (
-            request.POST.get("subject", "")[:300],
-            request.POST.get("body", "")[: MAX_TEMPLATE + 1],
+            request.POST.get("subject", ""),
+            request.POST.get("body", ""),
         )
         try:
             saved = save_template_version(
@@ -73,8 +73,8 @@ def template_preview(request: HtmxHttpRequest, template_id: int) -> HttpResponse
     context = _preview(
         request,
         int(incident_id) if incident_id.isdigit() else None,
-        request.POST.get("subject", "")[:300],
-        request.POST.get("body", "")[: MAX_TEMPLATE + 1],
+        request.POST.get("subject", ""),
+        request.POST.get("body", ""),
     )
     return render(request, f"{PAGE}#preview", context)
 

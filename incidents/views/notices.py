@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import incident_for
 from incidents.models import Incident, Notice, NoticeState, NoticeTemplate, Partner
-from incidents.notices.language import MAX_TEMPLATE, TemplateError
+from incidents.notices.language import TemplateError
 from incidents.notices.pdf import notice_pdf as notice_pdf_bytes
 from incidents.notices.rendering import render_notice
 from incidents.selectors_notices import (
@@ -92,8 +92,8 @@ def notice_preview(request: HtmxHttpRequest, reference: str, notice_id: int) -> 
     """Live preview beside the editor: renders the unsaved text against the incident now."""
     notice = _notice(request, reference, notice_id, write=True)
     subject, body = (
-        request.POST.get("subject", "")[:300],
-        request.POST.get("body", "")[: MAX_TEMPLATE + 1],
+        request.POST.get("subject", ""),
+        request.POST.get("body", ""),
     )
     return render(request, f"{PAGE}#preview", _preview(notice, subject, body))
 
@@ -125,8 +125,8 @@ def notice_edit(request: HtmxHttpRequest, reference: str, notice_id: int) -> Htt
         notice,
         lambda: notice_service.edit_notice(
             notice=notice,
-            subject=request.POST.get("subject", "")[:300],
-            body=request.POST.get("body", "")[: MAX_TEMPLATE + 1],
+            subject=request.POST.get("subject", ""),
+            body=request.POST.get("body", ""),
             by=request.user,
             expected_version=_int(request.POST.get("version")),
         ),

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.access import Ability, may, visible_incidents
-from incidents.models import Audience, Channel, Notice, Partner
+from incidents.models import Audience, Channel, ImportJob, Notice, Partner
 from incidents.services import ServiceError
-from incidents.services.partners import add_partner_contact, import_partners_csv
+from incidents.services.import_jobs import start_import
+from incidents.services.partners import add_partner_contact
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
 
 
@@ -40,14 +41,14 @@ def partner_list(request: HtmxHttpRequest) -> HttpResponse:
         data = request.POST
         try:
             partner = add_partner_contact(
-                organisation=data.get("organisation", "")[:160],
+                organisation=data.get("organisation", ""),
                 audience=data.get("audience", ""),
-                jurisdictions=data.get("jurisdictions", "")[:500].split(","),
-                language=data.get("language", "en")[:10],
+                jurisdictions=data.get("jurisdictions", "").split(","),
+                language=data.get("language", "en"),
                 channel=data.get("channel", "email"),
-                contact_name=data.get("contact_name", "")[:120],
-                contact_email=data.get("contact_email", "")[:254],
-                contact_role=data.get("contact_role", "")[:120],
+                contact_name=data.get("contact_name", ""),
+                contact_email=data.get("contact_email", ""),
+                contact_role=data.get("contact_role", ""),
             )
         except ServiceError as error:
             return render(
@@ -75,7 +76,10 @@ def partner_import(request: HtmxHttpRequest) -> HttpResponse:
             status=UNPROCESSABLE,
         )
     try:
-        context["report"] = import_partners_csv(upload.read())
+        started = start_import(kind=ImportJob.Kind.PARTNERS, data=upload.read(), by=request.user)
+        if isinstance(started, ImportJob):
+            return redirect("import-job", job_id=started.pk)
+        context["report"] = started
     except ServiceError as error:
         return render(
             request,
