@@ -38,12 +38,9 @@ class RiskForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    dpc = forms.DecimalField(
-        label="Data processing context (1 simple – 4 sensitive)",
-        required=False,
-        min_value=1,
-        max_value=4,
-        decimal_places=2,
+    dpc = _factor(
+        "Data processing context (1 simple – 4 sensitive)",
+        [("1", "1 simple"), ("2", "2 behavioural"), ("3", "3 financial"), ("4", "4 sensitive")],
     )
     ei = _factor(
         "Ease of identification",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -53,3 +54,23 @@ class NoRoleMiddleware:
         if user.is_authenticated and not opened and not may(user, Ability.USE):
             return render(request, "no_role.html", status=403)
         return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """A NUL character in a parameter is never meant (PostgreSQL cannot even store or search
+    for one): the whole request is refused, clearly, before any view or query sees it.
+    Uploaded files are exempt: their bytes are the file's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or _has_nul(request.GET) or _has_nul(request.POST):
+            return render(request, "400_nul.html", status=400)
+        return self.get_response(request)
+
+
+def _has_nul(params: Any) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in params.getlist(key)) for key in params
+    )

@@ -66,7 +66,8 @@ def test_each_factor_needs_its_rationale(cast, incident):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("dpc", D("5"), "scored from 1 to 4"),
+        ("dpc", D("5"), "scored 1, 2, 3 or 4"),
+        ("dpc", D("2.5"), "scored 1, 2, 3 or 4"),
         ("ei", D("0.6"), "0.25, 0.5, 0.75 or 1"),
         ("integrity", D("0.3"), "each score 0, 0.25 or 0.5"),
     ],

@@ -213,6 +213,7 @@ def test_later_measures_that_remove_the_high_risk_need_saying_and_excuse_article
         {"dpc": "Infinity"},
         {"dpc": "5"},
         {"dpc": "0"},
+        {"dpc": "2.5"},
         {"ei": "0.6"},
         {"confidentiality": "NaN"},
         {"unavailable_hours": "-3"},

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from incidents.regulation.facts_model import UNINTELLIGIBLE
 
-DPC_RANGE = (Decimal("1"), Decimal("4"))
+# ENISA Table 1 scores the context in whole steps from 1 to 4 (after any adjustment).
+DPC_VALUES = (Decimal("1"), Decimal("2"), Decimal("3"), Decimal("4"))
 EI_VALUES = (Decimal("0.25"), Decimal("0.5"), Decimal("0.75"), Decimal("1"))
 CB_VALUES = (Decimal("0"), Decimal("0.25"), Decimal("0.5"))
 MALICIOUS = Decimal("0.5")

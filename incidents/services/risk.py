@@ -22,7 +22,7 @@ from incidents.regulation.facts import assessment_categories, breach_duration, i
 from incidents.regulation.rules import RISK_LEVELS
 from incidents.regulation.severity import (
     CB_VALUES,
-    DPC_RANGE,
+    DPC_VALUES,
     EI_VALUES,
     Circumstances,
     Suggestion,
@@ -67,8 +67,8 @@ def _check_factors(values: dict[str, Decimal]) -> None:
     for name, value in values.items():
         if not isinstance(value, Decimal) or not value.is_finite():
             raise ServiceError(f"The {name} score must be a number.")
-    if not DPC_RANGE[0] <= values["data processing context"] <= DPC_RANGE[1]:
-        raise ServiceError("The data processing context (DPC) is scored from 1 to 4.")
+    if values["data processing context"] not in DPC_VALUES:
+        raise ServiceError("The data processing context (DPC) is scored 1, 2, 3 or 4.")
     if values["ease of identification"] not in EI_VALUES:
         raise ServiceError("Ease of identification (EI) is 0.25, 0.5, 0.75 or 1.")
     losses = ("confidentiality", "integrity", "availability")

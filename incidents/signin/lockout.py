@@ -3,6 +3,7 @@ account or address sees (a clear message, HTTP 429, nothing about whether it exi
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +41,11 @@ def unlock(*, by: Any, username: str = "", address: str = "", request: Any = Non
     username, address = username.strip()[:150], address.strip()[:45]
     if not username and not address:
         raise ServiceError("Name the account or the address to unlock.")
+    if address:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise ServiceError(f"“{address}” is not an IP address.") from None
     count = reset(ip=address or None, username=username or None)
     security_log.record(
         "sign_in.unlocked",
