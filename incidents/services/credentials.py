@@ -31,6 +31,17 @@ def add_credential(
     environment: str = "production",
     tags: list[str] | None = None,
 ) -> Credential:
+    # A pasted secret is named as one before any other complaint about the text.
+    refuse_secrets(
+        {
+            "name": name,
+            "system": system,
+            "identifier": identifier,
+            "owner": owner,
+            "environment": environment,
+            **{f"tag {n + 1}": tag for n, tag in enumerate(tags or [])},
+        }
+    )
     name = clean_text("Name", name, NAME_MAX, one_line=True)
     system = clean_text("System", system, SYSTEM_MAX, one_line=True)
     identifier = clean_text("Identifier", identifier, 10_000, one_line=True)
@@ -46,16 +57,6 @@ def add_credential(
             f"The identifier is longer than {MAX_IDENTIFIER} characters: "
             "record a fingerprint or the last 4 characters."
         )
-    refuse_secrets(
-        {
-            "name": name,
-            "system": system,
-            "identifier": identifier,
-            "owner": owner,
-            "environment": environment,
-            **{f"tag {n + 1}": tag for n, tag in enumerate(tags)},
-        }
-    )
     with transaction.atomic():
         credential = Credential(
             name=name,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from incidents.jurisdictions import unknown_codes
 from incidents.models import DataCategory, Exposure, ExposureStatus, Incident, Protection
-from incidents.services import ServiceError, obligations
+from incidents.services import ServiceError, free_text, obligations
 from incidents.services.events import append_event
 from incidents.services.incident_fields import EditConflict
 from incidents.services.locking import lock_incident
@@ -56,6 +56,7 @@ def record_exposure(
     disclosed: bool = True,
     unavailable: bool = False,
     altered: bool = False,
+    secrets: str = free_text.ASK,
 ) -> Exposure:
     """Create or update the exposure of `category`. `expected_version` is the version the
     editor saw (None for a new one); anything else means someone else saved first.
@@ -71,7 +72,7 @@ def record_exposure(
         raise ServiceError(
             "Say what happened to the data: read or taken, made unavailable, or altered."
         )
-    evidence = evidence.strip()
+    evidence = free_text.guard({"evidence": evidence.strip()}, secrets, by=by)["evidence"]
     if status == ExposureStatus.RULED_OUT and not evidence:
         raise ServiceError("Ruling a category out needs an evidence note saying why.")
     counts = dict(people_by_jurisdiction or {})

@@ -23,7 +23,7 @@ from incidents.models import (
     System,
     Tag,
 )
-from incidents.services import ServiceError, obligations
+from incidents.services import ServiceError, free_text, obligations
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
 from incidents.services.times import check_time_order
@@ -77,9 +77,20 @@ def display_of(incident: Incident, field: str) -> Any:
     return value if value is not None else ""
 
 
-def update_field(*, incident: Incident, field: str, value: Any, was: str, by: Any) -> Incident:
+def update_field(
+    *,
+    incident: Incident,
+    field: str,
+    value: Any,
+    was: str,
+    by: Any,
+    secrets: str = free_text.ASK,
+) -> Incident:
+    """`secrets`: what to do with a summary that looks like a live secret."""
     if field not in EDITABLE:
         raise ServiceError(f"{field!r} cannot be edited.")
+    if field in SCALAR_TEXT:
+        value = free_text.guard({field: str(value or "")}, secrets, by=by)[field]
     with transaction.atomic():
         locked = lock_incident(incident.pk)
         if token_of(locked, field) != was:

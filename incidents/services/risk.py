@@ -30,7 +30,7 @@ from incidents.regulation.severity import (
     score,
     suggest,
 )
-from incidents.services import ServiceError, obligations
+from incidents.services import ServiceError, free_text, obligations
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
 
@@ -109,9 +109,28 @@ def assess_risk(
     measures_text: str = "",
     level: str = "",
     level_rationale: str = "",
+    secrets: str = free_text.ASK,
 ) -> RiskAssessment:
-    """A new version. `level`, when given and not the score's band, needs its rationale."""
+    """A new version. `level`, when given and not the score's band, needs its rationale.
+    `secrets`: what to do with rationales that look like a live secret."""
     circumstances = circumstances or Circumstances()
+    texts = free_text.guard(
+        {
+            "data processing context": dpc_rationale,
+            "ease of identification": ei_rationale,
+            "circumstances": cb_rationale,
+            "measures": measures_text,
+            "level": level_rationale,
+        },
+        secrets,
+        by=by,
+    )
+    dpc_rationale, ei_rationale, cb_rationale = (
+        texts["data processing context"],
+        texts["ease of identification"],
+        texts["circumstances"],
+    )
+    measures_text, level_rationale = texts["measures"], texts["level"]
     _check_factors(
         {
             "data processing context": dpc,

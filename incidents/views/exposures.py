@@ -14,6 +14,7 @@ from incidents.forms_exposure import ExposureForm
 from incidents.models import DataCategory, Exposure
 from incidents.services import ServiceError
 from incidents.services.exposures import Range, record_exposure
+from incidents.services.free_text import LooksSecret
 from incidents.services.incident_fields import EditConflict
 from incidents.views.htmx import CONFLICT, UNPROCESSABLE, HtmxHttpRequest
 
@@ -60,7 +61,7 @@ def exposure_save(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
     require_response_writer(request.user, incident)
     form = ExposureForm(request.POST)
-    status = UNPROCESSABLE
+    status, looks_secret = UNPROCESSABLE, False
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -79,12 +80,14 @@ def exposure_save(request: HtmxHttpRequest, reference: str) -> HttpResponse:
                 disclosed=data["disclosed"],
                 unavailable=data["unavailable"],
                 altered=data["altered"],
+                secrets=request.POST.get("secrets", ""),
             )
         except EditConflict as conflict:
             form.add_error(None, conflict)
             status = CONFLICT
         except ServiceError as error:
             form.add_error(None, error)
+            looks_secret = isinstance(error, LooksSecret)
         else:
             if not request.htmx:
                 return redirect("incidents:detail", reference=reference)
@@ -94,7 +97,7 @@ def exposure_save(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     existing = Exposure.objects.filter(
         incident=incident, category=form.cleaned_data.get("category")
     ).first()
-    return _editor(request, incident, form, existing, status)
+    return _editor(request, incident, form, existing, status, looks_secret=looks_secret)
 
 
 def _initial(exposure: Exposure) -> dict:
@@ -126,7 +129,13 @@ def _editor(
     exposure: Exposure | None,
     status: int = 200,
     partial: str = "exposure-editor",
+    looks_secret: bool = False,
 ) -> HttpResponse:
     template = f"{DETAIL}#{partial}" if request.htmx else "incidents/exposure_edit_page.html"
-    context = {"incident": incident, "form": form, "exposure": exposure}
+    context = {
+        "incident": incident,
+        "form": form,
+        "exposure": exposure,
+        "looks_secret": looks_secret,
+    }
     return render(request, template, context, status=status)

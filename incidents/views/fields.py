@@ -11,6 +11,7 @@ from incidents.access import Ability, incident_for, may, require_response_writer
 from incidents.forms_triage import FieldEditForm
 from incidents.selectors import incident_with_relations
 from incidents.services import ServiceError
+from incidents.services.free_text import LooksSecret
 from incidents.services.incident_fields import EDITABLE, EditConflict, token_of, update_field
 from incidents.views.htmx import CONFLICT, UNPROCESSABLE, HtmxHttpRequest
 
@@ -34,7 +35,7 @@ def incident_field(request: HtmxHttpRequest, reference: str, field: str) -> Http
         return _editor(request, incident, form)
     require_response_writer(request.user, incident)
     form = FieldEditForm(request.POST, field=field)
-    status = UNPROCESSABLE
+    status, looks_secret = UNPROCESSABLE, False
     if form.is_valid():
         try:
             update_field(
@@ -43,6 +44,7 @@ def incident_field(request: HtmxHttpRequest, reference: str, field: str) -> Http
                 value=form.value(),
                 was=form.cleaned_data["was"],
                 by=request.user,
+                secrets=request.POST.get("secrets", ""),
             )
         except EditConflict as conflict:
             incident = incident_for(request.user, reference, queryset=incident_with_relations)
@@ -54,12 +56,13 @@ def incident_field(request: HtmxHttpRequest, reference: str, field: str) -> Http
             status = CONFLICT
         except ServiceError as error:
             form.add_error(None, error)
+            looks_secret = isinstance(error, LooksSecret)
         else:
             if not request.htmx:
                 return redirect("incidents:detail", reference=reference)
             incident = incident_for(request.user, reference, queryset=incident_with_relations)
             return _row(request, incident, field)
-    return _editor(request, incident, form, status)
+    return _editor(request, incident, form, status, looks_secret)
 
 
 def _initial(incident: object, field: str) -> object:
@@ -85,12 +88,16 @@ def _row(request: HtmxHttpRequest, incident: object, field: str) -> HttpResponse
 
 
 def _editor(
-    request: HtmxHttpRequest, incident: object, form: FieldEditForm, status: int = 200
+    request: HtmxHttpRequest,
+    incident: object,
+    form: FieldEditForm,
+    status: int = 200,
+    looks_secret: bool = False,
 ) -> HttpResponse:
     template = f"{DETAIL}#fact-editor" if request.htmx else "incidents/field_edit_page.html"
     return render(
         request,
         template,
-        {"incident": incident, "fact": form.field_name, "form": form},
+        {"incident": incident, "fact": form.field_name, "form": form, "looks_secret": looks_secret},
         status=status,
     )

@@ -12,6 +12,7 @@ from incidents import selectors
 from incidents.access import incident_for, require_response_writer
 from incidents.forms_triage import NoteForm
 from incidents.services import ServiceError
+from incidents.services.free_text import LooksSecret
 from incidents.services.notes import add_note
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest
 
@@ -24,11 +25,18 @@ def note_add(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
     require_response_writer(request.user, incident)
     form = NoteForm(request.POST)
+    looks_secret = False
     if form.is_valid():
         try:
-            add_note(incident=incident, body=form.cleaned_data["body"], by=request.user)
+            add_note(
+                incident=incident,
+                body=form.cleaned_data["body"],
+                by=request.user,
+                secrets=request.POST.get("secrets", ""),
+            )
         except ServiceError as error:
             form.add_error(None, error)
+            looks_secret = isinstance(error, LooksSecret)
     if not request.htmx:
         for problem in form.errors.get("__all__", []) + form.errors.get("body", []):
             messages.error(request, str(problem))
@@ -36,4 +44,5 @@ def note_add(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     context = selectors.notes_context(incident, request.user)
     if form.errors:
         context["note_form"] = form
+        context["looks_secret"] = looks_secret
     return render(request, f"{DETAIL}#notes", context, status=UNPROCESSABLE if form.errors else 200)

@@ -16,6 +16,7 @@ from incidents.forms_risk import RiskForm
 from incidents.regulation.severity import Suggestion
 from incidents.selectors_obligations import risk_context
 from incidents.services import ServiceError
+from incidents.services.free_text import LooksSecret
 from incidents.services.risk import assess_risk, suggestion_for
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text
 
@@ -56,6 +57,7 @@ def _assess(request: HtmxHttpRequest, incident: object, form: RiskForm) -> None:
         measures_text=data["measures_text"],
         level=data["level"],
         level_rationale=data["level_rationale"],
+        secrets=request.POST.get("secrets", ""),
     )
 
 
@@ -64,7 +66,7 @@ def _assess(request: HtmxHttpRequest, incident: object, form: RiskForm) -> None:
 def risk_assess(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
     require_response_writer(request.user, incident)
-    form, error = RiskForm(request.POST, auto_id="risk-%s"), ""
+    form, error, looks_secret = RiskForm(request.POST, auto_id="risk-%s"), "", False
     if not form.is_valid():
         error = form_errors_text(form)
     else:
@@ -72,6 +74,7 @@ def risk_assess(request: HtmxHttpRequest, reference: str) -> HttpResponse:
             _assess(request, incident, form)
         except ServiceError as refused:
             error = " ".join(refused.messages)
+            looks_secret = isinstance(refused, LooksSecret)
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -79,6 +82,7 @@ def risk_assess(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     context = {
         **risk_context(incident, request.user),
         "risk_error": error,
+        "looks_secret": looks_secret,
         **({"risk_form": form} if error else {}),
     }
     return render(
