@@ -152,3 +152,47 @@ async def test_the_dashboard_prepends_new_incidents_the_user_may_see(cast):
     assert 'hx-swap-oob="afterbegin:#incident-rows"' in frame and "Visible one" in frame
     assert "Hidden one" not in frame
     await communicator.disconnect()
+
+
+def _session_cookie_waiting_for_mfa(user) -> bytes:
+    from incidents.signin import mfa_policy
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[mfa_policy.SESSION_KEY] = mfa_policy.ENROL
+    session.save()
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+async def test_a_session_still_to_enrol_a_second_factor_gets_no_frames(cast, incident):
+    cookie = await database_sync_to_async(_session_cookie_waiting_for_mfa)(cast.commander)
+    communicator = WebsocketCommunicator(
+        websocket_application(),
+        f"/ws/incidents/{incident.reference}/",
+        headers=[HOST, ORIGIN, (b"cookie", cookie)],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    assert await _closed_with(communicator) == 4401
+
+
+async def test_a_session_signed_out_everywhere_stops_receiving(cast, incident, monkeypatch):
+    from incidents.realtime import consumers
+    from incidents.signin.sessions import store
+
+    monkeypatch.setattr(consumers, "SESSION_RECHECK", 0)
+    cookie = await database_sync_to_async(_session_cookie)(cast.responder)
+    communicator = WebsocketCommunicator(
+        websocket_application(),
+        f"/ws/incidents/{incident.reference}/",
+        headers=[HOST, ORIGIN, (b"cookie", cookie)],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_to(text_data=json.dumps({"after": 1}))
+    key = cookie.decode().split("=", 1)[1]
+    await database_sync_to_async(lambda: store(key).delete())()
+    await database_sync_to_async(transition)(incident=incident, to=Status.TRIAGE, by=cast.commander)
+    assert await publish_pending() >= 1
+    assert await _closed_with(communicator) == 4401

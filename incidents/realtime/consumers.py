@@ -4,6 +4,7 @@ frame, and closes with 4401 (no session) or 4403 (no access to this incident).""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -12,16 +13,31 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from incidents.access import visible_incidents
 from incidents.realtime import frames
 from incidents.realtime.groups import DASHBOARD, incident_group
+from incidents.signin import mfa_policy
+from incidents.signin.sessions import expired, store
 from incidents.user_zone import zone_of
 
 CLOSE_NO_SESSION = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_BAD_MESSAGE = 4400
+SESSION_RECHECK = 30  # seconds
 
 
 def _zone_name(scope: dict) -> str:
     """The zone this person's page shows times in (the session is read from the store)."""
     return str(zone_of(scope.get("session"), scope.get("cookies", {})))
+
+
+def _session_usable(scope: dict) -> bool:
+    """The socket's session still stands: not signed out (here or everywhere), not past its
+    idle or absolute limit, and not waiting for a second factor to be enrolled."""
+    key = getattr(scope.get("session"), "session_key", None)
+    if not key:
+        return False
+    session = store(key)  # read afresh: the socket's copy is from its handshake
+    if not session.exists(key):
+        return False
+    return not expired(session, int(time.time())) and not mfa_policy.pending(session)
 
 
 def _visible_incident_id(user: Any, reference: str) -> int | None:
@@ -30,16 +46,32 @@ def _visible_incident_id(user: Any, reference: str) -> int | None:
 
 class _AuthenticatedConsumer(AsyncWebsocketConsumer):
     tz = "UTC"
+    session_checked_at = 0.0
 
     async def _authenticated_user(self) -> Any | None:
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        usable = user is not None and user.is_authenticated
+        if usable:
+            usable = await database_sync_to_async(_session_usable)(self.scope)
+        if not usable:
             # Accept first so the browser sees our close code rather than a failed handshake.
             await self.accept()
             await self.close(code=CLOSE_NO_SESSION)
             return None
+        self.session_checked_at = time.monotonic()
         self.tz = await database_sync_to_async(_zone_name)(self.scope)
         return user
+
+    async def _session_still_usable(self) -> bool:
+        """Checked again at most every SESSION_RECHECK seconds: a session signed out
+        elsewhere stops receiving within that time (the access gate runs on every frame)."""
+        if time.monotonic() - self.session_checked_at < SESSION_RECHECK:
+            return True
+        self.session_checked_at = time.monotonic()
+        if await database_sync_to_async(_session_usable)(self.scope):
+            return True
+        await self.close(code=CLOSE_NO_SESSION)
+        return False
 
 
 class IncidentConsumer(_AuthenticatedConsumer):
@@ -85,6 +117,8 @@ class IncidentConsumer(_AuthenticatedConsumer):
         await self._catch_up()
 
     async def _catch_up(self) -> None:
+        if not await self._session_still_usable():
+            return
         while self.sent_seq is not None:
             result = await database_sync_to_async(frames.incident_catch_up)(
                 user=self.scope["user"],
@@ -128,6 +162,8 @@ class DashboardConsumer(_AuthenticatedConsumer):
         await self.channel_layer.group_discard(DASHBOARD, self.channel_name)
 
     async def dashboard_changed(self, message: dict) -> None:
+        if not await self._session_still_usable():
+            return
         html = await database_sync_to_async(frames.dashboard_rows)(
             user=self.scope["user"],
             incident_ids=message["incident_ids"],

@@ -26,7 +26,7 @@ TOUCH_EVERY = 60  # seconds: how stale "last seen" may get before it is written 
 USER_AGENT_MAX = 200
 
 
-def _store(key: str | None = None) -> SessionBase:
+def store(key: str | None = None) -> SessionBase:
     engine = import_module(settings.SESSION_ENGINE)
     return engine.SessionStore(session_key=key)
 
@@ -52,7 +52,7 @@ def end_sessions(*, user: Any, keep: str | None = None) -> int:
     """End every session of `user` but `keep` (the one asking, when it is theirs)."""
     ended = 0
     for row in UserSession.objects.filter(user=user).exclude(session_key=keep or ""):
-        _store(row.session_key).delete()
+        store(row.session_key).delete()
         row.delete()
         ended += 1
     return ended
