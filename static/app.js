@@ -140,4 +140,25 @@
     body.appendChild(row);
     row.querySelector("input").focus();
   });
+
+  // A table wider than its card scrolls inside it; a keyboard must be able to reach and
+  // scroll it too, so it becomes focusable (and says so in its name) while it scrolls. It
+  // keeps its table role: screen readers still read it as a table.
+  function scrollableTables() {
+    document.querySelectorAll("table.matrix, table.incidents").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+        table.dataset.scrolls = "true";
+        var heading = table.closest("section") && table.closest("section").querySelector("h2, h1");
+        table.setAttribute("aria-label", (heading ? heading.textContent.trim() : "Table") + " (scrolls sideways)");
+      } else if (table.dataset.scrolls) {
+        table.removeAttribute("tabindex");
+        table.removeAttribute("aria-label");
+        delete table.dataset.scrolls;
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scrollableTables);
+  document.addEventListener("htmx:afterSettle", scrollableTables);
+  window.addEventListener("resize", scrollableTables);
 })();
