@@ -104,6 +104,12 @@ def send_notice(self: Task, notice_id: int) -> None:
             notice_id=notice_id, error=f"could not reach the mail server: {error}"
         )
         return
+    except Exception as error:  # any other failure: said on the notice, never left "approved"
+        log.exception("notice %s could not be sent", notice_id)
+        notices.record_delivery(
+            notice_id=notice_id, error=f"could not be sent ({error.__class__.__name__}: {error})"
+        )
+        return
     notices.record_delivery(notice_id=notice_id)
 
 

@@ -128,3 +128,17 @@ def test_a_sent_notice_is_followed_up_not_edited(settings, cast, approved):
         and new.subject.startswith("Update: ")
     )
     assert Notice.objects.get(pk=approved.pk).state == "sent"
+
+
+def test_an_unexpected_failure_while_sending_leaves_it_send_failed_never_approved(
+    settings, cast, approved, monkeypatch
+):
+    def broken(notice):
+        raise ValueError("template produced no body")
+
+    monkeypatch.setattr("incidents.notices.delivery.send", broken)
+    with smtp_server(settings) as mailbox:
+        queue_send(notice=approved, by=cast.comms)
+    failed = Notice.objects.get(pk=approved.pk)
+    assert mailbox.messages == [] and failed.state == "send_failed"
+    assert "ValueError" in failed.send_error and "no body" in failed.send_error

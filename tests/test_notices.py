@@ -133,6 +133,21 @@ def test_a_template_with_an_unknown_name_cannot_be_drafted(cast, payment_ruled_o
         draft_notice(incident=payment_ruled_out, partner=partner, template=template, by=cast.comms)
 
 
+def test_a_draft_whose_text_would_be_too_long_is_refused_before_review(
+    cast, payment_ruled_out, monkeypatch
+):
+    """The template is valid, but what it renders for this incident would not fit: said when
+    drafting with the limit, and nothing is written."""
+    monkeypatch.setattr("incidents.notices.language.MAX_OUTPUT", 40)
+    partner = Partner.objects.create(name="AdCo", audience="advertiser")
+    template = NoticeTemplate.objects.create(
+        name="long", audience="advertiser", subject="{{ reference }}", body=BODY
+    )
+    with pytest.raises(ServiceError, match="would be longer than 40 characters"):
+        draft_notice(incident=payment_ruled_out, partner=partner, template=template, by=cast.comms)
+    assert not Notice.objects.filter(partner=partner).exists()
+
+
 def test_a_rotation_claim_is_withdrawn_when_a_new_credential_joins_the_campaign(cast, incident):
     from incidents.models import Credential, RotationTask
     from incidents.services.credentials import add_credential

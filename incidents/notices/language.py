@@ -40,6 +40,11 @@ class TemplateError(Exception):
         super().__init__(f"line {line}: {message}" if line else message)
 
 
+class OutputTooLong(TemplateError):
+    """The template is valid but what it renders for this incident would be too long to
+    send; raised apart so a draft can refuse it before anyone reviews it."""
+
+
 def _date(value: Any) -> str:
     if isinstance(value, datetime):
         return (in_zone(value) or value.astimezone(UTC)).strftime("%d %B %Y")
@@ -158,7 +163,7 @@ def render(
     def emit(text: str) -> None:
         size[0] += len(text)
         if size[0] > MAX_OUTPUT:
-            raise TemplateError(f"the notice would be longer than {MAX_OUTPUT:,} characters")
+            raise OutputTooLong(f"the notice would be longer than {MAX_OUTPUT:,} characters")
         out.append(text)
 
     def walk(items: list[Node]) -> None:

@@ -14,7 +14,7 @@ from incidents import cache_invalidation
 from incidents.models import Incident, Notice, NoticeState, NoticeTemplate, Partner
 from incidents.notices.claims import failing_claims
 from incidents.notices.facts import gather
-from incidents.notices.language import MAX_TEMPLATE, TemplateError
+from incidents.notices.language import MAX_TEMPLATE, OutputTooLong, TemplateError
 from incidents.notices.rendering import render_notice, validate
 from incidents.services import ServiceError
 from incidents.services.events import append_event
@@ -43,10 +43,22 @@ def _checked(subject: str, body: str) -> None:
         raise ServiceError(f"The notice cannot be used: {error}") from None
 
 
+def _fits(*, incident: Incident, partner: Partner, subject: str, body: str) -> None:
+    """The text it would send must fit too: found when drafting or editing, not at approval
+    or send. Other rendering problems (a fact still missing) are said on the draft itself."""
+    try:
+        render_notice(incident=incident, subject=subject, body=body, partner=partner)
+    except OutputTooLong as error:
+        raise ServiceError(f"The notice cannot be used: {error}") from None
+    except TemplateError:
+        pass
+
+
 def draft_notice(
     *, incident: Incident, partner: Partner, template: NoticeTemplate, by: Any
 ) -> Notice:
     _checked(template.subject, template.body)
+    _fits(incident=incident, partner=partner, subject=template.subject, body=template.body)
     with transaction.atomic():
         locked = lock_incident(incident.pk)
         notice = Notice.objects.create(
@@ -70,11 +82,7 @@ def edit_notice(
     *, notice: Notice, subject: str, body: str, by: Any, expected_version: int
 ) -> Notice:
     _checked(subject, body)
-    try:  # the text it would send must fit too: found now, not at approval or send
-        render_notice(incident=notice.incident, subject=subject, body=body, partner=notice.partner)
-    except TemplateError as error:
-        if "longer than" in str(error):
-            raise ServiceError(f"The notice cannot be used: {error}") from None
+    _fits(incident=notice.incident, partner=notice.partner, subject=subject, body=body)
     with transaction.atomic():
         incident = lock_incident(notice.incident_id)
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
