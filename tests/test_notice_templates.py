@@ -25,6 +25,21 @@ def test_a_broken_template_is_refused_with_its_line(cast, incident):
     assert not NoticeTemplate.objects.filter(name="Creator update", version=3).exists()
 
 
+def test_a_template_too_long_for_an_open_incident_is_refused_at_save(cast, incident, monkeypatch):
+    """Valid language, but what it renders for an open incident would not fit the limit:
+    refused when saved, naming the incident, so nobody drafts from it first."""
+    monkeypatch.setattr("incidents.notices.language.MAX_OUTPUT", 200)
+    template = NoticeTemplate.objects.get(name="Creator update", version=1)
+    body = "{{ title }} " * 40  # short as written, long once rendered
+    response = client_for(cast.comms).post(
+        f"/notice-templates/{template.pk}/", {"subject": "{{ reference }}", "body": body}
+    )
+    page = response.content.decode()
+    assert response.status_code == 422 and "longer than 200 characters" in page
+    assert incident.reference in page
+    assert not NoticeTemplate.objects.filter(name="Creator update", version=3).exists()
+
+
 def test_the_preview_only_renders_against_incidents_the_user_may_see(cast, restricted):
     template = NoticeTemplate.objects.get(name="Creator update", version=1)
     url = f"/notice-templates/{template.pk}/preview/"

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from incidents import cache_invalidation
-from incidents.models import Incident, Notice, NoticeState, NoticeTemplate, Partner
+from incidents.models import CLOSED_STATES, Incident, Notice, NoticeState, NoticeTemplate, Partner
 from incidents.notices.claims import failing_claims
 from incidents.notices.facts import gather
 from incidents.notices.language import MAX_TEMPLATE, OutputTooLong, TemplateError
@@ -43,7 +43,7 @@ def _checked(subject: str, body: str) -> None:
         raise ServiceError(f"The notice cannot be used: {error}") from None
 
 
-def _fits(*, incident: Incident, partner: Partner, subject: str, body: str) -> None:
+def _fits(*, incident: Incident, partner: Partner | None, subject: str, body: str) -> None:
     """The text it would send must fit too: found when drafting or editing, not at approval
     or send. Other rendering problems (a fact still missing) are said on the draft itself."""
     try:
@@ -404,8 +404,15 @@ def follow_up(*, notice: Notice, by: Any) -> Notice:
 def save_template_version(
     *, template: NoticeTemplate, subject: str, body: str, by: Any
 ) -> NoticeTemplate:
-    """Editing a template makes its next version; drafts keep the version they came from."""
+    """Editing a template makes its next version; drafts keep the version they came from.
+    What it would render for each open incident must fit the size limit, found now rather
+    than when someone drafts from it."""
     _checked(subject, body)
+    for incident in Incident.objects.exclude(status__in=CLOSED_STATES).order_by("pk"):
+        try:
+            _fits(incident=incident, partner=None, subject=subject, body=body)
+        except ServiceError as error:
+            raise ServiceError(f"{error} for {incident.reference}.") from None
     with transaction.atomic():
         latest = (
             NoticeTemplate.objects.select_for_update()
