@@ -75,6 +75,17 @@ def test_a_first_sso_sign_in_makes_the_account_with_the_mapped_role(issuer):
     assert change.actor_label == "single sign-on" and change.after["granted"] == [roles.COMMANDER]
 
 
+def test_when_the_idp_is_not_trusted_for_mfa_a_commander_must_enrol_here(issuer, monkeypatch):
+    monkeypatch.setenv("OIDC_TRUST_IDP_MFA", "false")
+    client = Client()
+    _through_the_issuer(client)
+    assert client.session[mfa_policy.SESSION_KEY] == mfa_policy.ENROL
+    page = client.get("/incidents/")
+    assert page.status_code == 302 and "/accounts/2fa/" in page["Location"]
+    signed_in = SecurityEvent.objects.get(verb="sign_in.succeeded")
+    assert signed_in.after["mfa"] == "must enrol"
+
+
 def test_changed_groups_at_the_idp_change_the_roles_at_the_next_sign_in(issuer):
     _through_the_issuer(Client())
     issuer.person["groups"] = ["ir-team"]
