@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from incidents.access import incident_for
 from incidents.audit import verify_incident
-from incidents.models import Event
+from incidents.models import Event, SecurityEvent
 from incidents.services import security_log
 
 
@@ -24,7 +24,7 @@ def audit_export(request: HttpRequest, reference: str) -> JsonResponse:
             "hash_algorithm": "sha256 over canonical JSON (see incidents/services/hashing.py)",
             "head_hash": incident.head_hash,
             "verification": {"intact": result.intact, "summary": result.describe()},
-            "events": [_event_row(e) for e in events],
+            "events": [chain_row(e) for e in events],
         },
         json_dumps_params={"indent": 2, "ensure_ascii": False},
     )
@@ -38,7 +38,9 @@ def audit_export(request: HttpRequest, reference: str) -> JsonResponse:
     return response
 
 
-def _event_row(event: Event) -> dict:
+def chain_row(event: Event | SecurityEvent) -> dict:
+    """One link of a hash chain as exported: every field the hash covers, so an auditor can
+    re-hash it without Breachroom (the incident chains and the security log alike)."""
     return {
         "seq": event.seq,
         "occurred_at": event.occurred_at.isoformat(),

@@ -17,6 +17,7 @@ from incidents.access import Ability, require
 from incidents.audit import verify_security_log
 from incidents.models import SECURITY_CHAIN, SecurityEvent
 from incidents.services import security_log
+from incidents.views.audit import chain_row
 from incidents.views.htmx import AuthedRequest
 
 PAGE_SIZE = 100
@@ -51,18 +52,7 @@ def security_log_export(request: AuthedRequest) -> StreamingHttpResponse:
         header = {"chain": SECURITY_CHAIN, "hash": "sha256, incidents/services/hashing.py"}
         yield json.dumps(header) + "\n"
         for event in SecurityEvent.objects.order_by("seq").iterator(chunk_size=2000):
-            row = {
-                "seq": event.seq,
-                "occurred_at": event.occurred_at.isoformat(),
-                "actor_id": event.actor_id,
-                "actor": event.actor_label,
-                "verb": event.verb,
-                "before": event.before,
-                "after": event.after,
-                "prev_hash": event.prev_hash,
-                "hash": event.hash,
-            }
-            yield json.dumps(row, ensure_ascii=False) + "\n"
+            yield json.dumps(chain_row(event), ensure_ascii=False) + "\n"
 
     response = StreamingHttpResponse(lines(), content_type="application/x-ndjson")
     response["Content-Disposition"] = (
