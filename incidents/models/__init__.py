@@ -35,6 +35,7 @@ from incidents.models.notice import (
 )
 from incidents.models.obligation import Obligation, ObligationState
 from incidents.models.profile import UserProfile
+from incidents.models.revision import Revision
 from incidents.models.risk import Backup, Measures, Recipients, RiskAssessment
 from incidents.models.rotation import (
     ROTATION_DONE,
@@ -98,6 +99,7 @@ __all__ = [
     "Protection",
     "Recipients",
     "ReferenceCounter",
+    "Revision",
     "RiskAssessment",
     "RoleMfaPolicy",
     "RotationState",
