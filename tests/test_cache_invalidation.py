@@ -12,6 +12,7 @@ from incidents.models import (
     Notification,
     Partner,
     ReferenceCounter,
+    Revision,
     RoleMfaPolicy,
     SecurityEvent,
     SecurityLogHead,
@@ -26,6 +27,7 @@ from tests.factories import make_incident
 NOT_ON_PAGES = {
     EventOutbox,
     ReferenceCounter,
+    Revision,
     Notification,
     UserProfile,
     SecurityEvent,
