@@ -145,11 +145,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 # django-axes first (it refuses a locked-out account or address before any password is
-# checked), then allauth's backend reading the signed-in user from the shared cache
-# (incidents.viewer_cache). Sessions opened under another backend must sign in again.
+# checked), then allauth's (Django's model backend underneath). Sessions opened under the
+# earlier cached backend must sign in again.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "incidents.auth_backend.CachedUserBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "incidents:list"
@@ -203,8 +203,11 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
-# Sessions: the database is the record, a cache in front saves a query per request. With
-# Redis the cache is shared, so signing out anywhere ends the session everywhere at once.
+# The cache holds shared renderings (incidents/rendering: keyed by revisions, so any
+# process's copy is as good as another's) and, with Redis, sessions in front of the
+# database: signing out anywhere ends the session everywhere at once. Without Redis each
+# process keeps its own renderings in memory: the same code path, less sharing.
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -215,14 +218,12 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The list's results are cached per viewer and forgotten on every change
-# (incidents.list_cache). Only with a shared cache: the worker processes that make changes
-# must reach the web processes' cache.
-INCIDENT_LIST_CACHE = env_bool("INCIDENT_LIST_CACHE", bool(REDIS_URL))
-# Whole incident pages per viewer, and each viewer's roles and unread count
-# (incidents.page_cache, incidents.viewer_cache); the same condition as the list cache.
-INCIDENT_PAGE_CACHE = env_bool("INCIDENT_PAGE_CACHE", bool(REDIS_URL))
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -8,13 +8,18 @@ existence is data too. Seeing is not changing: writes ask `may` / `require`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.dateparse import parse_datetime
 
 from incidents.models import Incident
+from incidents.models.revision import SHARED, SHARED_SOURCE_NAMES
 from incidents.roles import (
     ADMIN,
     ALL_ROLES,
@@ -22,7 +27,9 @@ from incidents.roles import (
     COMMANDER,
     COMMUNICATIONS,
     RESPONDER,
+    RoleSet,
     User,
+    remember_roles,
     roles_of,
 )
 
@@ -102,3 +109,164 @@ def require_response_writer(user: User, incident: Incident) -> None:
     """Raise PermissionDenied unless the user may change this (visible) incident."""
     if not may(user, Ability.WRITE_RESPONSE):
         raise PermissionDenied("Your role is read-only for incident response.")
+
+
+@dataclass(frozen=True)
+class Pass:
+    """What the gate answers for one person and one incident they may see, read in one
+    statement: its identity, the head of its event chain, the roles the person holds, and
+    the revision of every source a rendering of it can depend on (models/revision.py)."""
+
+    incident_id: int
+    reference: str
+    title: str
+    restricted: bool
+    seq: int
+    head_hash: str
+    roles: frozenset[str]
+    revisions: dict[str, int] = field(default_factory=dict)
+    began_at: datetime | None = None
+    contained_at: datetime | None = None
+
+    @property
+    def viewer(self) -> RoleSet:
+        return RoleSet(self.roles)
+
+    def revision(self, source: str) -> int:
+        return self.revisions.get(source, 0)
+
+
+# One statement, every part an index probe: the incident (by reference or id) with each
+# person's membership, each person's row (still active? superuser?), their groups, and the
+# revisions of the incident and of the shared data. Portable SQL: PostgreSQL and SQLite.
+# `{people}` is a list of placeholders: a live page asks for everyone watching at once.
+_GATE = """
+SELECT 'incident', i.reference, i.id, i.event_seq,
+       CASE WHEN i.restricted THEN 1 ELSE 0 END, 0,
+       i.head_hash, i.title, i.began_at, i.contained_at
+  FROM incidents_incident i WHERE {match}
+UNION ALL
+SELECT 'user', '', u.id, CASE WHEN u.is_active THEN 1 ELSE 0 END,
+       CASE WHEN u.is_superuser THEN 1 ELSE 0 END,
+       CASE WHEN EXISTS (SELECT 1 FROM incidents_incident_members m
+                          WHERE m.user_id = u.id
+                            AND m.incident_id = (SELECT i3.id FROM incidents_incident i3
+                                                  WHERE {match3})) THEN 1 ELSE 0 END,
+       '', '', NULL, NULL
+  FROM auth_user u WHERE u.id IN ({people})
+UNION ALL
+SELECT 'role', g.name, ug.user_id, 0, 0, 0, '', '', NULL, NULL
+  FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id
+ WHERE ug.user_id IN ({people})
+UNION ALL
+SELECT 'revision', r.source, r.incident_id, r.rev, 0, 0, '', '', NULL, NULL
+  FROM incidents_revision r
+ WHERE r.incident_id IN (0, (SELECT i2.id FROM incidents_incident i2 WHERE {match2}))
+"""
+
+
+def _gate_sql(by_reference: bool, people: int) -> str:
+    column = "reference" if by_reference else "id"
+    return _GATE.format(
+        match=f"i.{column} = %(incident)s",
+        match2=f"i2.{column} = %(incident)s",
+        match3=f"i3.{column} = %(incident)s",
+        people=", ".join(f"%(p{n})s" for n in range(people)),
+    )
+
+
+@dataclass
+class _Person:
+    active: bool = False
+    member: bool = False
+    roles: set[str] = field(default_factory=set)
+
+
+def _read_gate(
+    user_ids: list[int], *, reference: str | None, incident_id: int | None
+) -> dict[int, Pass | None]:
+    """Every person's Pass (or None) for one incident, from one statement."""
+    params: dict[str, int | str | None] = {f"p{n}": pk for n, pk in enumerate(user_ids)}
+    params["incident"] = incident_id if reference is None else reference
+    with connection.cursor() as cursor:
+        cursor.execute(_gate_sql(reference is not None, len(user_ids)), params)
+        rows = cursor.fetchall()
+    incident = None
+    people: dict[int, _Person] = {pk: _Person() for pk in user_ids}
+    revisions: dict[str, int] = {}
+    for kind, name, a, b, c, d, text, title, began, contained in rows:
+        if kind == "incident":
+            incident = (name, int(a), int(b), bool(c), text, title, began, contained)
+        elif kind == "user":
+            person = people[int(a)]
+            person.active, person.member = bool(b), bool(d)
+            if c:
+                person.roles.add(ADMIN)
+        elif kind == "role" and name in ALL_ROLES:
+            people[int(a)].roles.add(name)
+        elif kind == "revision":
+            shared = int(a) == SHARED
+            if (name in SHARED_SOURCE_NAMES) == shared:
+                revisions[name] = int(b)
+    passes: dict[int, Pass | None] = {}
+    for pk, person in people.items():
+        roles = frozenset(person.roles)
+        if incident is None or not person.active or not roles & ABILITIES[Ability.USE]:
+            passes[pk] = None
+            continue
+        ref, found_id, seq, restricted, head, title, began, contained = incident
+        if restricted and not person.member and not roles & ABILITIES[Ability.SEE_ALL_INCIDENTS]:
+            passes[pk] = None
+            continue
+        passes[pk] = Pass(
+            incident_id=found_id,
+            reference=ref,
+            title=title,
+            restricted=restricted,
+            seq=seq,
+            head_hash=head or "",
+            roles=roles,
+            revisions=revisions,
+            began_at=_moment(began),
+            contained_at=_moment(contained),
+        )
+    return passes
+
+
+def gate(
+    user: User, *, reference: str | None = None, incident_id: int | None = None
+) -> Pass | None:
+    """The Pass if `user` may see the incident now, else None (for them it does not
+    exist). Nothing here is remembered between calls: a membership, role or account change
+    made any way at all is in force at the next request or frame."""
+    if user is None or not user.is_authenticated or isinstance(user, RoleSet):
+        return None
+    found = _read_gate([user.pk], reference=reference, incident_id=incident_id)[user.pk]
+    if found is not None:
+        remember_roles(user, found.roles)
+    return found
+
+
+def gate_many(incident_id: int, user_ids: list[int]) -> dict[int, Pass | None]:
+    """The gate for everyone watching one incident, in one statement: a live frame is
+    gated per person without a query per person."""
+    if not user_ids:
+        return {}
+    return _read_gate(sorted(set(user_ids)), reference=None, incident_id=incident_id)
+
+
+def _moment(value: object) -> datetime | None:
+    """SQLite hands back text for a timestamp read through a UNION; PostgreSQL a datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def require_pass(user: User, reference: str) -> Pass:
+    found = gate(user, reference=reference)
+    if found is None:
+        raise Http404("No such incident.")
+    return found

@@ -10,7 +10,6 @@ fork, so one per server and process is enough.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -37,14 +36,3 @@ class SharedRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = SharedClient
-
-    def move_generations(self, keys: Sequence[str], *, seed: int) -> None:
-        """Add one to each counter in one round trip; a missing counter (never set, or
-        evicted) starts from `seed`, so it never goes back to a value it had before."""
-        client = self._cache.get_client(write=True)
-        with client.pipeline(transaction=False) as pipe:
-            for key in keys:
-                name = self.make_and_validate_key(key)
-                pipe.set(name, seed, nx=True)
-                pipe.incr(name)
-            pipe.execute()

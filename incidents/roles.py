@@ -1,11 +1,12 @@
-"""Roles are Django groups: their names, and the roles a person holds. What each role may do
-is in incidents/access.py (`ABILITIES`)."""
+"""Roles are Django groups: their names, the roles a person holds, and the role set a shared
+rendering is drawn for. What each role may do is in incidents/access.py (`ABILITIES`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from incidents import viewer_cache
+from django.db import connection
 
 ADMIN = "admin"
 COMMANDER = "incident_commander"
@@ -21,12 +22,76 @@ ROLE_LABELS = {
     COMMUNICATIONS: "Communications",
     AUDITOR: "Auditor (read-only)",
 }
-# A signed-in user or AnonymousUser; typed loosely because both are duck-typed here.
+# A signed-in user, AnonymousUser or a RoleSet; typed loosely because all are duck-typed.
 User = Any
+_ROLES = "_breachroom_roles"
+_UNREAD = "_breachroom_unread"
+
+
+@dataclass(frozen=True)
+class RoleSet:
+    """Who a shared rendering is drawn for: a set of roles, never a person. Anything a
+    section shows may depend on these and nothing else about the viewer."""
+
+    roles: frozenset[str]
+    is_authenticated = True
+    pk = None
+
+    @property
+    def key(self) -> str:
+        return ",".join(sorted(self.roles)) or "-"
 
 
 def roles_of(user: User) -> frozenset[str]:
-    """The user's role names, cached on the user object for the request."""
+    """The user's role names: read once per request (with the unread count) and kept on the
+    user object for the rest of it. Never cached across requests: a change of roles,
+    however it was made, shows on the next request."""
+    if isinstance(user, RoleSet):
+        return user.roles
     if not user.is_authenticated:
         return frozenset()
-    return viewer_cache.roles(user)
+    found = getattr(user, _ROLES, None)
+    if found is None:
+        _load_viewer_facts(user)
+        found = getattr(user, _ROLES)
+    return frozenset(found)
+
+
+def role_set(user: User) -> RoleSet:
+    return RoleSet(roles_of(user))
+
+
+def unread_count(user: User) -> int:
+    if not user.is_authenticated or isinstance(user, RoleSet):
+        return 0
+    found = getattr(user, _UNREAD, None)
+    if found is None:
+        _load_viewer_facts(user)
+        found = getattr(user, _UNREAD)
+    return int(found)
+
+
+def remember_roles(user: User, roles: frozenset[str]) -> None:
+    """Roles the access gate read in its own query: no second query for them."""
+    if not isinstance(user, RoleSet):
+        setattr(user, _ROLES, roles)
+
+
+# Roles and the unread-notification badge in one round trip: every page shows both.
+_VIEWER_FACTS = (
+    "SELECT g.name, 0 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id "
+    "WHERE ug.user_id = %s "
+    "UNION ALL SELECT NULL, COUNT(*) FROM incidents_notification "
+    "WHERE user_id = %s AND read_at IS NULL"
+)
+
+
+def _load_viewer_facts(user: User) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_VIEWER_FACTS, [user.pk, user.pk])
+        rows = cursor.fetchall()
+    names = {name for name, _ in rows if name in ALL_ROLES}
+    if getattr(user, "is_superuser", False):
+        names.add(ADMIN)
+    setattr(user, _ROLES, frozenset(names))
+    setattr(user, _UNREAD, sum(count for name, count in rows if name is None))

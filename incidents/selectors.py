@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from incidents import generations
 from incidents.access import Ability, may, visible_incidents
 from incidents.forms import TransitionForm, moves_from
 from incidents.forms_triage import SORTS, NoteForm, assignable_users
@@ -82,8 +80,15 @@ class TimelinePage:
     kind: str = ""
 
 
-def timeline_page(incident: Incident, before: int | None = None, kind: str = "") -> TimelinePage:
-    events: QuerySet[Event] = incident.events.order_by("-seq")
+def timeline_page(
+    incident: Incident | int, before: int | None = None, kind: str = "", upto: int | None = None
+) -> TimelinePage:
+    """`upto`: the last seq to show (the one the access gate read), so a page and the live
+    frames that follow it never show an event twice."""
+    incident_id = incident if isinstance(incident, int) else incident.pk
+    events: QuerySet[Event] = Event.objects.filter(incident_id=incident_id).order_by("-seq")
+    if upto is not None:
+        events = events.filter(seq__lte=upto)
     if kind in TIMELINE_KINDS:
         match = Q()
         for prefix in TIMELINE_KINDS[kind]:
@@ -186,26 +191,25 @@ def timeline_context(incident: Incident, before: int | None = None, kind: str = 
     }
 
 
+def timeline_context_upto(gate: Any, before: int | None, kind: str) -> dict:
+    """The timeline's partials for an access-gate Pass, up to the seq it read."""
+    return {
+        "reference": gate.reference,
+        "timeline": timeline_page(gate.incident_id, before, kind, upto=gate.seq),
+        "timeline_kinds": list(TIMELINE_KINDS),
+    }
+
+
 def list_row_context(incident: Incident) -> dict:
     return {"incident": incident}
 
 
-FILTER_CHOICES_SECONDS = 30
-
-
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
     """Options for the list's people and category filters (rendered by hand: Django's
-    widget templates cost more than the whole result table). Cached while the shared data
-    (people, roles, categories) stays as it is, and at most FILTER_CHOICES_SECONDS."""
-
-    def load() -> dict[str, list[tuple[str, str]]]:
-        people = [(u.username, u.get_full_name() or u.username) for u in assignable_users()]
-        categories = list(DataCategory.objects.values_list("slug", "name"))
-        return {"people": people, "categories": categories}
-
-    key = f"incident-filter-choices:{generations.current(generations.SHARED)}"
-    choices = cache.get_or_set(key, load, FILTER_CHOICES_SECONDS)
-    return choices if choices is not None else load()
+    widget templates cost more than the whole result table)."""
+    people = [(u.username, u.get_full_name() or u.username) for u in assignable_users()]
+    categories = list(DataCategory.objects.values_list("slug", "name"))
+    return {"people": people, "categories": categories}
 
 
 def filtered_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]:

@@ -34,7 +34,8 @@ from incidents.regulation.facts import (
 from incidents.regulation.facts_model import RiskFact
 from incidents.regulation.gaps import record_gaps
 from incidents.regulation.rules import all_rules, rule_by_id
-from incidents.regulation.severity import Circumstances, suggest
+from incidents.regulation.severity import LONG_RUNNING, Circumstances, suggest
+from incidents.rendering.clock import note_flip
 
 STATE_ORDER: dict[str, int] = {
     ObligationState.OPEN: 0,
@@ -78,8 +79,11 @@ def risk_context(
             unavailable_hours=latest.unavailable_hours if latest else None,
             measures=latest.measures if latest else "",
             ran_for=breach_duration(incident, timezone.now()),
+            ongoing=incident.began_at is not None and incident.contained_at is None,
             attack=is_attack(incident),
         )
+        if incident.began_at is not None and incident.contained_at is None:
+            note_flip(incident.began_at + LONG_RUNNING)  # becomes long-running then
         suggestion = suggest(assessment_categories(exposures), circumstances)
     return {
         "incident": incident,
@@ -147,6 +151,8 @@ def _duty(obligation: Obligation, now: Any, incident: Incident, sent: list[Notic
             controller_id=incident.controller_id,
         )
     ]
+    if obligation.state == ObligationState.OPEN:
+        note_flip(obligation.deadline)  # "Open" becomes "Overdue" then
     return Duty(
         obligation=obligation,
         exceptions=rule.exceptions if rule else (),

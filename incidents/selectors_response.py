@@ -6,10 +6,9 @@ from collections import Counter
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from incidents import viewer_cache
 from incidents.access import Ability, may
 from incidents.forms_rotation import CampaignForm
 from incidents.models import (
@@ -24,6 +23,8 @@ from incidents.models import (
     RotationTask,
     RunStatus,
 )
+from incidents.rendering.clock import note_flip
+from incidents.roles import unread_count
 from incidents.selectors import filter_choices
 
 ROTATIONS_SHOWN = 50
@@ -34,17 +35,21 @@ def rotation_progress(incident: Incident) -> dict[str, Any]:
     """Counts per state and overdue, in one grouped query."""
     now = timezone.now()
     overdue = Q(due_at__lt=now) & ~Q(state__in=ROTATION_DONE)
+    coming = Q(due_at__gte=now) & ~Q(state__in=ROTATION_DONE)
     rows = (
         RotationTask.objects.filter(incident=incident)
         .values_list("state")
-        .annotate(n=Count("pk"), late=Count("pk", filter=overdue))
+        .annotate(
+            n=Count("pk"), late=Count("pk", filter=overdue), next_due=Min("due_at", filter=coming)
+        )
         .order_by()
     )
     by_state: Counter[str] = Counter()
     late = 0
-    for state, n, overdue_here in rows:
+    for state, n, overdue_here, next_due in rows:
         by_state[state] += n
         late += overdue_here
+        note_flip(next_due)  # the overdue count grows then
     total = sum(by_state.values())
     verified, exempted = by_state[RotationState.VERIFIED], by_state[RotationState.EXEMPTED]
     done = verified + exempted
@@ -102,7 +107,10 @@ def checklist_context(incident: Incident, user: Any, error: str = "") -> dict[st
     )
     now = timezone.now()
     for item in items:
-        item.overdue = bool(item.due_at and item.due_at < now and item.state not in ITEM_FINISHED)  # type: ignore[attr-defined]
+        open_item = item.state not in ITEM_FINISHED
+        item.overdue = bool(item.due_at and item.due_at < now and open_item)  # type: ignore[attr-defined]
+        if open_item:
+            note_flip(item.due_at)
     latest: dict[str, Playbook] = {}
     for playbook in Playbook.objects.order_by("slug", "-version"):
         latest.setdefault(playbook.slug, playbook)
@@ -136,6 +144,4 @@ def credentials_page(filters: dict[str, str], page_number: Any) -> Page:
 
 
 def unread_notifications(user: Any) -> int:
-    if not user.is_authenticated:
-        return 0
-    return viewer_cache.unread(user)
+    return unread_count(user)

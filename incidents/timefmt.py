@@ -72,6 +72,19 @@ def local_iso(moment: datetime | None) -> str:
     return (in_zone(moment) or moment.astimezone(UTC)).isoformat(timespec="seconds")
 
 
+def since_words(moment: datetime, now: datetime) -> str:
+    """'3 h 12 min ago' (static/app.js says the same as the clock moves)."""
+    seconds = max(0, int((now - moment).total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days} d {hours} h ago"
+    if hours:
+        return f"{hours} h {minutes} min ago"
+    return f"{minutes} min ago"
+
+
 def countdown_words(moment: datetime, now: datetime) -> str:
     """'in 2 d 3 h' or 'overdue by 5 h 10 min'."""
     seconds = int((moment - now).total_seconds())

@@ -12,6 +12,7 @@ from incidents.views import (
     regulator_pack,
     response_work,
     risk,
+    timeline,
 )
 
 app_name = "incidents"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", incidents.incident_list, name="list"),
     path("new/", incidents.incident_open, name="open"),
     path("<str:reference>/", incidents.incident_detail, name="detail"),
+    path("<str:reference>/timeline/", timeline.incident_timeline, name="timeline"),
     path("<str:reference>/transition/", incidents.incident_transition, name="transition"),
     path("<str:reference>/fields/<str:field>/", fields.incident_field, name="field"),
     path("<str:reference>/exposures/", exposures.exposure_section, name="exposures"),

@@ -67,6 +67,16 @@
     }
   });
 
+  // The timeline loads on its own (when scrolled into view) at the chain's head as it was
+  // then; a frame may still carry events it already has: keep one of each.
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target, fragment = event.detail.fragment;
+    if (!target || target.id !== "timeline" || !fragment) { return; }
+    fragment.querySelectorAll("li[id]").forEach(function (item) {
+      if (document.getElementById(item.id)) { item.remove(); }
+    });
+  });
+
   var CLOSE_TEXT = {
     4401: "Signed out: sign in again for live updates.",
     4403: "You no longer have access to this incident.",
@@ -140,6 +150,49 @@
     body.appendChild(row);
     row.querySelector("input").focus();
   });
+
+  // The clock: countdowns and "since" words are drawn once on the server (shared by every
+  // viewer) and tick here, in the same words (incidents/timefmt.py). A section that flips
+  // at a deadline ("Open" to "Overdue") says when (data-refresh-at) and is asked for again
+  // then, unless someone is editing in it.
+  function span(seconds) {
+    var s = Math.abs(seconds);
+    var days = Math.floor(s / 86400), hours = Math.floor((s % 86400) / 3600);
+    return days ? days + " d " + hours + " h" : hours + " h " + Math.floor((s % 3600) / 60) + " min";
+  }
+  function countdownWords(seconds) {
+    return seconds >= 0 ? "in " + span(seconds) : "overdue by " + span(seconds);
+  }
+  function sinceWords(seconds) {
+    var s = Math.max(0, seconds);
+    var days = Math.floor(s / 86400), hours = Math.floor((s % 86400) / 3600), minutes = Math.floor((s % 3600) / 60);
+    if (days) { return days + " d " + hours + " h ago"; }
+    if (hours) { return hours + " h " + minutes + " min ago"; }
+    return minutes + " min ago";
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("time[data-countdown]").forEach(function (el) {
+      var seconds = Math.trunc((Date.parse(el.dateTime) - now) / 1000);
+      el.textContent = countdownWords(seconds);
+      el.removeAttribute("title");
+    });
+    document.querySelectorAll("time[data-since]").forEach(function (el) {
+      el.textContent = sinceWords(Math.trunc((now - Date.parse(el.dateTime)) / 1000));
+      el.removeAttribute("title");
+    });
+    document.querySelectorAll("[data-refresh-at][id]").forEach(function (el) {
+      if (Date.parse(el.dataset.refreshAt) > now || el.dataset.refreshing) { return; }
+      if (el.querySelector(".editing, form[data-dirty]")) { return; }
+      el.dataset.refreshing = "true";
+      var selector = "#" + CSS.escape(el.id);
+      window.htmx.ajax("GET", window.location.pathname, { target: selector, select: selector, swap: "outerHTML" });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("htmx:afterSettle", tick);
+  document.addEventListener("htmx:oobAfterSwap", tick);
+  window.setInterval(tick, 15000);
 
   // A table wider than its card scrolls inside it; a keyboard must be able to reach and
   // scroll it too, so it becomes focusable (and says so in its name) while it scrolls. It

@@ -50,4 +50,4 @@ def test_no_module_decides_roles_by_itself():
             offenders.append(str(path.relative_to(ROOT)))
     # Readers of the role names that are not decisions of what a role may do: the cache key
     # of a page drawn for a role set, the navigation's list of roles, the MFA policy.
-    assert sorted(offenders) == ["context_processors.py", "page_cache.py", "signin/mfa_policy.py"]
+    assert sorted(offenders) == ["context_processors.py", "signin/mfa_policy.py"]

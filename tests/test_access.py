@@ -14,6 +14,7 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:list": ("GET", False, False),
     "incidents:open": ("POST", False, True),
     "incidents:detail": ("GET", True, False),
+    "incidents:timeline": ("GET", True, False),
     "incidents:transition": ("POST", True, True),
     "incidents:field": ("POST", True, True),
     "incidents:exposures": ("GET", True, False),

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from incidents.models import DataCategory, Event, Obligation, ObligationState
-from incidents.realtime.frames import incident_catch_up
+from incidents.realtime.frames import Watcher, incident_frames
 from incidents.regulation.pack import build_pack
 from incidents.services.exposures import record_exposure
 from incidents.services.incident_fields import token_of, update_field
@@ -129,9 +129,10 @@ def _queries(client) -> int:
 def test_a_live_frame_after_an_exposure_carries_the_new_duty(cast, incident):
     seq = incident.event_seq
     _breach(cast, incident)
-    frame = incident_catch_up(user=cast.responder, incident_id=incident.pk, after_seq=seq, tz="UTC")
+    watcher = Watcher(cast.responder.pk, seq, None, "UTC")
+    frame = incident_frames(incident.pk, [watcher])[watcher]
     assert frame is not None
-    html, _ = frame
+    html = frame.html
     assert 'id="obligations"' in html and "GDPR Art. 33" in html
     assert "Duty now applies: GDPR Art. 33" in html  # the timeline line
 
@@ -231,3 +232,20 @@ def _pdf_text(data: bytes) -> str:
 @pytest.fixture(autouse=True)
 def _utc(settings):
     settings.TIME_ZONE = "UTC"
+
+
+def test_a_served_duties_section_turns_overdue_at_the_deadline_not_at_the_next_change(
+    cast, incident, monkeypatch
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    _breach(cast, incident, hours_ago=70)  # Art. 33's 72 hours end in two hours
+    deadline = _art33(incident).deadline
+    client = client_for(cast.responder)
+    page = client.get(f"/incidents/{incident.reference}/").content.decode()
+    assert f'data-refresh-at="{deadline.isoformat()}"' in page
+    assert "Overdue" not in page
+    # Past the deadline, with nothing written since: the stored section is not served.
+    monkeypatch.setattr("django.utils.timezone.now", lambda: deadline + timedelta(minutes=1))
+    assert "Overdue" in client.get(f"/incidents/{incident.reference}/").content.decode()

@@ -28,7 +28,8 @@ def test_odd_recorded_values_are_told_not_fatal():
 
 
 def test_live_frames_and_the_page_render_the_same_items(cast, incident):
-    page = client_for(cast.responder).get(f"/incidents/{incident.reference}/").content.decode()
+    url = f"/incidents/{incident.reference}/timeline/"
+    page = client_for(cast.responder).get(url).content.decode()
     events = list(Event.objects.filter(incident=incident))
     frame = render_to_string("incidents/incident_detail.html#timeline-oob", {"events": events})
     assert str(items_html(events)) in frame and str(items_html(events)) in page

@@ -3,6 +3,7 @@ frame, and closes with 4401 (no session) or 4403 (no access to this incident).""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -10,9 +11,10 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from incidents.access import visible_incidents
+from incidents.access import gate
 from incidents.realtime import frames
-from incidents.realtime.groups import DASHBOARD, incident_group
+from incidents.realtime.groups import DASHBOARD
+from incidents.realtime.hub import Deliver, Socket, station
 from incidents.signin import mfa_policy
 from incidents.signin.sessions import expired, store
 from incidents.user_zone import zone_of
@@ -40,8 +42,9 @@ def _session_usable(scope: dict) -> bool:
     return not expired(session, int(time.time())) and not mfa_policy.pending(session)
 
 
-def _visible_incident_id(user: Any, reference: str) -> int | None:
-    return visible_incidents(user).filter(reference=reference).values_list("pk", flat=True).first()
+def _incident_id_for(user: Any, reference: str) -> int | None:
+    found = gate(user, reference=reference)
+    return None if found is None else found.incident_id
 
 
 class _AuthenticatedConsumer(AsyncWebsocketConsumer):
@@ -76,29 +79,52 @@ class _AuthenticatedConsumer(AsyncWebsocketConsumer):
 
 class IncidentConsumer(_AuthenticatedConsumer):
     """Live view of one incident. The browser sends {"after": <last seq seen>} on every
-    (re)connect; the consumer then sends every later event, from the database."""
+    (re)connect; from then on the process's hub for the incident (realtime/hub.py) hands
+    this socket every later event and changed section, gated for this person each time."""
 
-    incident_id: int
-    sent_seq: int | None = None
+    incident_id: int | None = None
+    socket: Socket | None = None
+    sender: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         user = await self._authenticated_user()
         if user is None:
             return
         reference = self.scope["url_route"]["kwargs"]["reference"]
-        incident_id = await database_sync_to_async(_visible_incident_id)(user, reference)
+        incident_id = await database_sync_to_async(_incident_id_for)(user, reference)
         await self.accept()
         if incident_id is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        outbox: asyncio.Queue[str | None] = asyncio.Queue()
         self.incident_id = incident_id
-        await self.channel_layer.group_add(incident_group(incident_id), self.channel_name)
+        self.socket = Socket(user_id=user.pk, zone=self.tz, deliver=self._enqueue(outbox))
+        self.sender = asyncio.ensure_future(self._send_from(outbox))
+        await station().join(incident_id, self.socket)
+
+    @staticmethod
+    def _enqueue(outbox: asyncio.Queue[str | None]) -> Deliver:
+        async def deliver(html: str | None) -> None:
+            outbox.put_nowait(html)
+
+        return deliver
+
+    async def _send_from(self, outbox: asyncio.Queue[str | None]) -> None:
+        """Frames go out in order from this one task; None means the gate refused."""
+        while True:
+            html = await outbox.get()
+            if html is None:
+                await self.close(code=CLOSE_FORBIDDEN)
+                return
+            if not await self._session_still_usable():
+                return
+            await self.send(text_data=html)
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "incident_id", None) is not None:
-            await self.channel_layer.group_discard(
-                incident_group(self.incident_id), self.channel_name
-            )
+        if self.sender is not None:
+            self.sender.cancel()
+        if self.incident_id is not None and self.socket is not None:
+            await station().leave(self.incident_id, self.socket)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
@@ -108,32 +134,8 @@ class IncidentConsumer(_AuthenticatedConsumer):
         except (ValueError, KeyError, TypeError):
             await self.close(code=CLOSE_BAD_MESSAGE)
             return
-        self.sent_seq = after
-        await self._catch_up()
-
-    async def incident_event(self, message: dict) -> None:
-        if self.sent_seq is None or message["seq"] <= self.sent_seq:
-            return
-        await self._catch_up()
-
-    async def _catch_up(self) -> None:
-        if not await self._session_still_usable():
-            return
-        while self.sent_seq is not None:
-            result = await database_sync_to_async(frames.incident_catch_up)(
-                user=self.scope["user"],
-                incident_id=self.incident_id,
-                after_seq=self.sent_seq,
-                tz=self.tz,
-            )
-            if result is None:
-                await self.close(code=CLOSE_FORBIDDEN)
-                return
-            html, last_seq = result
-            if not html:
-                return
-            await self.send(text_data=html)
-            self.sent_seq = last_seq
+        if self.incident_id is not None and self.socket is not None:
+            station().position(self.incident_id, self.socket, after)
 
 
 class DashboardConsumer(_AuthenticatedConsumer):

@@ -1,104 +1,169 @@
-"""HTML frames pushed over websockets: the page's own partials, marked for out-of-band swap.
+"""Live frames for an incident page: the page's own shared renderings, marked for
+out-of-band swap, gated per person and drawn once per role set and zone.
 
-Rendered per recipient (their rights, their time zone) after the access gate, so a frame
-never carries what that user's own page load would not.
+A frame is computed for everyone on one incident in a process at once (realtime/hub.py):
+one gate statement for all of them (access.gate_many), then one frame per distinct
+(role set, zone, position) from the shared store (rendering/). A person the gate refuses
+gets None and is closed; nobody ever gets bytes drawn for a role set they do not hold.
 """
 
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from incidents import selectors, selectors_notices, selectors_obligations, selectors_response
-from incidents.access import visible_incidents
+from incidents import selectors
+from incidents.access import Pass, gate_many, visible_incidents
 from incidents.forms_triage import IncidentFilterForm
-from incidents.models import Event, Incident
+from incidents.models import Event
+from incidents.models.revision import SHARED_SOURCE_NAMES
+from incidents.rendering import store
+from incidents.rendering.incident_sections import (
+    DETAIL,
+    PAGE_LEFT,
+    PAGE_RIGHT,
+    SECTIONS,
+    out_of_band,
+    render_facts,
+    render_sections,
+)
 from incidents.user_zone import UTC, parse_zone
 
-DETAIL = "incidents/incident_detail.html"
 LIST = "incidents/incident_list.html"
 PAGE_SIZE = 100
+# Facts and summary are re-sent one fact at a time (the ones events changed), so an
+# editor someone has open on another fact stays open.
+BY_FACT = ("facts", "summary")
+FACTS = (*selectors.EDITABLE_FACTS, "summary")
+Revisions = tuple[tuple[str, int], ...]
 
 
 def _zone(name: str | None) -> zoneinfo.ZoneInfo:
     return parse_zone(name) or UTC
 
 
-def incident_catch_up(
-    *, user: Any, incident_id: int, after_seq: int, tz: str | None
-) -> tuple[str, int] | None:
-    """The frame with every event after `after_seq` (at most PAGE_SIZE) plus the sections
-    those events touched; None if the user may no longer see the incident.
-    Returns (html, last_seq)."""
-    incidents = selectors.incident_with_relations(visible_incidents(user).filter(pk=incident_id))
-    incident = incidents.first()
-    if incident is None:
-        return None
-    events = list(
-        Event.objects.filter(incident_id=incident_id, seq__gt=after_seq).order_by("seq")[:PAGE_SIZE]
+@dataclass(frozen=True)
+class Watcher:
+    """One open page: who, where its timeline stands, what it was last sent (None: the
+    page as loaded, whose revisions the socket does not know), and its time zone."""
+
+    user_id: int
+    after_seq: int
+    revisions: Revisions | None
+    zone: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    html: str  # "" when there is nothing new for this page
+    seq: int
+    revisions: Revisions
+    behind: bool = False  # more events than one frame carries: draw again at once
+
+
+def incident_frames(incident_id: int, watchers: list[Watcher]) -> dict[Watcher, Frame | None]:
+    """The next frame for every watcher of one incident (None: may no longer see it)."""
+    passes = gate_many(incident_id, [w.user_id for w in watchers])
+    events: dict[int, list[Event]] = {}
+    drawn: dict[tuple[str, str, int, Revisions | None], Frame] = {}
+    result: dict[Watcher, Frame | None] = {}
+    for watcher in watchers:
+        found = passes.get(watcher.user_id)
+        if found is None:
+            result[watcher] = None
+            continue
+        group = (found.viewer.key, watcher.zone, watcher.after_seq, watcher.revisions)
+        if group not in drawn:
+            if watcher.after_seq not in events:
+                events[watcher.after_seq] = _events(found, watcher.after_seq)
+            with timezone.override(_zone(watcher.zone)):
+                drawn[group] = _frame(found, watcher, events[watcher.after_seq])
+        result[watcher] = drawn[group]
+    return result
+
+
+def _events(gate: Pass, after_seq: int) -> list[Event]:
+    # Bounded by the gate's seq: the frame shows the chain as of the revisions it read.
+    return list(
+        Event.objects.filter(
+            incident_id=gate.incident_id, seq__gt=after_seq, seq__lte=gate.seq
+        ).order_by("seq")[:PAGE_SIZE]
     )
-    if not events:
-        return "", after_seq
-    with timezone.override(_zone(tz)):
-        html = _render_incident_frame(user, incident, events)
-    return html, events[-1].seq
 
 
-def _render_incident_frame(user: Any, incident: Incident, events: list[Event]) -> str:
-    verbs = {event.verb.split(".", 1)[0] for event in events}
-    parts = []
-    if "incident" in verbs:
-        header = selectors.incident_header_context(incident, user)
-        parts.append(render_to_string(f"{DETAIL}#incident-header", {**header, "oob": True}))
-        for fact in _changed_facts(events):
-            context = {
-                "incident": incident,
-                "fact": fact,
-                "can_write": header["can_write"],
-                "oob": True,
-            }
-            parts.append(render_to_string(f"{DETAIL}#fact", context))
-    if "exposure" in verbs:
-        context = selectors.exposure_section_context(incident, user)
-        parts.append(render_to_string(f"{DETAIL}#exposures", {**context, "oob": True}))
-    if verbs & {"rotation", "deadline"}:
-        context = selectors_response.rotation_section_context(incident, user)
-        parts.append(render_to_string(f"{DETAIL}#rotations", {**context, "oob": True}))
-    if verbs & {"checklist", "check", "deadline"}:
-        context = selectors_response.checklist_context(incident, user)
-        parts.append(render_to_string(f"{DETAIL}#checklist", {**context, "oob": True}))
-    if "risk" in verbs:
-        context = selectors_obligations.risk_context(incident, user)
-        parts.append(render_to_string(f"{DETAIL}#risk", {**context, "oob": True}))
-    if verbs & {"exposure", "incident", "risk", "obligation", "notice"}:
-        context = selectors_obligations.obligations_context(incident, user)
-        parts.append(render_to_string(f"{DETAIL}#obligations", {**context, "oob": True}))
-    if verbs & {"notice", "exposure"}:
-        context = selectors_notices.notices_section_context(incident, user)
-        parts.append(render_to_string(f"{DETAIL}#notices", {**context, "oob": True}))
-    if "note" in verbs:
-        context = selectors.notes_context(incident, user)
-        parts.append(render_to_string(f"{DETAIL}#notes", {**context, "oob": True}))
-    parts.append(render_to_string(f"{DETAIL}#timeline-oob", {"events": list(reversed(events))}))
-    parts.append(render_to_string(f"{DETAIL}#live-seq", {"seq": events[-1].seq, "oob": True}))
-    return "".join(parts)
+def _revisions(gate: Pass) -> Revisions:
+    return tuple(sorted(gate.revisions.items()))
+
+
+def _frame(gate: Pass, watcher: Watcher, events: list[Event]) -> Frame:
+    now = _revisions(gate)
+    last_seq = events[-1].seq if events else watcher.after_seq
+    if watcher.revisions is None:
+        # A page as loaded: only a gap in its timeline tells what it missed.
+        names = [*PAGE_LEFT, *PAGE_RIGHT, "incident-header"] if events else []
+    else:
+        names = _changed_sections(dict(watcher.revisions), gate)
+    if not names and not events:
+        return Frame("", watcher.after_seq, now)
+    parts: list[str] = []
+    whole = [n for n in names if n not in BY_FACT or watcher.revisions is None]
+    rendered = render_sections(gate, whole)
+    parts.extend(out_of_band(rendered[name]) for name in whole)
+    if watcher.revisions is not None and set(names) & set(BY_FACT):
+        facts = _changed_facts(events)
+        parts.extend(out_of_band(html) for html in render_facts(gate, facts).values())
+    if events:
+        parts.append(_timeline_slice(gate, events))
+        parts.append(render_to_string(f"{DETAIL}#live-seq", {"seq": last_seq, "oob": True}))
+    # Forms in frames post their CSRF token in htmx's header (base.html); the shared
+    # placeholder is emptied so the header is what Django reads.
+    html = store.personalise("".join(parts), "")
+    return Frame(html, last_seq, now, behind=last_seq < gate.seq)
+
+
+def _changed_sections(before: dict[str, int], gate: Pass) -> list[str]:
+    """Sections any of whose sources (or any shared source) moved since the last frame."""
+    moved = {s for s, rev in gate.revisions.items() if before.get(s) != rev}
+    moved |= {s for s in before if s not in gate.revisions}
+    if moved & set(SHARED_SOURCE_NAMES):
+        return [*PAGE_LEFT, *PAGE_RIGHT, "incident-header"]
+    return [
+        name
+        for name, section in SECTIONS.items()
+        if section.sources and moved & set(section.sources)
+    ]
+
+
+def _timeline_slice(gate: Pass, events: list[Event]) -> str:
+    """The events as timeline items to prepend; the chain's hash names their content."""
+    zone = timezone.get_current_timezone_name()
+    last = events[-1]
+    first = events[0].seq
+    key = store.key(
+        "timeline-slice", gate.incident_id, first, last.seq, last.hash, gate.viewer.key, zone
+    )
+
+    def draw() -> str:
+        return render_to_string(f"{DETAIL}#timeline-oob", {"events": list(reversed(events))})
+
+    return store.fetch({key: draw})[key]
 
 
 def _changed_facts(events: list[Event]) -> list[str]:
     """Only the facts these events changed: re-rendering the others would close an editor
     someone has open on them for nothing."""
-    facts = (*selectors.EDITABLE_FACTS, "summary")
     changed: set[str] = set()
     for event in events:
         if event.verb == "incident.opened":
-            return list(facts)
+            return list(FACTS)
         if event.verb.startswith("incident."):
             changed |= set(event.after)
-    return [fact for fact in facts if fact in changed]
+    return [fact for fact in FACTS if fact in changed]
 
 
 def dashboard_rows(

@@ -49,6 +49,9 @@ class Circumstances:
     unavailable_hours: int | None = None
     measures: str = ""  # models.risk.Measures
     ran_for: dt.timedelta | None = None
+    # Not contained yet: `ran_for` grows with the clock, so words say "so far", not a count
+    # of days that would be wrong tomorrow.
+    ongoing: bool = False
     # The breach vector is an attack (malware, phishing, stolen credentials, an insider).
     attack: bool = False
 
@@ -154,9 +157,12 @@ def _category_dpc(category: CategoryFact, circumstances: Circumstances) -> tuple
     long_run = circumstances.ran_for is not None and circumstances.ran_for >= LONG_RUNNING
     if category.data_type == "behavioural" and long_run and value < 4:
         value += 1
-        words.append(
-            f"+1: behaviour over {circumstances.ran_for.days} days can profile everyday life"  # type: ignore[union-attr]
+        span = (
+            f"{LONG_RUNNING.days} days or more so far"
+            if circumstances.ongoing
+            else f"{circumstances.ran_for.days} days"  # type: ignore[union-attr]
         )
+        words.append(f"+1: behaviour over {span} can profile everyday life")
     if category.children and value < 4:
         value += 1
         words.append("+1: data about children, a group with particular needs (ENISA Annex 1 A2)")
@@ -287,7 +293,9 @@ def _flags(categories: list[CategoryFact], circumstances: Circumstances) -> list
         flags.append("Data unintelligible (key not compromised): ENISA §3.3 flag.")
     if any(c.children for c in categories):
         flags.append("Children's data: EDPB 9/2022 lists the people's characteristics.")
-    if circumstances.ran_for is not None:
+    if circumstances.ongoing:
+        flags.append("The breach is not contained yet: how long it ran is still growing.")
+    elif circumstances.ran_for is not None:
         flags.append(f"The breach ran for {_span(circumstances.ran_for)} before it was contained.")
     if circumstances.measures == "reduce":
         flags.append(

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db import transaction
 
-from incidents import cache_invalidation
 from incidents.models import CLOSED_STATES, Incident, Notice, NoticeState, NoticeTemplate, Partner
 from incidents.notices.claims import failing_claims
 from incidents.notices.facts import gather
@@ -357,10 +356,9 @@ def draft_next_in_batch(batch_id: int) -> bool:
     drafted = set(batch.notices.values_list("partner_id", flat=True))
     pending = [pk for pk in batch.partner_ids if pk not in drafted]
     if not pending:
-        if NoticeBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
+        NoticeBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
             finished_at=timezone.now()
-        ):
-            cache_invalidation.updated_quietly(batch)  # "drafting" ends on the cached page
+        )
         return False
     partner = Partner.objects.get(pk=pending[0])
     with transaction.atomic():

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from incidents import generations
 from incidents.models import Notification
 
 
@@ -19,5 +18,4 @@ def mark_all_read(*, user: Any) -> int:
     marked = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    generations.bump(generations.unread(user.pk))  # a bulk update sends no signal
     return marked

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,10 +16,11 @@ from incidents.jurisdictions import jurisdiction_names as jurisdiction_names_by_
 from incidents.jurisdictions import label as jurisdiction_label
 from incidents.markdown_render import render_markdown
 from incidents.models import KEY_TIMES, Event
+from incidents.rendering.clock import note_flip
 from incidents.selectors import TIMELINE_KINDS
 from incidents.services.times import TIME_LABELS
 from incidents.templatetags.timeline import when
-from incidents.timefmt import countdown_words
+from incidents.timefmt import countdown_words, since_words
 
 register = template.Library()
 
@@ -106,25 +108,32 @@ def event_kind(event: Event) -> str:
 
 
 @register.simple_tag
-def countdown(moment: datetime) -> str:
-    """'in 2 d 3 h' or 'overdue by 5 h 10 min'."""
-    return countdown_words(moment, timezone.now())
+def countdown(moment: datetime) -> SafeString:
+    """'in 2 d 3 h' or 'overdue by 5 h 10 min', as a moment the browser ticks
+    (static/app.js); the words drawn here are what a page without JavaScript shows."""
+    now = timezone.now()
+    note_flip(moment)  # "in …" becomes "overdue by …"
+    return _ticking("data-countdown", moment, now, countdown_words(moment, now))
 
 
 @register.simple_tag
-def since(moment: datetime | None) -> str:
-    """'3 h 12 min ago' style, for 'time since aware'."""
+def since(moment: datetime | None) -> SafeString | str:
+    """'3 h 12 min ago' style, for 'time since aware', ticked by the browser too."""
     if moment is None:
         return ""
-    seconds = max(0, int((timezone.now() - moment).total_seconds()))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days} d {hours} h ago"
-    if hours:
-        return f"{hours} h {minutes} min ago"
-    return f"{minutes} min ago"
+    now = timezone.now()
+    return _ticking("data-since", moment, now, since_words(moment, now))
+
+
+def _ticking(kind: str, moment: datetime, now: datetime, words: str) -> SafeString:
+    as_of = f"as of {timezone.localtime(now):%Y-%m-%d %H:%M %Z}"
+    return format_html(
+        '<time datetime="{}" {} title="{}">{}</time>',
+        moment.astimezone(dt.UTC).isoformat(),
+        kind,
+        as_of,
+        words,
+    )
 
 
 @register.filter

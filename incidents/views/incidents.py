@@ -6,15 +6,25 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incidents import generations, list_cache, page_cache, selectors
-from incidents.access import Ability, incident_for, require, require_response_writer
+from incidents import selectors
+from incidents.access import (
+    Ability,
+    incident_for,
+    require,
+    require_pass,
+    require_response_writer,
+)
 from incidents.forms import OpenIncidentForm, TransitionForm
 from incidents.forms_triage import IncidentFilterForm
 from incidents.models import Incident, Status
+from incidents.rendering.incident_sections import PAGE_LEFT, PAGE_RIGHT, render_sections
+from incidents.rendering.store import personalise
 from incidents.services import ServiceError
 from incidents.services.heartbeat import request_check
 from incidents.services.incidents import open_incident, transition
@@ -28,38 +38,25 @@ LIST = "incidents/incident_list.html"
 @login_required
 @require_GET
 def incident_list(request: HtmxHttpRequest) -> HttpResponse:
-    if wants_partial(request):
-        return HttpResponse(_list_results(request)[0])
-
-    def whole_page(csrf_token: str) -> str:
-        results, form = _list_results(request)
-        filters = list_cache.filters(request, lambda: _filters_html(request, form))
-        context = {"results": results, "filters": filters, "csrf_token": csrf_token}
-        return render_to_string(LIST, context, request)
-
-    page = page_cache.serve(request, "list", (generations.LIST,), whole_page)
-    return HttpResponse(page)
-
-
-def _list_results(request: HtmxHttpRequest) -> tuple[str, IncidentFilterForm | None]:
-    """The results fragment (count, rows, pager), from its cache when it can; with the form
-    when it had to be built."""
-    key = list_cache.key_for(request)
-    results = list_cache.get(key)
-    if results is not None:
-        return results, None
     form = _filter_form(request)
+    results = _list_results(request, form)
+    if wants_partial(request):
+        return HttpResponse(results)
+    context = {"results": results, "filters": _filters_html(form)}
+    return render(request, LIST, context)
+
+
+def _list_results(request: HtmxHttpRequest, form: IncidentFilterForm) -> str:
+    """The results fragment (count, rows, pager) for the viewer's filters."""
     page = selectors.incident_list_page(request.user, form.cleaned_data, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "filter_form": form, "query": query.urlencode()}
-    results = render_to_string(f"{LIST}#results", context)
-    list_cache.put(key, results)
-    return results, form
+    return render_to_string(f"{LIST}#results", context)
 
 
-def _filters_html(request: HttpRequest, form: IncidentFilterForm | None) -> str:
-    context = {"filter_form": form or _filter_form(request), **selectors.filter_choices()}
+def _filters_html(form: IncidentFilterForm) -> str:
+    context = {"filter_form": form, **selectors.filter_choices()}
     return render_to_string(f"{LIST}#filters", context)
 
 
@@ -89,20 +86,25 @@ def incident_open(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
-    before = _positive_int(request.GET.get("before"))
-    kind = request.GET.get("kind", "")
-    if wants_partial(request) and (before or "kind" in request.GET):
-        context = selectors.timeline_context(incident_for(request.user, reference), before, kind)
-        template = f"{DETAIL}#timeline-page" if before else f"{DETAIL}#timeline-section"
-        return render(request, template, context)
+    """The page: the gate (one query), then every section from the shared store in one
+    round trip; only what is missing there is drawn. The viewer's CSRF token is put in on
+    the way out; nothing in the page's sections is about the viewer but their roles."""
+    gate = require_pass(request.user, reference)
+    drawn = render_sections(gate, [*PAGE_LEFT, *PAGE_RIGHT, "incident-header"])
+    token = get_token(request)
 
-    def whole_page(csrf_token: str) -> str:
-        incident = incident_for(request.user, reference, queryset=selectors.incident_with_relations)
-        context = selectors.incident_page_context(incident, request.user, before, kind)
-        return render_to_string(DETAIL, {**context, "csrf_token": csrf_token}, request)
+    def placed(name: str) -> SafeString:
+        return mark_safe(personalise(drawn[name], token))  # noqa: S308 - our own renderings
 
-    depends_on = (generations.SHARED, generations.incident(reference))
-    return HttpResponse(page_cache.serve(request, f"incident:{reference}", depends_on, whole_page))
+    context = {
+        "reference": gate.reference,
+        "title": gate.title,
+        "seq": gate.seq,
+        "sections": {"incident_header": placed("incident-header")},
+        "left": [placed(name) for name in PAGE_LEFT],
+        "right": [placed(name) for name in PAGE_RIGHT],
+    }
+    return render(request, DETAIL, context)
 
 
 def _original_for(request: HttpRequest, data: dict) -> Incident | None:
@@ -115,13 +117,6 @@ def _original_for(request: HttpRequest, data: dict) -> Incident | None:
         return incident_for(request.user, reference.strip().upper())
     except Http404:
         raise ServiceError(f"No incident {reference} that you can see.") from None
-
-
-def _positive_int(raw: str | None) -> int | None:
-    """A cursor from the query string; junk is treated as absent, never an error page."""
-    if raw is None or not raw.isdigit() or len(raw) > 9:
-        return None
-    return int(raw) or None
 
 
 @login_required

@@ -202,7 +202,10 @@ def notice_pdf(request: HtmxHttpRequest, reference: str, notice_id: int) -> Http
 
 
 def _int(raw: Any) -> int:
+    """A row id from a form; anything that cannot be one (junk, or beyond a 64-bit key,
+    which SQLite refuses to even compare) is -1: no such row."""
     try:
-        return int(raw)
+        value = int(raw)
     except (TypeError, ValueError):
         return -1
+    return value if 0 < value < 2**63 else -1

@@ -3,11 +3,13 @@ relay and Celery worker processes, on the test database."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import signed_in
 from tests.processes import Stack, running_stack
@@ -88,10 +90,31 @@ def signed_in_page(browser, stack):
         # A first page lets static/app.js write the browser's zone into the `tz` cookie,
         # as a sign-in would: every page after it is drawn in that zone.
         page.goto("/accounts/profile/")
-        page.wait_for_function("document.cookie.indexOf('tz=') !== -1")
+        _wait_for_zone_cookie(context, page)
         page.goto(path)
         return page
 
     yield open_as
     for context in contexts:
         context.close()
+
+
+def _wait_for_zone_cookie(context, page, seconds: float = 5.0) -> None:
+    """Polled from here: Playwright's in-page polling (wait_for_function) builds a function
+    from a string, which the page's CSP refuses whenever the cookie is not there yet on
+    the first look."""
+    for _ in range(int(seconds / 0.02)):
+        if any(cookie["name"] == "tz" for cookie in context.cookies()):
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError("static/app.js never wrote the tz cookie")
+
+
+def show_timeline(page) -> None:
+    """Scroll the incident page's timeline into view: it loads when revealed (htmx)."""
+    if page.locator("#timeline").count():
+        return
+    # Revealing swaps the placeholder for the timeline: it may detach while scrolled to.
+    with contextlib.suppress(PlaywrightError):
+        page.locator("#timeline-section").scroll_into_view_if_needed(timeout=5_000)
+    page.locator("#timeline").wait_for()

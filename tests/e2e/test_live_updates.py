@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from incidents.models import Status
 from incidents.services.incidents import transition
+from tests.e2e.conftest import show_timeline
 from tests.factories import make_incident
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,6 +36,7 @@ def test_a_status_change_and_a_worker_event_reach_both_pages(cast, shared_incide
     page_a.get_by_role("button", name="Move", exact=True).click()
     expect(page_a.get_by_test_id("status")).to_have_text("Triage", timeout=2_000)
     expect(page_b.get_by_test_id("status")).to_have_text("Triage", timeout=2_000)
+    show_timeline(page_b)
     expect(page_b.locator("#timeline")).to_contain_text(
         "dana moved the incident from New to Triage"
     )
@@ -42,6 +44,7 @@ def test_a_status_change_and_a_worker_event_reach_both_pages(cast, shared_incide
     page_a.get_by_role("button", name="Run heartbeat check").click()
     expect(page_a.locator("#check-status")).to_contain_text("queued")
     for page in (page_a, page_b):
+        show_timeline(page)
         expect(page.locator("#timeline")).to_contain_text(
             "ran the heartbeat check: PASS", timeout=15_000
         )
@@ -61,6 +64,7 @@ def test_a_page_that_was_offline_catches_up_when_it_reconnects(
 ):
     running, _ = stack
     page = _open_live(signed_in_page, cast.responder, shared_incident)
+    show_timeline(page)
     web = running.processes["web"]
     args = web.args
     running.kill("web")

@@ -10,6 +10,7 @@ from incidents.seed import seed_playbooks
 from incidents.services.checklists import apply_playbook, set_item_state
 from incidents.services.credentials import add_credential
 from incidents.services.rotations import start_campaign
+from tests.e2e.conftest import show_timeline
 from tests.factories import make_incident
 from tests.scenario_server import scenario_endpoint
 
@@ -65,6 +66,7 @@ def test_a_worker_runs_the_patch_check_and_both_pages_see_it(cast, signed_in_pag
         page_a.locator(f"#item-{item.pk}").get_by_role("button", name="Run check").click()
         expect(page_b.locator(f"#item-{item.pk} .outcome")).to_have_text("PASS", timeout=15_000)
         expect(page_b.locator(f"#item-{item.pk} .state")).to_have_text("Done")
+        show_timeline(page_b)
         expect(page_b.locator("#timeline")).to_contain_text(
             "endpoint_requires_auth check of Patch the endpoint"
         )

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from incidents.services.incidents import transition
+from tests.e2e.conftest import show_timeline
 from tests.factories import make_incident
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -65,6 +66,7 @@ def test_hostile_text_in_every_field_never_runs(cast, signed_in_page):
     page.get_by_role("button", name="Move", exact=True).click()
     expect(page.get_by_test_id("status")).to_have_text("Closed: false positive")
 
+    show_timeline(watcher)
     expect(watcher.locator("#timeline")).to_contain_text("added a note", timeout=5_000)
     expect(watcher.locator("h1")).to_contain_text(HOSTILE)  # shown as text, live
     for path in ("/incidents/", f"/incidents/{incident.reference}/", f"/incidents/?q={HOSTILE}"):

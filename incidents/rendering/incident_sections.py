@@ -1,0 +1,208 @@
+"""The sections of an incident page, each a shared rendering.
+
+A section names the sources it reads (models/revision.py) and how to build its context
+for a role set. Its key is: the incident, the section, those sources' revisions, every
+shared source's revision (people, catalogue, partners and credentials appear all over the
+page), the role set, the time zone and the code. No minute is in any key: countdowns tick
+in the browser, and what flips at a deadline is redrawn then (rendering/clock.py).
+
+Sections are rendered without a person: `RoleSet` stands in for the viewer, and a form's
+CSRF token is a placeholder swapped on the way out (rendering/store.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from incidents import selectors, selectors_notices, selectors_obligations, selectors_response
+from incidents.access import Ability, Pass, may
+from incidents.models import Incident
+from incidents.models.revision import SHARED_SOURCE_NAMES
+from incidents.rendering import store
+from incidents.roles import RoleSet
+
+DETAIL = "incidents/incident_detail.html"
+EVENTS = "events"  # the event chain: its version is the incident's seq and head hash
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str  # also the id of its root element on the page
+    partial: str
+    sources: tuple[str, ...]
+    build: Callable[[Incident, RoleSet], dict[str, Any]]
+
+
+def _members(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
+    return {
+        "incident": incident,
+        "members": list(incident.members.order_by("username")) if incident.restricted else [],
+        "can_manage_members": may(viewer, Ability.MANAGE_MEMBERS),
+    }
+
+
+def _facts(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
+    return {
+        "incident": incident,
+        "facts": selectors.EDITABLE_FACTS,
+        "can_write": may(viewer, Ability.WRITE_RESPONSE),
+    }
+
+
+def _checks(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
+    return {"incident": incident, "can_write": may(viewer, Ability.WRITE_RESPONSE)}
+
+
+def _risk(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
+    return selectors_obligations.risk_context(incident, viewer)
+
+
+def _obligations(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
+    return selectors_obligations.obligations_context(incident, viewer)
+
+
+SECTIONS: dict[str, Section] = {
+    s.name: s
+    for s in (
+        Section(
+            "incident-header",
+            "incident-header",
+            ("incident",),
+            lambda i, v: selectors.incident_header_context(i, v),
+        ),
+        Section("facts", "facts", ("incident",), _facts),
+        Section("members", "members", ("incident", "members"), _members),
+        Section("summary", "summary", ("incident",), _facts),
+        Section(
+            "checklist",
+            "checklist",
+            ("checklist",),
+            lambda i, v: selectors_response.checklist_context(i, v),
+        ),
+        Section("checks", "checks", (), _checks),
+        Section(
+            "exposures",
+            "exposures",
+            ("exposure",),
+            lambda i, v: selectors.exposure_section_context(i, v),
+        ),
+        Section(
+            "obligations",
+            "obligations",
+            ("incident", "exposure", "risk", "obligation", "notice"),
+            _obligations,
+        ),
+        Section("risk", "risk", ("incident", "exposure", "risk"), _risk),
+        Section(
+            "rotations",
+            "rotations",
+            ("rotation",),
+            lambda i, v: selectors_response.rotation_section_context(i, v),
+        ),
+        Section(
+            "notices",
+            "notices",
+            ("incident", "exposure", "notice"),
+            lambda i, v: selectors_notices.notices_section_context(i, v),
+        ),
+        Section("notes", "notes", ("note",), lambda i, v: selectors.notes_context(i, v)),
+    )
+}
+# Left column, then right; the timeline loads as its own URL (views/timeline.py).
+PAGE_LEFT = ("facts", "members", "summary", "checklist", "checks")
+PAGE_RIGHT = ("exposures", "obligations", "risk", "rotations", "notices", "notes")
+
+
+def section_key(gate: Pass, section: Section, zone: str) -> str:
+    revisions = [gate.revision(s) for s in section.sources]
+    shared = [gate.revision(s) for s in SHARED_SOURCE_NAMES]
+    return store.key(
+        "section",
+        gate.incident_id,
+        section.name,
+        revisions,
+        shared,
+        gate.viewer.key,
+        zone,
+    )
+
+
+def fact_key(gate: Pass, fact: str, zone: str) -> str:
+    shared = [gate.revision(s) for s in SHARED_SOURCE_NAMES]
+    return store.key(
+        "fact", gate.incident_id, fact, gate.revision("incident"), shared, gate.viewer.key, zone
+    )
+
+
+class IncidentLoader:
+    """The incident with what the sections show, loaded once and only if some rendering
+    is missing from the store."""
+
+    def __init__(self, gate: Pass) -> None:
+        self.gate = gate
+        self._incident: Incident | None = None
+
+    def __call__(self) -> Incident:
+        if self._incident is None:
+            found = selectors.incident_with_relations(
+                Incident.objects.filter(pk=self.gate.incident_id)
+            ).first()
+            if found is None:  # deleted since the gate let the viewer in
+                raise Incident.DoesNotExist
+            self._incident = found
+        return self._incident
+
+
+def render_sections(gate: Pass, names: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """The sections by name, for this gate's role set in the active time zone, from the
+    store or drawn now. CSRF tokens are still placeholders."""
+    zone = timezone.get_current_timezone_name()
+    load = IncidentLoader(gate)
+    viewer = gate.viewer
+    wanted: dict[str, Callable[[], str]] = {}
+    by_key: dict[str, str] = {}
+    for name in names:
+        section = SECTIONS[name]
+        section_id = section_key(gate, section, zone)
+        by_key[name] = section_id
+        wanted[section_id] = _drawer(section, load, viewer)
+    found = store.fetch(wanted)
+    return {name: found[by_key[name]] for name in names}
+
+
+def render_facts(gate: Pass, facts: list[str]) -> dict[str, str]:
+    """Single facts, for live frames: only the facts an event changed are re-sent, so an
+    editor someone has open on another fact stays open."""
+    zone = timezone.get_current_timezone_name()
+    load = IncidentLoader(gate)
+    viewer = gate.viewer
+    wanted = {fact_key(gate, fact, zone): _fact_drawer(fact, load, viewer) for fact in facts}
+    found = store.fetch(wanted)
+    return {fact: found[fact_key(gate, fact, zone)] for fact in facts}
+
+
+def _drawer(section: Section, load: IncidentLoader, viewer: RoleSet) -> Callable[[], str]:
+    def draw() -> str:
+        context = {**section.build(load(), viewer), "csrf_token": store.csrf_placeholder()}
+        return render_to_string(f"{DETAIL}#{section.partial}", context)
+
+    return draw
+
+
+def _fact_drawer(fact: str, load: IncidentLoader, viewer: RoleSet) -> Callable[[], str]:
+    def draw() -> str:
+        context = {**_facts(load(), viewer), "fact": fact, "csrf_token": store.csrf_placeholder()}
+        return render_to_string(f"{DETAIL}#fact", context)
+
+    return draw
+
+
+def out_of_band(html: str) -> str:
+    """The rendering marked to replace the element with its id where it stands (htmx
+    out-of-band swap): the same bytes as the page's, one attribute added."""
+    return store.mark_root(html, 'hx-swap-oob="true"')

@@ -1,0 +1,151 @@
+"""Render once, serve many, and never leak: shared renderings are per role set, every frame
+is gated per person, changes made behind the services' back still show."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from incidents.models import Event, Incident, Status
+from incidents.realtime.asgi import websocket_application
+from incidents.realtime.frames import Watcher, incident_frames
+from incidents.realtime.groups import incident_event_message, incident_group
+from incidents.realtime.relay import publish_pending
+from incidents.services.events import append_event
+from incidents.services.incidents import transition
+from tests.conftest import client_for
+from tests.test_consumers import HOST, ORIGIN, _closed_with, _session_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def _watch(incident: Incident, user, after: int) -> WebsocketCommunicator:
+    cookie = await database_sync_to_async(_session_cookie)(user)
+    communicator = WebsocketCommunicator(
+        websocket_application(),
+        f"/ws/incidents/{incident.reference}/",
+        headers=[HOST, ORIGIN, (b"cookie", cookie)],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_to(text_data=json.dumps({"after": after}))
+    assert await communicator.receive_nothing(timeout=0.3)
+    return communicator
+
+
+async def test_viewers_with_different_roles_never_get_each_others_frame(cast, incident):
+    responder = await _watch(incident, cast.responder, 1)
+    other_responder = await _watch(incident, cast.responder, 1)
+    auditor = await _watch(incident, cast.auditor, 1)
+    await database_sync_to_async(transition)(incident=incident, to=Status.TRIAGE, by=cast.commander)
+    await publish_pending()
+    for_responder = await responder.receive_from(timeout=2)
+    for_auditor = await auditor.receive_from(timeout=2)
+    # The responder may move the incident on; the read-only auditor's frame has no form.
+    assert 'class="transition"' in for_responder
+    assert 'class="transition"' not in for_auditor and "Triage" in for_auditor
+    # Same role set: the very same bytes, drawn once.
+    assert await other_responder.receive_from(timeout=2) == for_responder
+    for communicator in (responder, other_responder, auditor):
+        await communicator.disconnect()
+
+
+async def test_a_member_removed_by_raw_sql_gets_4403_and_not_one_more_byte(cast, restricted):
+    removed = await _watch(restricted, cast.responder, 1)
+    staying = await _watch(restricted, cast.auditor, 1)
+
+    def remove_behind_the_services_back() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM incidents_incident_members WHERE incident_id = %s AND user_id = %s",
+                [restricted.pk, cast.responder.pk],
+            )
+        transition(incident=restricted, to=Status.TRIAGE, by=cast.commander)
+
+    await database_sync_to_async(remove_behind_the_services_back)()
+    await publish_pending()
+    # The first thing the removed member gets is the close: no frame of the change.
+    assert await _closed_with(removed) == 4403
+    assert 'id="event-2"' in await staying.receive_from(timeout=2)
+    await staying.disconnect()
+
+
+async def test_a_burst_of_announcements_is_one_frame_ending_on_the_latest_state(cast, incident):
+    communicator = await _watch(incident, cast.responder, 1)
+
+    def burst() -> int:
+        for _ in range(10):
+            with transaction.atomic():
+                append_event(incident=incident, verb="test.tick", actor=cast.commander)
+        return Incident.objects.get(pk=incident.pk).event_seq
+
+    last = await database_sync_to_async(burst)()
+    layer = get_channel_layer()
+    for seq in range(2, last + 1):
+        await layer.group_send(
+            incident_group(incident.pk), incident_event_message(incident.pk, seq)
+        )
+    frame = await communicator.receive_from(timeout=2)
+    assert f'data-seq="{last}"' in frame
+    assert all(f'id="event-{n}"' in frame for n in range(2, last + 1))
+    assert await communicator.receive_nothing(timeout=0.5)
+    await communicator.disconnect()
+
+
+def _frame_queries(incident: Incident, watchers: list[Watcher]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        frames = incident_frames(incident.pk, watchers)
+    assert all(frame is not None and frame.html for frame in frames.values())
+    return len(captured)
+
+
+def test_one_frame_costs_the_same_queries_for_two_viewers_or_six(cast, incident):
+    transition(incident=incident, to=Status.TRIAGE, by=cast.commander)
+    people = [cast.responder, cast.auditor, cast.commander, cast.comms, cast.admin, cast.outsider]
+    few = [Watcher(u.pk, 1, None, "UTC") for u in people[:2]]
+    many = [Watcher(u.pk, 1, None, zone) for u in people for zone in ("UTC", "Asia/Kolkata")]
+    _frame_queries(incident, many)  # drawn once: the renderings are in the store now
+    assert _frame_queries(incident, few) == _frame_queries(incident, many) == 2
+
+
+def test_a_restricted_section_is_never_served_from_another_role_sets_rendering(
+    cast, restricted, settings
+):
+    cache.clear()
+    # The admin's rendering (with the member controls) is drawn first and stored.
+    admin_page = client_for(cast.admin).get(f"/incidents/{restricted.reference}/")
+    assert "Add member" in admin_page.content.decode()
+    member_page = client_for(cast.auditor).get(f"/incidents/{restricted.reference}/")
+    body = member_page.content.decode()
+    assert "Members" in body and "Add member" not in body and ">Remove<" not in body
+
+
+def test_changes_made_by_update_or_raw_sql_show_on_the_next_load(cast, incident):
+    client = client_for(cast.responder)
+    url = f"/incidents/{incident.reference}/"
+    assert "Public incident" in client.get(url).content.decode()
+    Incident.objects.filter(pk=incident.pk).update(title="Renamed by update()")
+    assert "Renamed by update()" in client.get(url).content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE incidents_incident SET summary = %s WHERE id = %s",
+            ["Written by raw SQL", incident.pk],
+        )
+    assert "Written by raw SQL" in client.get(url).content.decode()
+
+
+def test_the_timeline_loaded_later_carries_every_event_the_frames_did_not(cast, incident):
+    client = client_for(cast.responder)
+    with transaction.atomic():
+        append_event(incident=incident, verb="test.tick", actor=cast.commander)
+    timeline = client.get(f"/incidents/{incident.reference}/timeline/").content.decode()
+    seqs = sorted(int(n) for n in re.findall(r'id="event-(\d+)"', timeline))
+    assert seqs == list(Event.objects.filter(incident=incident).values_list("seq", flat=True))
