@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/breachroom_bench"
-ALL = ("event_log", "triage", "mitigation", "communications")
+ALL = ("event_log", "live", "triage", "mitigation", "communications")
 
 
 def _ensure_database(url: str) -> None:
@@ -43,12 +43,14 @@ def main() -> None:
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, database {url.rsplit('@', 1)[-1]}"
     )
-    from bench import communications, event_log, mitigation, triage
+    from bench import communications, event_log, live, mitigation, triage
 
     for name in chosen:
         print(f"\n## {name}")
         if name == "event_log":
             event_log.run()
+        elif name == "live":
+            live.run(url)
         elif name == "triage":
             triage.run(url)
         elif name == "mitigation":

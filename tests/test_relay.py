@@ -118,3 +118,19 @@ async def test_only_one_relay_holds_the_lock(cast):
             assert not second
     async with relay_lock() as again:
         assert again
+
+
+async def test_the_active_relay_is_woken_by_the_commit_of_an_event(cast, incident):
+    """PostgreSQL: the relay's lock connection LISTENs; each transaction that appends an
+    event NOTIFYs once at commit, so the relay need not find it by polling."""
+    require_postgres()
+    async with relay_lock() as held:
+        assert held
+        await database_sync_to_async(transition)(
+            incident=incident, to=Status.TRIAGE, by=cast.commander
+        )
+        listening = held._connection
+        received = await asyncio.to_thread(
+            lambda: [n.channel for n in listening.notifies(timeout=5, stop_after=1)]
+        )
+    assert received == ["breachroom_outbox"]

@@ -38,6 +38,11 @@ class Event(models.Model):
         return f"{self.incident_id}#{self.seq} {self.verb}"
 
 
+# The PostgreSQL NOTIFY channel an appended event wakes the relay on (services/events.py,
+# realtime/relay_lock.py).
+OUTBOX_CHANNEL = "breachroom_outbox"
+
+
 class EventOutbox(models.Model):
     """Events committed but not yet handed to the channel layer. Written in the event's own
     transaction and deleted by the relay once published, so no commit order can hide one."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
 from typing import Any
 
@@ -50,6 +51,7 @@ def _incident_id_for(user: Any, reference: str) -> int | None:
 class _AuthenticatedConsumer(AsyncWebsocketConsumer):
     tz = "UTC"
     session_checked_at = 0.0
+    recheck_spread = 1.0
 
     async def _authenticated_user(self) -> Any | None:
         user = self.scope.get("user")
@@ -62,13 +64,16 @@ class _AuthenticatedConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NO_SESSION)
             return None
         self.session_checked_at = time.monotonic()
+        self.recheck_spread = random.uniform(0.75, 1.25)  # noqa: S311 - spreading load, not a secret
         self.tz = await database_sync_to_async(_zone_name)(self.scope)
         return user
 
     async def _session_still_usable(self) -> bool:
         """Checked again at most every SESSION_RECHECK seconds: a session signed out
         elsewhere stops receiving within that time (the access gate runs on every frame)."""
-        if time.monotonic() - self.session_checked_at < SESSION_RECHECK:
+        # Spread over ±25 %: sockets opened together must not all read their sessions on
+        # the same frame (a thousand reads queued ahead of that frame's delivery).
+        if time.monotonic() - self.session_checked_at < SESSION_RECHECK * self.recheck_spread:
             return True
         self.session_checked_at = time.monotonic()
         if await database_sync_to_async(_session_usable)(self.scope):

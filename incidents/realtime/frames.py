@@ -28,6 +28,7 @@ from incidents.rendering.incident_sections import (
     PAGE_LEFT,
     PAGE_RIGHT,
     SECTIONS,
+    IncidentLoader,
     out_of_band,
     render_facts,
     render_sections,
@@ -70,6 +71,7 @@ def incident_frames(incident_id: int, watchers: list[Watcher]) -> dict[Watcher, 
     """The next frame for every watcher of one incident (None: may no longer see it)."""
     passes = gate_many(incident_id, [w.user_id for w in watchers])
     events: dict[int, list[Event]] = {}
+    load: IncidentLoader | None = None  # the incident, loaded once for every role set
     drawn: dict[tuple[str, str, int, Revisions | None], Frame] = {}
     result: dict[Watcher, Frame | None] = {}
     for watcher in watchers:
@@ -81,8 +83,9 @@ def incident_frames(incident_id: int, watchers: list[Watcher]) -> dict[Watcher, 
         if group not in drawn:
             if watcher.after_seq not in events:
                 events[watcher.after_seq] = _events(found, watcher.after_seq)
+            load = load or IncidentLoader(found)
             with timezone.override(_zone(watcher.zone)):
-                drawn[group] = _frame(found, watcher, events[watcher.after_seq])
+                drawn[group] = _frame(found, watcher, events[watcher.after_seq], load)
         result[watcher] = drawn[group]
     return result
 
@@ -100,7 +103,7 @@ def _revisions(gate: Pass) -> Revisions:
     return tuple(sorted(gate.revisions.items()))
 
 
-def _frame(gate: Pass, watcher: Watcher, events: list[Event]) -> Frame:
+def _frame(gate: Pass, watcher: Watcher, events: list[Event], load: IncidentLoader) -> Frame:
     now = _revisions(gate)
     last_seq = events[-1].seq if events else watcher.after_seq
     if watcher.revisions is None:
@@ -112,11 +115,11 @@ def _frame(gate: Pass, watcher: Watcher, events: list[Event]) -> Frame:
         return Frame("", watcher.after_seq, now)
     parts: list[str] = []
     whole = [n for n in names if n not in BY_FACT or watcher.revisions is None]
-    rendered = render_sections(gate, whole)
+    rendered = render_sections(gate, whole, load)
     parts.extend(out_of_band(rendered[name]) for name in whole)
     if watcher.revisions is not None and set(names) & set(BY_FACT):
         facts = _changed_facts(events)
-        parts.extend(out_of_band(html) for html in render_facts(gate, facts).values())
+        parts.extend(out_of_band(html) for html in render_facts(gate, facts, load).values())
     if events:
         parts.append(_timeline_slice(gate, events))
         parts.append(render_to_string(f"{DETAIL}#live-seq", {"seq": last_seq, "oob": True}))

@@ -87,8 +87,8 @@ async def run_relay(stop: asyncio.Event, *, lock_factory: Callable | None = None
                     log.exception("relay batch failed; retrying")
                     await _sleep_or_stop(stop, 1.0)
                     continue
-                if published < BATCH:
-                    await _sleep_or_stop(stop, interval)
+                if published < BATCH and not stop.is_set():
+                    await held.wait_for_news(interval)
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

@@ -1,18 +1,27 @@
-"""One active relay at a time: a PostgreSQL session advisory lock on its own connection.
+"""One active relay at a time: a PostgreSQL session advisory lock on its own connection,
+which also LISTENs for the NOTIFY every appended event sends at commit, so the relay
+publishes as soon as a change commits rather than at its next poll.
 
-SQLite (embedded) has one web process and so one relay; the lock is then always held.
+SQLite (embedded) has one web process and so one relay; the lock is then always held and
+the relay polls.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from django.conf import settings
 
+from incidents.models.event import OUTBOX_CHANNEL
+
 RELAY_LOCK_KEY = 0x62726F6F6D  # "broom"
 RECHECK_SECONDS = 5.0
+# Listening, the relay still looks this often: a safety net, not the path.
+NOTIFY_FALLBACK_SECONDS = 1.0
 
 
 class HeldLock:
@@ -36,6 +45,21 @@ class HeldLock:
         except Exception:
             self._alive = False
         return self._alive
+
+    async def wait_for_news(self, seconds: float) -> None:
+        """Until an event commits (PostgreSQL's NOTIFY) or `seconds` pass."""
+        if self._connection is None:
+            await asyncio.sleep(seconds)
+            return
+        await asyncio.to_thread(self._wait, max(seconds, NOTIFY_FALLBACK_SECONDS))
+
+    def _wait(self, seconds: float) -> None:
+        listening: Any = self._connection
+        try:
+            for _ in listening.notifies(timeout=seconds, stop_after=1):
+                pass
+        except Exception:
+            self._alive = False
 
 
 def _conninfo() -> dict:
@@ -62,6 +86,8 @@ async def relay_lock() -> AsyncIterator[HeldLock]:
         row = connection.execute("SELECT pg_try_advisory_lock(%s)", [RELAY_LOCK_KEY]).fetchone()
         held = HeldLock(connection)
         held._alive = bool(row and row[0])
+        if held:
+            connection.execute(f"LISTEN {OUTBOX_CHANNEL}")
         yield held
     finally:
         connection.close()

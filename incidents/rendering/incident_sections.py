@@ -158,11 +158,13 @@ class IncidentLoader:
         return self._incident
 
 
-def render_sections(gate: Pass, names: tuple[str, ...] | list[str]) -> dict[str, str]:
+def render_sections(
+    gate: Pass, names: tuple[str, ...] | list[str], load: IncidentLoader | None = None
+) -> dict[str, str]:
     """The sections by name, for this gate's role set in the active time zone, from the
     store or drawn now. CSRF tokens are still placeholders."""
     zone = timezone.get_current_timezone_name()
-    load = IncidentLoader(gate)
+    load = load or IncidentLoader(gate)
     viewer = gate.viewer
     wanted: dict[str, Callable[[], str]] = {}
     by_key: dict[str, str] = {}
@@ -175,11 +177,13 @@ def render_sections(gate: Pass, names: tuple[str, ...] | list[str]) -> dict[str,
     return {name: found[by_key[name]] for name in names}
 
 
-def render_facts(gate: Pass, facts: list[str]) -> dict[str, str]:
+def render_facts(
+    gate: Pass, facts: list[str], load: IncidentLoader | None = None
+) -> dict[str, str]:
     """Single facts, for live frames: only the facts an event changed are re-sent, so an
     editor someone has open on another fact stays open."""
     zone = timezone.get_current_timezone_name()
-    load = IncidentLoader(gate)
+    load = load or IncidentLoader(gate)
     viewer = gate.viewer
     wanted = {fact_key(gate, fact, zone): _fact_drawer(fact, load, viewer) for fact in facts}
     found = store.fetch(wanted)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from incidents.models import GENESIS_HASH, Event, EventOutbox, Incident
+from incidents.models.event import OUTBOX_CHANNEL
 from incidents.services.hashing import canonical_event, chain_hash
 
 SYSTEM_ACTOR = "system"
@@ -65,6 +66,11 @@ def append_event(
     Incident.objects.filter(pk=incident.pk).update(event_seq=seq, head_hash=digest)
     incident.event_seq, incident.head_hash = seq, digest
     EventOutbox.objects.create(event=event, incident_id=incident.pk, seq=seq)
+    if connection.vendor == "postgresql":
+        # Wakes the relay when the change commits (PostgreSQL holds a NOTIFY until then and
+        # sends one per transaction), instead of it finding the row at its next poll.
+        with connection.cursor() as cursor:
+            cursor.execute(f"NOTIFY {OUTBOX_CHANNEL}")
     return event
 
 
