@@ -26,6 +26,7 @@ ROLE_LABELS = {
 User = Any
 _ROLES = "_breachroom_roles"
 _UNREAD = "_breachroom_unread"
+_SHARED = "_breachroom_shared_revisions"
 
 
 @dataclass(frozen=True)
@@ -71,27 +72,42 @@ def unread_count(user: User) -> int:
     return int(found)
 
 
+def shared_revisions(user: User) -> dict[str, int]:
+    """The revisions of the data every page may show (people, catalogue, partners,
+    credentials: models/revision.py), read with the roles: what keys shared renderings
+    that are not about one incident (the list's filters)."""
+    found = getattr(user, _SHARED, None)
+    if found is None:
+        _load_viewer_facts(user)
+        found = getattr(user, _SHARED)
+    return dict(found)
+
+
 def remember_roles(user: User, roles: frozenset[str]) -> None:
     """Roles the access gate read in its own query: no second query for them."""
     if not isinstance(user, RoleSet):
         setattr(user, _ROLES, roles)
 
 
-# Roles and the unread-notification badge in one round trip: every page shows both.
+# Roles, the unread-notification badge and the shared revisions in one round trip.
 _VIEWER_FACTS = (
-    "SELECT g.name, 0 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id "
+    "SELECT 'role', g.name, 0 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id "
     "WHERE ug.user_id = %s "
-    "UNION ALL SELECT NULL, COUNT(*) FROM incidents_notification "
-    "WHERE user_id = %s AND read_at IS NULL"
+    "UNION ALL SELECT 'unread', '', COUNT(*) FROM incidents_notification "
+    "WHERE user_id = %s AND read_at IS NULL "
+    "UNION ALL SELECT 'revision', r.source, r.rev FROM incidents_revision r "
+    "WHERE r.incident_id = 0"
 )
 
 
 def _load_viewer_facts(user: User) -> None:
+    """For a signed-in person (never a RoleSet: those hold their roles already)."""
     with connection.cursor() as cursor:
         cursor.execute(_VIEWER_FACTS, [user.pk, user.pk])
         rows = cursor.fetchall()
-    names = {name for name, _ in rows if name in ALL_ROLES}
+    names = {name for kind, name, _ in rows if kind == "role" and name in ALL_ROLES}
     if getattr(user, "is_superuser", False):
         names.add(ADMIN)
     setattr(user, _ROLES, frozenset(names))
-    setattr(user, _UNREAD, sum(count for name, count in rows if name is None))
+    setattr(user, _UNREAD, sum(number for kind, _, number in rows if kind == "unread"))
+    setattr(user, _SHARED, {name: int(number) for kind, name, number in rows if kind == "revision"})

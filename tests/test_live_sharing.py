@@ -149,3 +149,23 @@ def test_the_timeline_loaded_later_carries_every_event_the_frames_did_not(cast, 
     timeline = client.get(f"/incidents/{incident.reference}/timeline/").content.decode()
     seqs = sorted(int(n) for n in re.findall(r'id="event-(\d+)"', timeline))
     assert seqs == list(Event.objects.filter(incident=incident).values_list("seq", flat=True))
+
+
+def test_the_list_filters_are_shared_yet_follow_a_role_granted_by_raw_sql(cast):
+    from django.contrib.auth.models import Group, User
+
+    from incidents import roles
+
+    client = client_for(cast.responder)
+    newcomer = User.objects.create(username="newcomer-quinn")
+    assert 'value="newcomer-quinn"' not in client.get("/incidents/").content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO auth_user_groups (user_id, group_id) VALUES (%s, %s)",
+            [newcomer.pk, Group.objects.get_or_create(name=roles.RESPONDER)[0].pk],
+        )
+    assert 'value="newcomer-quinn"' in client.get("/incidents/").content.decode()
+    # The same query from another viewer is served the stored rendering: no option query.
+    with CaptureQueriesContext(connection) as captured:
+        client_for(cast.auditor).get("/incidents/")
+    assert not any("DISTINCT" in q["sql"] for q in captured.captured_queries)

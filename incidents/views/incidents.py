@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,8 +24,10 @@ from incidents.access import (
 from incidents.forms import OpenIncidentForm, TransitionForm
 from incidents.forms_triage import IncidentFilterForm
 from incidents.models import Incident, Status
+from incidents.rendering import store
 from incidents.rendering.incident_sections import PAGE_LEFT, PAGE_RIGHT, render_sections
 from incidents.rendering.store import personalise
+from incidents.roles import shared_revisions
 from incidents.services import ServiceError
 from incidents.services.heartbeat import request_check
 from incidents.services.incidents import open_incident, transition
@@ -42,7 +45,7 @@ def incident_list(request: HtmxHttpRequest) -> HttpResponse:
     results = _list_results(request, form)
     if wants_partial(request):
         return HttpResponse(results)
-    context = {"results": results, "filters": _filters_html(form)}
+    context = {"results": results, "filters": _filters_html(request, form)}
     return render(request, LIST, context)
 
 
@@ -55,9 +58,22 @@ def _list_results(request: HtmxHttpRequest, form: IncidentFilterForm) -> str:
     return render_to_string(f"{LIST}#results", context)
 
 
-def _filters_html(form: IncidentFilterForm) -> str:
-    context = {"filter_form": form, **selectors.filter_choices()}
-    return render_to_string(f"{LIST}#filters", context)
+def _filters_html(request: HttpRequest, form: IncidentFilterForm) -> str:
+    """The filter form is the same for everyone asking with the same query: a shared
+    rendering keyed by it and by the people and catalogue revisions its options come from
+    (read with the viewer's roles: no query of its own)."""
+    revisions = shared_revisions(request.user)
+    query = sorted(request.GET.lists())
+    zone = timezone.get_current_timezone_name()
+    key = store.key(
+        "list-filters", query, revisions.get("directory"), revisions.get("catalogue"), zone
+    )
+
+    def draw() -> str:
+        context = {"filter_form": form, **selectors.filter_choices()}
+        return render_to_string(f"{LIST}#filters", context)
+
+    return store.fetch({key: draw})[key]
 
 
 def _filter_form(request: HttpRequest) -> IncidentFilterForm:
