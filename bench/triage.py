@@ -38,6 +38,9 @@ def run(database_url: str) -> None:
         print(f"queries per page (nothing drawn yet): {label}: {count}")
     for label, count in http_load.queries_on_a_hit(client).items():
         print(f"queries per page (sections already drawn): {label}: {count}")
+    for label, path in http_load.PAGES.items():
+        p50, worst = http_load.cold_page_ms(client, path)
+        print(f"in-process, nothing drawn yet: {label}: p50 {p50:.1f} ms, max {worst:.1f} ms")
     if not http_load.have_wrk():
         print("HTTP load skipped: wrk is not installed (apt-get install wrk)")
         return

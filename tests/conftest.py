@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from celery import Task
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -11,14 +12,44 @@ from incidents import roles
 from incidents.models import BreachVector, DataCategory, Incident, NoticeTemplate
 from incidents.seed import seed_notice_template_updates, seed_notice_templates, seed_taxonomy
 from tests.factories import make_incident, make_user
+from tests.processes import SEND_TO_BROKER
+
+
+@dataclass
+class Queued:
+    """A task a test queued: recorded, neither sent to a broker nor run."""
+
+    task: Task
+    args: tuple
+    kwargs: dict
+
+    def run(self) -> object:
+        """Call the task's function here, as the worker would (no eager mode)."""
+        return self.task(*self.args, **self.kwargs)
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery_by_default():
-    """Fast tests run tasks inline; tests/test_worker.py and e2e use a real worker."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
+def queued_tasks(monkeypatch) -> list[Queued]:
+    """What the code under test queues, in order. Nothing runs by itself: a unit test that
+    needs a task's effect calls `run_queued`; tests with real workers send to them
+    (tests/processes.py puts the real `apply_async` back inside a running stack)."""
+    assert not celery_app.conf.task_always_eager
+    queued: list[Queued] = []
+
+    def record(self: Task, args: tuple | None = None, kwargs: dict | None = None, **_: object):
+        queued.append(Queued(self, tuple(args or ()), dict(kwargs or {})))
+
+    assert Task.apply_async is SEND_TO_BROKER  # the real one, kept by tests/processes.py
+    monkeypatch.setattr(Task, "apply_async", record)
+    return queued
+
+
+def run_queued(queued: list[Queued]) -> list[object]:
+    """Run (and forget) every task queued so far, oldest first, by calling its function."""
+    results = []
+    while queued:
+        results.append(queued.pop(0).run())
+    return results
 
 
 @pytest.fixture(autouse=True)

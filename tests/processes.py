@@ -13,12 +13,18 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
+from celery import Task
 from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
 from incidents import process_commands
+
+# Celery's own apply_async, taken when this module is imported (tests/conftest.py imports
+# it before any test replaces it with the recorder).
+SEND_TO_BROKER = Task.apply_async
 
 LOG_DIR = Path(settings.VAR_DIR) / "test-logs"
 
@@ -130,11 +136,12 @@ class Stack:
 def running_stack(**extra_env: str) -> Iterator[Stack]:
     """Yield a Stack whose tasks go to its private queue; everything stops on exit."""
     stack = Stack(**extra_env)
-    previous = (celery_app.conf.task_default_queue, celery_app.conf.task_always_eager)
+    previous = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = stack.queue
-    celery_app.conf.task_always_eager = False
     try:
-        yield stack
+        # Tasks go to the stack's real worker (the unit tests' recorder is set aside).
+        with mock.patch.object(Task, "apply_async", SEND_TO_BROKER):
+            yield stack
     finally:
         stack.stop_all()
-        celery_app.conf.task_default_queue, celery_app.conf.task_always_eager = previous
+        celery_app.conf.task_default_queue = previous

@@ -6,6 +6,7 @@ from incidents.models import DataCategory, Notice, NoticeTemplate, Partner
 from incidents.services import ServiceError
 from incidents.services.exposures import record_exposure
 from incidents.services.notices import approve_notice, draft_notice, queue_send, submit_for_review
+from tests.conftest import run_queued
 from tests.smtp_server import smtp_server
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the send is queued on commit
@@ -32,9 +33,12 @@ def approved(cast, incident):
     return approve_notice(notice=Notice.objects.get(pk=notice.pk), by=cast.commander)
 
 
-def test_a_sent_notice_arrives_as_text_html_and_pdf_and_is_frozen(settings, cast, approved):
+def test_a_sent_notice_arrives_as_text_html_and_pdf_and_is_frozen(
+    settings, cast, approved, queued_tasks
+):
     with smtp_server(settings) as mailbox:
         queue_send(notice=approved, by=cast.comms)
+        run_queued(queued_tasks)  # the worker's part: the send task's function
     [message] = mailbox.messages
     assert message["To"] == "security@payflow.example"
     assert message["X-Breachroom-SHA256"] and message["Subject"].startswith(
@@ -54,14 +58,18 @@ def test_a_sent_notice_arrives_as_text_html_and_pdf_and_is_frozen(settings, cast
     )
 
 
-def test_a_refusal_by_the_server_leaves_it_send_failed_with_the_reply(settings, cast, approved):
+def test_a_refusal_by_the_server_leaves_it_send_failed_with_the_reply(
+    settings, cast, approved, queued_tasks
+):
     with smtp_server(settings, refuse_with="550 5.7.1 Relaying denied") as mailbox:
         queue_send(notice=approved, by=cast.comms)
+        run_queued(queued_tasks)  # the worker's part: the send task's function
     failed = Notice.objects.get(pk=approved.pk)
     assert mailbox.messages == [] and failed.state == "send_failed" and failed.sent_at is None
     assert "550" in failed.send_error and "Relaying denied" in failed.send_error
     with smtp_server(settings) as mailbox:  # retryable
         queue_send(notice=failed, by=cast.comms)
+        run_queued(queued_tasks)  # the worker's part: the send task's function
     assert len(mailbox.messages) == 1 and Notice.objects.get(pk=approved.pk).state == "sent"
 
 
@@ -78,11 +86,12 @@ def test_a_partner_without_an_email_contact_is_refused(cast, approved):
     assert Notice.objects.get(pk=approved.pk).state == "approved"
 
 
-def test_a_sent_notice_cannot_be_edited(settings, cast, approved):
+def test_a_sent_notice_cannot_be_edited(settings, cast, approved, queued_tasks):
     from incidents.services.notices import edit_notice
 
     with smtp_server(settings):
         queue_send(notice=approved, by=cast.comms)
+        run_queued(queued_tasks)  # the worker's part: the send task's function
     with pytest.raises(ServiceError, match="cannot be edited"):
         edit_notice(notice=approved, subject="x", body="y", by=cast.comms, expected_version=1)
 
@@ -96,7 +105,7 @@ def test_the_pdf_downloads(cast, approved):
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
 
 
-def test_a_batch_drafts_every_partner_once_even_if_run_twice(cast, incident):
+def test_a_batch_drafts_every_partner_once_even_if_run_twice(cast, incident, queued_tasks):
     from incidents.models import NoticeBatch
     from incidents.services.notices import draft_next_in_batch, start_draft_batch
     from incidents.tasks import draft_batch
@@ -106,7 +115,9 @@ def test_a_batch_drafts_every_partner_once_even_if_run_twice(cast, incident):
     batch = start_draft_batch(
         incident=incident, template=template, partners=partners, by=cast.comms
     )
-    # The commit ran the (eager) task; a redelivered task finds nothing left to do.
+    [queued] = queued_tasks  # queued at commit: the worker's part, run here
+    assert queued.task.name == draft_batch.name and queued.run() == 5
+    # A redelivered task finds nothing left to do.
     assert draft_batch(batch.pk) == 0 and draft_next_in_batch(batch.pk) is False
     batch = NoticeBatch.objects.get(pk=batch.pk)
     assert (batch.done, batch.total) == (5, 5) and batch.finished_at is not None
@@ -114,13 +125,14 @@ def test_a_batch_drafts_every_partner_once_even_if_run_twice(cast, incident):
     assert incident.events.filter(verb="notice.drafted").count() == 5
 
 
-def test_a_sent_notice_is_followed_up_not_edited(settings, cast, approved):
+def test_a_sent_notice_is_followed_up_not_edited(settings, cast, approved, queued_tasks):
     from incidents.services.notices import follow_up
 
     with pytest.raises(ServiceError, match="Only a sent notice"):
         follow_up(notice=approved, by=cast.comms)
     with smtp_server(settings):
         queue_send(notice=approved, by=cast.comms)
+        run_queued(queued_tasks)  # the worker's part: the send task's function
     new = follow_up(notice=Notice.objects.get(pk=approved.pk), by=cast.comms)
     assert (
         new.supersedes_id == approved.pk
@@ -131,7 +143,7 @@ def test_a_sent_notice_is_followed_up_not_edited(settings, cast, approved):
 
 
 def test_an_unexpected_failure_while_sending_leaves_it_send_failed_never_approved(
-    settings, cast, approved, monkeypatch
+    settings, cast, approved, monkeypatch, queued_tasks
 ):
     def broken(notice):
         raise ValueError("template produced no body")
@@ -139,6 +151,7 @@ def test_an_unexpected_failure_while_sending_leaves_it_send_failed_never_approve
     monkeypatch.setattr("incidents.notices.delivery.send", broken)
     with smtp_server(settings) as mailbox:
         queue_send(notice=approved, by=cast.comms)
+        run_queued(queued_tasks)  # the worker's part: the send task's function
     failed = Notice.objects.get(pk=approved.pk)
     assert mailbox.messages == [] and failed.state == "send_failed"
     assert "ValueError" in failed.send_error and "no body" in failed.send_error
