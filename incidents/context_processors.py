@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from incidents.access import Ability, may
 from incidents.roles import ROLE_LABELS, roles_of
-from incidents.selectors_response import unread_notifications
+from incidents.selectors.mitigation import unread_notifications
 
 
 def roles(request: HttpRequest) -> dict:

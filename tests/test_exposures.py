@@ -3,7 +3,7 @@
 import pytest
 
 from incidents.models import DataCategory, Exposure
-from incidents.selectors import exposure_matrix
+from incidents.selectors.incidents import exposure_matrix
 from incidents.services import ServiceError
 from incidents.services.exposures import Range, record_exposure
 from incidents.services.incident_fields import EditConflict

@@ -6,8 +6,8 @@ import zoneinfo
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from incidents.list_rows import rows_html
 from incidents.models import Incident
+from incidents.presentation.list_rows import rows_html
 from tests.conftest import client_for
 from tests.factories import make_incident
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from incidents.markdown_render import render_markdown
+from incidents.presentation.markdown import render_markdown
 
 
 def test_a_link_reference_defined_in_one_note_does_not_resolve_in_the_next():

@@ -1,5 +1,5 @@
 from incidents.models import Incident
-from incidents.pagination import CappedPaginator
+from incidents.selectors.pagination import CappedPaginator
 
 
 def test_small_sets_count_exactly(cast):
@@ -12,7 +12,7 @@ def test_small_sets_count_exactly(cast):
 
 
 def test_large_sets_stop_counting_at_the_cap_but_keep_paging(monkeypatch, cast):
-    from incidents import pagination
+    from incidents.selectors import pagination
     from tests.factories import make_incident
 
     monkeypatch.setattr(pagination, "COUNT_CAP", 4)

@@ -11,12 +11,12 @@ from django.test import Client
 from django.utils import timezone
 
 from incidents import roles
-from incidents.forms_time import LocalDateTimeField
+from incidents.forms.time_fields import LocalDateTimeField
 from incidents.models import Incident, UserProfile
+from incidents.presentation.timefmt import local_iso, local_text
 from incidents.services import ServiceError
 from incidents.services.incident_fields import token_of
 from incidents.services.profiles import set_time_zone
-from incidents.timefmt import local_iso, local_text
 from incidents.user_zone import SESSION_KEY, parse_zone
 from tests.conftest import signed_in
 from tests.factories import make_incident, make_user

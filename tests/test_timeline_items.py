@@ -4,8 +4,8 @@ pages and live frames alike."""
 from django.template.loader import render_to_string
 
 from incidents.models import Event
-from incidents.timeline import describe
-from incidents.timeline_items import items_html
+from incidents.presentation.timeline_items import items_html
+from incidents.presentation.timeline_words import describe
 from tests.conftest import client_for
 from tests.factories import make_incident
 

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from incidents.timeline import DESCRIBERS
+from incidents.presentation.timeline_words import DESCRIBERS
 
 
 def test_every_verb_written_by_a_service_has_words():

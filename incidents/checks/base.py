@@ -34,11 +34,22 @@ class Check(Protocol):
 
 
 CHECKS: dict[str, Check] = {}
+# Kinds that run on an incident by themselves (the incident page's buttons), not only as a
+# checklist step's automation.
+INCIDENT_WIDE: set[str] = set()
 
 
-def register(check: Check) -> Check:
+def register(check: Check, *, incident_wide: bool = False) -> Check:
     CHECKS[check.kind] = check
+    if incident_wide:
+        INCIDENT_WIDE.add(check.kind)
     return check
+
+
+def incident_wide_check(kind: str) -> Check | None:
+    """The check of that kind if it may be run on an incident by itself, else None."""
+    _load_all()
+    return CHECKS.get(kind) if kind in INCIDENT_WIDE else None
 
 
 def check_for(kind: str) -> Check:
@@ -57,4 +68,10 @@ def clean_params(kind: str, params: Any) -> dict[str, Any]:
 
 
 def _load_all() -> None:
-    from incidents.checks import endpoint_auth, old_credential, rate_limit, rotation_complete  # noqa: F401
+    from incidents.checks import (  # noqa: F401
+        endpoint_auth,
+        heartbeat,
+        old_credential,
+        rate_limit,
+        rotation_complete,
+    )

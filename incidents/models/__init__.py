@@ -5,7 +5,6 @@ from incidents.models.checklist import (
     ChecklistItem,
     CheckRun,
     ItemState,
-    Notification,
     Playbook,
     PlaybookItem,
     RunStatus,
@@ -33,6 +32,7 @@ from incidents.models.notice import (
     Partner,
     PartnerContact,
 )
+from incidents.models.notification import Notification
 from incidents.models.obligation import Obligation, ObligationState
 from incidents.models.profile import UserProfile
 from incidents.models.revision import Revision

@@ -142,22 +142,3 @@ class CheckRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} {self.kind} {self.status}"
-
-
-class Notification(models.Model):
-    """Something a person should look at (deadline nearing or missed)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="+")
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.text

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from incidents.timefmt import in_zone
+from incidents.presentation.timefmt import in_zone
 
 MAX_TEMPLATE = 20_000
 MAX_OUTPUT = 100_000

@@ -17,9 +17,8 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from incidents import selectors
 from incidents.access import Pass, gate_many, visible_incidents
-from incidents.forms_triage import IncidentFilterForm
+from incidents.forms.triage import IncidentFilterForm
 from incidents.models import Event
 from incidents.models.revision import SHARED_SOURCE_NAMES
 from incidents.rendering import store
@@ -33,6 +32,7 @@ from incidents.rendering.incident_sections import (
     render_facts,
     render_sections,
 )
+from incidents.selectors import incidents as selectors
 from incidents.user_zone import UTC, parse_zone
 
 LIST = "incidents/incident_list.html"

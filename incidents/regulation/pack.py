@@ -12,12 +12,12 @@ from django.utils import timezone
 from incidents.models import KEY_TIMES, Incident, Obligation, ObligationState, RiskAssessment
 from incidents.notices import context as notice_context
 from incidents.notices.facts import Facts, gather, range_text
+from incidents.presentation.timefmt import local_text
 from incidents.regulation.engine import UNDETERMINED, Decision, evaluate
 from incidents.regulation.facts import breach_facts
 from incidents.regulation.gaps import record_gaps
 from incidents.regulation.rules import all_rules
 from incidents.services.times import TIME_LABELS
-from incidents.timefmt import local_text
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from fpdf import FPDF
 
 from incidents.models import Obligation
 from incidents.notices.pdf import latin1
+from incidents.presentation.timefmt import local_text
 from incidents.regulation.pack import RegulatorPack
-from incidents.timefmt import local_text
 
 RED = (190, 0, 0)
 BLACK = (0, 0, 0)

@@ -20,7 +20,7 @@ from incidents.models import (
     ObligationState,
     RiskAssessment,
 )
-from incidents.timefmt import local_iso, local_text
+from incidents.presentation.timefmt import local_iso, local_text
 
 COLUMNS = [
     "reference",

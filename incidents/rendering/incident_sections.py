@@ -19,12 +19,13 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from incidents import selectors, selectors_notices, selectors_obligations, selectors_response
 from incidents.access import Ability, Pass, may
 from incidents.models import Incident
 from incidents.models.revision import SHARED_SOURCE_NAMES
 from incidents.rendering import store
 from incidents.roles import RoleSet
+from incidents.selectors import incidents as incident_selectors
+from incidents.selectors import mitigation, notices, obligations
 
 DETAIL = "incidents/incident_detail.html"
 EVENTS = "events"  # the event chain: its version is the incident's seq and head hash
@@ -49,7 +50,7 @@ def _members(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
 def _facts(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
     return {
         "incident": incident,
-        "facts": selectors.EDITABLE_FACTS,
+        "facts": incident_selectors.EDITABLE_FACTS,
         "can_write": may(viewer, Ability.WRITE_RESPONSE),
     }
 
@@ -59,11 +60,11 @@ def _checks(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
 
 
 def _risk(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
-    return selectors_obligations.risk_context(incident, viewer)
+    return obligations.risk_context(incident, viewer)
 
 
 def _obligations(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
-    return selectors_obligations.obligations_context(incident, viewer)
+    return obligations.obligations_context(incident, viewer)
 
 
 SECTIONS: dict[str, Section] = {
@@ -73,7 +74,7 @@ SECTIONS: dict[str, Section] = {
             "incident-header",
             "incident-header",
             ("incident",),
-            lambda i, v: selectors.incident_header_context(i, v),
+            lambda i, v: incident_selectors.incident_header_context(i, v),
         ),
         Section("facts", "facts", ("incident",), _facts),
         Section("members", "members", ("incident", "members"), _members),
@@ -82,14 +83,14 @@ SECTIONS: dict[str, Section] = {
             "checklist",
             "checklist",
             ("checklist",),
-            lambda i, v: selectors_response.checklist_context(i, v),
+            lambda i, v: mitigation.checklist_context(i, v),
         ),
         Section("checks", "checks", (), _checks),
         Section(
             "exposures",
             "exposures",
             ("exposure",),
-            lambda i, v: selectors.exposure_section_context(i, v),
+            lambda i, v: incident_selectors.exposure_section_context(i, v),
         ),
         Section(
             "obligations",
@@ -102,15 +103,15 @@ SECTIONS: dict[str, Section] = {
             "rotations",
             "rotations",
             ("rotation",),
-            lambda i, v: selectors_response.rotation_section_context(i, v),
+            lambda i, v: mitigation.rotation_section_context(i, v),
         ),
         Section(
             "notices",
             "notices",
             ("incident", "exposure", "notice"),
-            lambda i, v: selectors_notices.notices_section_context(i, v),
+            lambda i, v: notices.notices_section_context(i, v),
         ),
-        Section("notes", "notes", ("note",), lambda i, v: selectors.notes_context(i, v)),
+        Section("notes", "notes", ("note",), lambda i, v: incident_selectors.notes_context(i, v)),
     )
 }
 # Left column, then right; the timeline loads as its own URL (views/timeline.py).
@@ -149,7 +150,7 @@ class IncidentLoader:
 
     def __call__(self) -> Incident:
         if self._incident is None:
-            found = selectors.incident_with_relations(
+            found = incident_selectors.incident_with_relations(
                 Incident.objects.filter(pk=self.gate.incident_id)
             ).first()
             if found is None:  # deleted since the gate let the viewer in

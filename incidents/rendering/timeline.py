@@ -7,10 +7,10 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from incidents import selectors
 from incidents.access import Pass
 from incidents.rendering import store
 from incidents.rendering.incident_sections import DETAIL
+from incidents.selectors import incidents as selectors
 
 
 def timeline(gate: Pass, kind: str, before: int | None, *, whole_section: bool) -> str:

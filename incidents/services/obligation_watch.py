@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from incidents.models import Obligation, ObligationState
+from incidents.presentation.timefmt import countdown_words
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
 from incidents.services.notifications import notify
-from incidents.timefmt import countdown_words
 
 # Most urgent first: a duty found already past due is not also told "24 hours left".
 STAGES = (

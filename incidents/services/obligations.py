@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.models import Incident, Notice, NoticeState, Obligation, ObligationState
+from incidents.presentation.timefmt import local_text
 from incidents.regulation.audiences import answers, refusal
 from incidents.regulation.engine import (
     NOT_REQUIRED,
@@ -23,7 +24,6 @@ from incidents.regulation.rules import all_rules, rule_by_id
 from incidents.services import ServiceError
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
-from incidents.timefmt import local_text
 
 REFERENCE_MAX = 120
 TEXT_MAX = 2000

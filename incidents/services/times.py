@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from incidents.models import KEY_TIMES, Incident, Status
+from incidents.presentation.timefmt import local_text
 from incidents.services import ServiceError
-from incidents.timefmt import local_text
 
 TIME_LABELS = {
     "began_at": "Breach began",

@@ -14,13 +14,13 @@ from django.utils.safestring import SafeString
 
 from incidents.jurisdictions import jurisdiction_names as jurisdiction_names_by_code
 from incidents.jurisdictions import label as jurisdiction_label
-from incidents.markdown_render import render_markdown
 from incidents.models import KEY_TIMES, Event
+from incidents.presentation.markdown import render_markdown
+from incidents.presentation.timefmt import countdown_words, since_words
 from incidents.rendering.clock import note_flip
-from incidents.selectors import TIMELINE_KINDS
+from incidents.selectors.incidents import TIMELINE_KINDS
 from incidents.services.times import TIME_LABELS
 from incidents.templatetags.timeline import when
-from incidents.timefmt import countdown_words, since_words
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ from collections.abc import Iterable
 from django import template
 from django.utils.safestring import SafeString
 
-from incidents import list_rows
 from incidents.models import Incident
+from incidents.presentation import list_rows
 
 register = template.Library()
 

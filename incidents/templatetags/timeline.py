@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from incidents.models import Event
-from incidents.timefmt import in_zone, stamp
-from incidents.timeline import describe as describe_event
+from incidents.presentation.timefmt import in_zone, stamp
+from incidents.presentation.timeline_words import describe as describe_event
 
 register = template.Library()
 

@@ -3,8 +3,8 @@ from collections.abc import Iterable
 from django import template
 from django.utils.safestring import SafeString
 
-from incidents import timeline_items as items
 from incidents.models import Event
+from incidents.presentation import timeline_items as items
 
 register = template.Library()
 

@@ -9,10 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from incidents import selectors_response as sections
 from incidents.access import Ability, may
-from incidents.forms_rotation import CredentialForm, CredentialImportForm
+from incidents.forms.mitigation import CredentialForm, CredentialImportForm
 from incidents.models import CredentialKind, ImportJob
+from incidents.selectors import mitigation as sections
 from incidents.services import ServiceError
 from incidents.services.credentials import add_credential
 from incidents.services.import_jobs import start_import

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
-from incidents import selectors
 from incidents.access import incident_for, require_response_writer
-from incidents.forms_exposure import ExposureForm
+from incidents.forms.exposures import ExposureForm
 from incidents.models import DataCategory, Exposure
+from incidents.selectors import incidents as selectors
 from incidents.services import ServiceError
 from incidents.services.exposures import Range, record_exposure
 from incidents.services.free_text import LooksSecret

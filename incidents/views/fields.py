@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from incidents.access import Ability, incident_for, may, require_response_writer
-from incidents.forms_triage import FieldEditForm
-from incidents.selectors import incident_with_relations
+from incidents.forms.triage import FieldEditForm
+from incidents.selectors.incidents import incident_with_relations
 from incidents.services import ServiceError
 from incidents.services.free_text import LooksSecret
 from incidents.services.incident_fields import EDITABLE, EditConflict, token_of, update_field

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incidents import selectors
 from incidents.access import (
     Ability,
     incident_for,
@@ -21,17 +20,18 @@ from incidents.access import (
     require_pass,
     require_response_writer,
 )
-from incidents.forms import OpenIncidentForm, TransitionForm
-from incidents.forms_triage import IncidentFilterForm
+from incidents.checks import incident_wide_check
+from incidents.forms.incidents import OpenIncidentForm, TransitionForm
+from incidents.forms.triage import IncidentFilterForm
 from incidents.models import Incident, Status
 from incidents.rendering import store
 from incidents.rendering.incident_sections import PAGE_LEFT, PAGE_RIGHT, render_sections
 from incidents.rendering.store import personalise
 from incidents.roles import shared_revisions
+from incidents.selectors import incidents as selectors
 from incidents.services import ServiceError
 from incidents.services.heartbeat import request_check
 from incidents.services.incidents import open_incident, transition
-from incidents.tasks import CHECKS
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, wants_partial
 
 DETAIL = "incidents/incident_detail.html"
@@ -171,7 +171,7 @@ def incident_transition(request: HtmxHttpRequest, reference: str) -> HttpRespons
 def incident_run_check(request: HtmxHttpRequest, reference: str, check: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
     require_response_writer(request.user, incident)
-    if check not in CHECKS:
+    if incident_wide_check(check) is None:
         raise Http404("No such check.")
     request_check(incident_id=incident.pk, check=check, by=request.user)
     message = f"The {check} check is queued; its result appears on the timeline."

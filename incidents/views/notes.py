@@ -8,9 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from incidents import selectors
 from incidents.access import incident_for, require_response_writer
-from incidents.forms_triage import NoteForm
+from incidents.forms.triage import NoteForm
+from incidents.selectors import incidents as selectors
 from incidents.services import ServiceError
 from incidents.services.free_text import LooksSecret
 from incidents.services.notes import add_note

@@ -17,7 +17,7 @@ from incidents.models import Incident, Notice, NoticeState, NoticeTemplate, Part
 from incidents.notices.language import TemplateError
 from incidents.notices.pdf import notice_pdf as notice_pdf_bytes
 from incidents.notices.rendering import render_notice
-from incidents.selectors_notices import (
+from incidents.selectors.notices import (
     can_write_notices,
     notice_page_context,
     notices_section_context,

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import Ability, incident_for, may, visible_incidents
-from incidents.forms_obligations import MeetForm, WaiveForm
+from incidents.forms.obligations import MeetForm, WaiveForm
 from incidents.models import Incident, Notice, Obligation, ObligationState
-from incidents.pagination import CappedPaginator
-from incidents.selectors_obligations import obligations_context, open_obligations
+from incidents.selectors.obligations import obligations_context, open_obligations
+from incidents.selectors.pagination import CappedPaginator
 from incidents.services import ServiceError, obligations
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text
 

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from incidents.access import incident_for, require_response_writer
-from incidents.forms_risk import RiskForm
+from incidents.forms.risk import RiskForm
 from incidents.regulation.severity import Suggestion
-from incidents.selectors_obligations import risk_context
+from incidents.selectors.obligations import risk_context
 from incidents.services import ServiceError
 from incidents.services.free_text import LooksSecret
 from incidents.services.risk import assess_risk, suggestion_for

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from incidents.access import require_pass
 from incidents.rendering.store import personalise
 from incidents.rendering.timeline import timeline
-from incidents.selectors import TIMELINE_KINDS
+from incidents.selectors.incidents import TIMELINE_KINDS
 from incidents.views.htmx import HtmxHttpRequest, wants_partial
 
 

@@ -13,9 +13,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents import selectors_response as sections
 from incidents.access import Ability, incident_for, may, require_response_writer
-from incidents.forms_rotation import (
+from incidents.forms.mitigation import (
     ApplyPlaybookForm,
     CampaignForm,
     ItemAssignForm,
@@ -30,6 +29,7 @@ from incidents.models import (
     Playbook,
     RotationTask,
 )
+from incidents.selectors import mitigation as sections
 from incidents.services import ServiceError, check_runs, checklists, rotations
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text
 

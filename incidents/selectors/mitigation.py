@@ -10,7 +10,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from incidents.access import Ability, may
-from incidents.forms_rotation import CampaignForm
+from incidents.forms.mitigation import CampaignForm
 from incidents.models import (
     ITEM_FINISHED,
     ROTATION_DONE,
@@ -25,7 +25,7 @@ from incidents.models import (
 )
 from incidents.rendering.clock import note_flip
 from incidents.roles import unread_count
-from incidents.selectors import filter_choices
+from incidents.selectors.incidents import filter_choices
 
 ROTATIONS_SHOWN = 50
 CREDENTIALS_PAGE = 50

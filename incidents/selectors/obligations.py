@@ -10,7 +10,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from incidents.access import Ability, may
-from incidents.forms_risk import RiskForm
+from incidents.forms.risk import RiskForm
 from incidents.models import (
     Exposure,
     Incident,

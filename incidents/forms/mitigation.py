@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from incidents.forms_time import LocalDateTimeField
-from incidents.forms_triage import assignable_users
+from incidents.forms.time_fields import LocalDateTimeField
+from incidents.forms.triage import assignable_users
 from incidents.models import CredentialKind, ItemState, RotationState
 
 RERUN_CHOICES = [

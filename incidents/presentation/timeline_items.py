@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from incidents.models import Event
+from incidents.presentation.timeline_words import describe
 from incidents.templatetags.incident_ui import event_kind
 from incidents.templatetags.timeline import time_html
-from incidents.timeline import describe
 
 ITEM = (
     '<li id="event-{seq}" class="event" data-kind="{kind}" data-verb="{verb}">\n'

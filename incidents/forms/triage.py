@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from incidents import roles
-from incidents.forms_time import LocalDateTimeField
+from incidents.forms.time_fields import LocalDateTimeField
 from incidents.models import (
     KEY_TIMES,
     BreachVector,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from incidents.forms_time import LocalDateTimeField
+from incidents.forms.time_fields import LocalDateTimeField
 
 
 class MeetForm(forms.Form):

@@ -10,8 +10,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from incidents.access import Ability, may, visible_incidents
-from incidents.forms import TransitionForm, moves_from
-from incidents.forms_triage import SORTS, NoteForm, assignable_users
+from incidents.forms.incidents import TransitionForm, moves_from
+from incidents.forms.triage import SORTS, NoteForm, assignable_users
 from incidents.models import (
     CLOSED_STATES,
     KEY_TIMES,
@@ -21,7 +21,7 @@ from incidents.models import (
     ExposureStatus,
     Incident,
 )
-from incidents.pagination import CappedPaginator
+from incidents.selectors.pagination import CappedPaginator
 
 TIMELINE_PAGE = 50
 LIST_PAGE = 50
@@ -155,9 +155,9 @@ def notes_context(incident: Incident, user: Any) -> dict:
 def incident_page_context(
     incident: Incident, user: Any, before: int | None = None, kind: str = ""
 ) -> dict:
-    from incidents.selectors_notices import notices_section_context
-    from incidents.selectors_obligations import obligations_context, risk_context
-    from incidents.selectors_response import checklist_context, rotation_section_context
+    from incidents.selectors.mitigation import checklist_context, rotation_section_context
+    from incidents.selectors.notices import notices_section_context
+    from incidents.selectors.obligations import obligations_context, risk_context
 
     exposures = exposure_section_context(incident, user)
     risk = risk_context(incident, user, exposures=exposures["matrix"].rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from incidents.models import KEY_TIMES, Event, Severity, Status
-from incidents.timefmt import local_text
+from incidents.presentation.timefmt import local_text
 
 # Looked up per event on every timeline page: Status.values builds a new list per call.
 STATUS_LABELS = {s.value: str(s.label) for s in Status}

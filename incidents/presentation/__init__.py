@@ -1,0 +1,1 @@
+"""Presentation helpers: time formatting, timeline words and items, list rows, Markdown."""
