@@ -1,15 +1,18 @@
-"""Timeline items are built in Python (incidents.timeline_items) for the page, its older
-pages and live frames alike."""
+"""Timeline items are one template (incidents/timeline_items.html) for the page, its older
+pages and live frames alike: drawn once per chain head and shared (rendering/timeline.py)."""
 
 from django.template.loader import render_to_string
 
 from incidents.models import Event
-from incidents.presentation.timeline_items import items_html
 from incidents.presentation.timeline_words import describe
 from tests.conftest import client_for
 from tests.factories import make_incident
 
 HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def items_html(events: list[Event]) -> str:
+    return render_to_string("incidents/timeline_items.html", {"events": events})
 
 
 def test_an_item_is_escaped_and_carries_kind_verb_and_sequence(cast):
