@@ -15,27 +15,19 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from incidents.models import Event, Incident, Status
-from incidents.realtime.asgi import websocket_application
 from incidents.realtime.frames import Watcher, incident_frames
 from incidents.realtime.groups import incident_event_message, incident_group
 from incidents.realtime.relay import publish_pending
 from incidents.services.events import append_event
 from incidents.services.incidents import transition
 from tests.conftest import client_for
-from tests.test_consumers import HOST, ORIGIN, _closed_with, _session_cookie
+from tests.test_consumers import _closed_with, _connect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 async def _watch(incident: Incident, user, after: int) -> WebsocketCommunicator:
-    cookie = await database_sync_to_async(_session_cookie)(user)
-    communicator = WebsocketCommunicator(
-        websocket_application(),
-        f"/ws/incidents/{incident.reference}/",
-        headers=[HOST, ORIGIN, (b"cookie", cookie)],
-    )
-    connected, _ = await communicator.connect()
-    assert connected
+    communicator = await _connect(f"/ws/incidents/{incident.reference}/", user)
     await communicator.send_to(text_data=json.dumps({"after": after}))
     assert await communicator.receive_nothing(timeout=0.3)
     return communicator
