@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from incidents.access import Ability, Pass, may
-from incidents.models import Incident
+from incidents.models import Exposure, Incident
 from incidents.models.revision import SHARED_SOURCE_NAMES
 from incidents.rendering import store
 from incidents.roles import RoleSet
@@ -36,10 +36,11 @@ class Section:
     name: str  # also the id of its root element on the page
     partial: str
     sources: tuple[str, ...]
-    build: Callable[[Incident, RoleSet], dict[str, Any]]
+    build: Callable[[IncidentLoader, RoleSet], dict[str, Any]]
 
 
-def _members(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
+def _members(load: IncidentLoader, viewer: RoleSet) -> dict[str, Any]:
+    incident = load()
     return {
         "incident": incident,
         "members": list(incident.members.order_by("username")) if incident.restricted else [],
@@ -47,24 +48,28 @@ def _members(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
     }
 
 
-def _facts(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
+def _facts(load: IncidentLoader, viewer: RoleSet) -> dict[str, Any]:
     return {
-        "incident": incident,
+        "incident": load(),
         "facts": incident_selectors.EDITABLE_FACTS,
         "can_write": may(viewer, Ability.WRITE_RESPONSE),
     }
 
 
-def _checks(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
-    return {"incident": incident, "can_write": may(viewer, Ability.WRITE_RESPONSE)}
+def _checks(load: IncidentLoader, viewer: RoleSet) -> dict[str, Any]:
+    return {"incident": load(), "can_write": may(viewer, Ability.WRITE_RESPONSE)}
 
 
-def _risk(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
-    return obligations.risk_context(incident, viewer)
+def _exposures(load: IncidentLoader, viewer: RoleSet) -> dict[str, Any]:
+    return incident_selectors.exposure_section_context(load(), viewer, rows=load.exposures())
 
 
-def _obligations(incident: Incident, viewer: RoleSet) -> dict[str, Any]:
-    return obligations.obligations_context(incident, viewer)
+def _risk(load: IncidentLoader, viewer: RoleSet) -> dict[str, Any]:
+    return obligations.risk_context(load(), viewer, exposures=load.exposures())
+
+
+def _obligations(load: IncidentLoader, viewer: RoleSet) -> dict[str, Any]:
+    return obligations.obligations_context(load(), viewer, exposures=load.exposures())
 
 
 SECTIONS: dict[str, Section] = {
@@ -74,7 +79,7 @@ SECTIONS: dict[str, Section] = {
             "incident-header",
             "incident-header",
             ("incident",),
-            lambda i, v: incident_selectors.incident_header_context(i, v),
+            lambda load, v: incident_selectors.incident_header_context(load(), v),
         ),
         Section("facts", "facts", ("incident",), _facts),
         Section("members", "members", ("incident", "members"), _members),
@@ -83,15 +88,10 @@ SECTIONS: dict[str, Section] = {
             "checklist",
             "checklist",
             ("checklist",),
-            lambda i, v: mitigation.checklist_context(i, v),
+            lambda load, v: mitigation.checklist_context(load(), v),
         ),
         Section("checks", "checks", (), _checks),
-        Section(
-            "exposures",
-            "exposures",
-            ("exposure",),
-            lambda i, v: incident_selectors.exposure_section_context(i, v),
-        ),
+        Section("exposures", "exposures", ("exposure",), _exposures),
         Section(
             "obligations",
             "obligations",
@@ -103,15 +103,20 @@ SECTIONS: dict[str, Section] = {
             "rotations",
             "rotations",
             ("rotation",),
-            lambda i, v: mitigation.rotation_section_context(i, v),
+            lambda load, v: mitigation.rotation_section_context(load(), v),
         ),
         Section(
             "notices",
             "notices",
             ("incident", "exposure", "notice"),
-            lambda i, v: notices.notices_section_context(i, v),
+            lambda load, v: notices.notices_section_context(load(), v),
         ),
-        Section("notes", "notes", ("note",), lambda i, v: incident_selectors.notes_context(i, v)),
+        Section(
+            "notes",
+            "notes",
+            ("note",),
+            lambda load, v: incident_selectors.notes_context(load(), v),
+        ),
     )
 }
 # Left column, then right; the timeline loads as its own URL (views/timeline.py).
@@ -147,6 +152,17 @@ class IncidentLoader:
     def __init__(self, gate: Pass) -> None:
         self.gate = gate
         self._incident: Incident | None = None
+        self._exposures: list[Exposure] | None = None
+
+    def exposures(self) -> list[Exposure]:
+        """The incident's exposures, read once for the three sections that show them."""
+        if self._exposures is None:
+            self._exposures = list(
+                Exposure.objects.filter(incident_id=self.gate.incident_id).select_related(
+                    "category", "decided_by"
+                )
+            )
+        return self._exposures
 
     def __call__(self) -> Incident:
         if self._incident is None:
@@ -193,7 +209,7 @@ def render_facts(
 
 def _drawer(section: Section, load: IncidentLoader, viewer: RoleSet) -> Callable[[], str]:
     def draw() -> str:
-        context = {**section.build(load(), viewer), "csrf_token": store.csrf_placeholder()}
+        context = {**section.build(load, viewer), "csrf_token": store.csrf_placeholder()}
         return render_to_string(f"{DETAIL}#{section.partial}", context)
 
     return draw
@@ -201,7 +217,7 @@ def _drawer(section: Section, load: IncidentLoader, viewer: RoleSet) -> Callable
 
 def _fact_drawer(fact: str, load: IncidentLoader, viewer: RoleSet) -> Callable[[], str]:
     def draw() -> str:
-        context = {**_facts(load(), viewer), "fact": fact, "csrf_token": store.csrf_placeholder()}
+        context = {**_facts(load, viewer), "fact": fact, "csrf_token": store.csrf_placeholder()}
         return render_to_string(f"{DETAIL}#fact", context)
 
     return draw

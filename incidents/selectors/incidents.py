@@ -111,8 +111,12 @@ class ExposureMatrix:
     totals: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def exposure_matrix(incident: Incident) -> ExposureMatrix:
-    rows = list(incident.exposures.select_related("category", "decided_by"))
+def exposure_matrix(incident: Incident, rows: list[Exposure] | None = None) -> ExposureMatrix:
+    """`rows`: the incident's exposures with category and decider, if already read."""
+    if rows is None:
+        rows = list(incident.exposures.select_related("category", "decided_by"))
+    else:
+        rows = list(rows)  # sorted here: the caller's list stays as it was
     order = {ExposureStatus.CONFIRMED: 0, ExposureStatus.SUSPECTED: 1, ExposureStatus.RULED_OUT: 2}
     rows.sort(key=lambda e: (order[ExposureStatus(e.status)], e.category.name))
     totals: dict[str, dict[str, Any]] = {}
@@ -133,10 +137,12 @@ def _sum_range(group: list[Exposure], what: str) -> tuple[int, int] | None:
     return (sum(lows), sum(highs)) if lows else None
 
 
-def exposure_section_context(incident: Incident, user: Any) -> dict:
+def exposure_section_context(
+    incident: Incident, user: Any, rows: list[Exposure] | None = None
+) -> dict:
     return {
         "incident": incident,
-        "matrix": exposure_matrix(incident),
+        "matrix": exposure_matrix(incident, rows),
         "can_write": may(user, Ability.WRITE_RESPONSE),
     }
 
