@@ -173,7 +173,7 @@
   function tick() {
     var now = Date.now();
     document.querySelectorAll("time[data-countdown]").forEach(function (el) {
-      var seconds = Math.trunc((Date.parse(el.dateTime) - now) / 1000);
+      var seconds = Math.floor((Date.parse(el.dateTime) - now) / 1000);
       el.textContent = countdownWords(seconds);
       el.removeAttribute("title");
     });
@@ -181,14 +181,20 @@
       el.textContent = sinceWords(Math.trunc((now - Date.parse(el.dateTime)) / 1000));
       el.removeAttribute("title");
     });
+    var next = Infinity;
     document.querySelectorAll("[data-refresh-at][id]").forEach(function (el) {
-      if (Date.parse(el.dataset.refreshAt) > now || el.dataset.refreshing) { return; }
-      if (el.querySelector(".editing, form[data-dirty]")) { return; }
+      var at = Date.parse(el.dataset.refreshAt);
+      if (at > now) { next = Math.min(next, at); return; }
+      if (el.dataset.refreshing || el.querySelector(".editing, form[data-dirty]")) { return; }
       el.dataset.refreshing = "true";
       var selector = "#" + CSS.escape(el.id);
       window.htmx.ajax("GET", window.location.pathname, { target: selector, select: selector, swap: "outerHTML" });
     });
+    // A deadline sooner than the next regular tick gets a tick of its own, just after it.
+    window.clearTimeout(flipTimer);
+    if (next - now < 15000) { flipTimer = window.setTimeout(tick, next - now + 300); }
   }
+  var flipTimer = 0;
   document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSettle", tick);
   document.addEventListener("htmx:oobAfterSwap", tick);

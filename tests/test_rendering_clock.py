@@ -59,3 +59,11 @@ def test_the_risk_suggestion_for_a_breach_still_running_names_no_day_count():
         "The breach is not contained yet: how long it ran is still growing."
     ]
     assert _flags([], contained) == ["The breach ran for 41 d before it was contained."]
+
+
+def test_a_moment_just_past_is_overdue_never_in_zero_minutes():
+    from incidents.presentation.timefmt import countdown_words
+
+    now = timezone.now()
+    assert countdown_words(now - dt.timedelta(milliseconds=500), now) == "overdue by 0 h 0 min"
+    assert countdown_words(now + dt.timedelta(seconds=30), now) == "in 0 h 0 min"

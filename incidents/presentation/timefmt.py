@@ -6,6 +6,7 @@ is shown in UTC rather than failing the page."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, tzinfo
 
 from django.utils import timezone
@@ -86,8 +87,9 @@ def since_words(moment: datetime, now: datetime) -> str:
 
 
 def countdown_words(moment: datetime, now: datetime) -> str:
-    """'in 2 d 3 h' or 'overdue by 5 h 10 min'."""
-    seconds = int((moment - now).total_seconds())
+    """'in 2 d 3 h' or 'overdue by 5 h 10 min'. Rounded down: a moment half a second past
+    is overdue, never "in 0 h 0 min" (static/app.js says the same)."""
+    seconds = math.floor((moment - now).total_seconds())
     days, rest = divmod(abs(seconds), 86400)
     hours, rest = divmod(rest, 3600)
     span = f"{days} d {hours} h" if days else f"{hours} h {rest // 60} min"

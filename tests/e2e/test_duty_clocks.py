@@ -146,3 +146,38 @@ def test_a_zone_chosen_in_settings_wins_over_the_browser(cast, signed_in_page):
     expect(page.get_by_test_id("shown-zone")).to_have_text("Asia/Kolkata")
     expect(page.get_by_test_id("nav-zone")).to_have_text("Asia/Kolkata")
     _shot(page, "profile-zone")
+
+
+@pytest.mark.parametrize(("zone", "width", "scheme"), VIEWS[:2])
+def test_an_open_page_turns_a_duty_overdue_at_its_deadline_without_a_reload(
+    cast, signed_in_page, zone, width, scheme
+):
+    """The duties section is a shared rendering: the page must not keep saying "Open" past
+    the deadline. Its countdown ticks in the browser, and at the deadline the section is
+    asked for again (data-refresh-at) and comes back drawn as overdue."""
+    from tests.factories import expose_people, set_aware
+
+    incident = make_incident(by=cast.commander, title="Deadline in seconds")
+    deadline_in = dt.timedelta(seconds=8)
+    set_aware(
+        incident,
+        by=cast.commander,
+        when=dt.datetime.now(dt.UTC) - dt.timedelta(hours=72) + deadline_in,
+    )
+    expose_people(incident, by=cast.commander, per_place={"DE": 50})
+    page = signed_in_page(
+        cast.responder,
+        f"/incidents/{incident.reference}/",
+        timezone_id=zone,
+        width=width,
+        color_scheme=scheme,
+    )
+    duties = page.locator("#obligations")
+    expect(duties).to_contain_text("Open")
+    countdown = duties.locator("time[data-countdown]").first
+    expect(countdown).to_contain_text("in 0 h 0 min")
+    expect(countdown).not_to_have_attribute("title", re.compile("as of"))  # ticked here
+    assert "Overdue" not in duties.inner_text()
+    expect(duties).to_contain_text("Overdue", timeout=15_000)
+    expect(duties.locator("time[data-countdown]").first).to_contain_text("overdue by")
+    _shot(page, f"duty-turned-overdue-{zone.replace('/', '-')}-{width}-{scheme}")
