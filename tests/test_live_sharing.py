@@ -161,3 +161,69 @@ def test_the_list_filters_are_shared_yet_follow_a_role_granted_by_raw_sql(cast):
     with CaptureQueriesContext(connection) as captured:
         client_for(cast.auditor).get("/incidents/")
     assert not any("DISTINCT" in q["sql"] for q in captured.captured_queries)
+
+
+async def test_a_page_is_told_it_is_not_receiving_while_frames_cannot_be_drawn(
+    cast, incident, monkeypatch
+):
+    """Never "Live" on a page that has stopped receiving: while the record cannot be read
+    the page says so, and when it can again it says "Live" and gets what it missed."""
+    from django.db import OperationalError
+
+    from incidents.realtime import hub
+
+    communicator = await _watch(incident, cast.responder, 1)
+    real = hub.incident_frames
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(hub, "incident_frames", database_away)
+    await database_sync_to_async(transition)(incident=incident, to=Status.TRIAGE, by=cast.commander)
+    await publish_pending()
+    told = await communicator.receive_from(timeout=2)
+    assert 'data-state="stale"' in told and "Not receiving changes" in told
+    assert "Triage" not in told
+    monkeypatch.setattr(hub, "incident_frames", real)
+    back = await communicator.receive_from(timeout=3)
+    assert 'data-state="live"' in back
+    caught_up = await communicator.receive_from(timeout=2)
+    assert 'id="event-2"' in caught_up and "Triage" in caught_up
+    await communicator.disconnect()
+
+
+async def test_a_message_bus_failure_is_said_on_the_page_and_cleared_when_it_is_back(
+    cast, incident
+):
+    from incidents.realtime import hub
+
+    communicator = await _watch(incident, cast.responder, 1)
+    station = hub.station()
+    assert station.layer is not None
+    real_receive = station.layer.receive
+    calls = {"n": 0}
+
+    async def receive_failing_once(channel: str) -> dict:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ConnectionError("Redis went away")
+        return await real_receive(channel)
+
+    station.layer.receive = receive_failing_once
+    try:
+        await database_sync_to_async(transition)(
+            incident=incident, to=Status.TRIAGE, by=cast.commander
+        )
+        await publish_pending()  # the listener's current receive returns this one
+        # The frame for the change, the "not receiving" said when the next receive fails,
+        # then "Live" once the station has rejoined (frame and failure may cross).
+        received = [await communicator.receive_from(timeout=3) for _ in range(3)]
+        states = [m for m in received if 'id="live-state"' in m]
+        assert any('id="event-2"' in m for m in received)
+        assert ['data-state="stale"' in states[0], 'data-state="live"' in states[-1]] == [
+            True,
+            True,
+        ]
+    finally:
+        station.layer.receive = real_receive
+        await communicator.disconnect()

@@ -21,16 +21,30 @@ from dataclasses import dataclass, field
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.template.loader import render_to_string
 
-from incidents.realtime.frames import Frame, Revisions, Watcher, incident_frames
+from incidents.realtime.frames import DETAIL, Frame, Revisions, Watcher, incident_frames
 from incidents.realtime.groups import incident_group
 
 log = logging.getLogger(__name__)
 INTERVAL = 0.2  # seconds between two frames of one incident
-RETRY = 1.0  # seconds before drawing again after a failure (database away)
+RETRY = 1.0  # seconds before drawing or listening again after a failure
+REJOIN_SECONDS = 600.0
 
 # What a socket is handed: the frame's html, or None for "the gate refused: close".
 Deliver = Callable[[str | None], Awaitable[None]]
+# Said on the page while this process cannot tell it about changes, and when it can again:
+# a page never says "Live" while nothing reaches it.
+STALE = (
+    "stale",
+    "Not receiving changes: the server cannot read the record or its message bus right "
+    "now. Retrying; what you see may be out of date.",
+)
+LIVE = ("live", "Live")
+
+
+def live_state(state: tuple[str, str]) -> str:
+    return render_to_string(f"{DETAIL}#live-state", {"state": state[0], "text": state[1]})
 
 
 @dataclass(eq=False)
@@ -53,6 +67,14 @@ class IncidentHub:
     last_drawn: float = 0.0
     pending: asyncio.Task[None] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    stale: bool = False  # the pages were told they are not receiving
+
+    async def tell(self, state: tuple[str, str]) -> None:
+        """Every ready page's live marker, now (no database needed)."""
+        self.stale = state is STALE
+        html = live_state(state)
+        for socket in [s for s in self.sockets if s.ready]:
+            await socket.deliver(html)
 
     def poke(self) -> None:
         """Something changed (or a socket needs catching up): draw soon, once."""
@@ -75,9 +97,13 @@ class IncidentHub:
                 )
             except Exception:
                 log.exception("drawing frames for incident %s failed; retrying", self.incident_id)
+                if not self.stale:
+                    await self.tell(STALE)
                 await asyncio.sleep(RETRY)
                 self.poke()
                 return
+        if self.stale:
+            await self.tell(LIVE)
         for socket, watcher in asked:
             if socket in self.sockets:
                 await self._hand(socket, watcher, frames[watcher])
@@ -105,6 +131,7 @@ class Station:
         self.hubs: dict[int, IncidentHub] = {}
         self.channel: str | None = None
         self.listener: asyncio.Task[None] | None = None
+        self.keeper: asyncio.Task[None] | None = None
         self.layer = get_channel_layer()
 
     async def join(self, incident_id: int, socket: Socket) -> None:
@@ -113,6 +140,7 @@ class Station:
         if self.channel is None:
             self.channel = await self.layer.new_channel()
             self.listener = asyncio.ensure_future(self._listen())
+            self.keeper = asyncio.ensure_future(self._keep_joined())
         hub = self.hubs.get(incident_id)
         if hub is None:
             hub = self.hubs[incident_id] = IncidentHub(incident_id)
@@ -143,28 +171,62 @@ class Station:
             await self._stop()
 
     async def _stop(self) -> None:
-        listener, self.listener, self.channel = self.listener, None, None
-        if listener is not None:
-            listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await listener
+        tasks = (self.listener, self.keeper)
+        self.listener = self.keeper = self.channel = None
+        for task in tasks:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         _stations.pop(asyncio.get_running_loop(), None)
 
     async def _listen(self) -> None:
         assert self.layer is not None and self.channel is not None
         channel = self.channel
+        failing = False
         while True:
             try:
                 message = await self.layer.receive(channel)
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("the channel layer failed; listening again in %ss", RETRY)
+                log.exception("the channel layer failed; trying again in %ss", RETRY)
+                if not failing:
+                    failing = True
+                    for quiet in list(self.hubs.values()):
+                        await quiet.tell(STALE)
                 await asyncio.sleep(RETRY)
+                if await self._rejoin():
+                    # Back: announcements may have been lost meanwhile (and a restarted
+                    # Redis forgot the groups): every page catches up by seq; the draw
+                    # tells it "Live" again.
+                    failing = False
+                    for behind in list(self.hubs.values()):
+                        behind.poke()
                 continue
             hub = self.hubs.get(message.get("incident_id", -1))
             if message.get("type") == "incident.event" and hub is not None:
                 hub.poke()
+
+    async def _rejoin(self) -> bool:
+        """Join every group again (refreshing the layer's expiry of memberships, and
+        restoring them after a Redis restart); False while the layer still fails."""
+        if self.layer is None or self.channel is None:
+            return False
+        try:
+            for incident_id in list(self.hubs):
+                await self.layer.group_add(incident_group(incident_id), self.channel)
+        except Exception:
+            log.warning("the channel layer is still failing", exc_info=True)
+            return False
+        return True
+
+    async def _keep_joined(self) -> None:
+        """A page open for days must not drop out of its group when the layer's membership
+        expiry (a day in channels-redis) passes."""
+        while True:
+            await asyncio.sleep(REJOIN_SECONDS)
+            await self._rejoin()
 
 
 # One station per event loop (a web process has one; tests start one per test).
