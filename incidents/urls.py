@@ -1,19 +1,34 @@
+"""Every route of the app, in two lists: `urlpatterns`, an incident's pages under
+/incidents/ (namespace "incidents"), and `site_urlpatterns`, the organisation-wide pages
+(people, credentials, partners, duties, the security log, settings). config/urls.py mounts
+both beside the framework's own (sign-in, admin)."""
+
 from django.urls import path
 
 from incidents.views import (
     audit,
+    credentials,
     exposures,
     fields,
+    imports,
     incidents,
     members,
     mitigation,
     notes,
+    notice_templates,
     notices,
+    notifications,
     obligations,
+    partners,
+    people,
+    profile,
+    register,
     regulator_pack,
     risk,
+    security_log_views,
     timeline,
 )
+from incidents.views.health import healthz
 
 app_name = "incidents"
 
@@ -104,5 +119,46 @@ urlpatterns = [
         "<str:reference>/notices/<int:notice_id>/follow-up/",
         notices.notice_follow_up,
         name="notice-follow-up",
+    ),
+]
+
+site_urlpatterns = [
+    path("accounts/profile/", profile.profile_page, name="profile"),
+    path("accounts/profile/sessions/end/", profile.end_other_sessions, name="end-other-sessions"),
+    path("healthz", healthz, name="healthz"),
+    path("imports/<int:job_id>/", imports.import_job, name="import-job"),
+    path("people/", people.people_page, name="people"),
+    path("people/<int:user_id>/roles/", people.person_roles, name="people-roles"),
+    path(
+        "people/<int:user_id>/sessions/end/",
+        people.person_sessions_end,
+        name="people-sessions-end",
+    ),
+    path("people/mfa-policy/", people.mfa_policy, name="people-mfa-policy"),
+    path("people/unlock/", people.unlock_sign_in, name="people-unlock"),
+    path("security-log/", security_log_views.security_log_page, name="security-log"),
+    path(
+        "security-log.jsonl",
+        security_log_views.security_log_export,
+        name="security-log-export",
+    ),
+    path("credentials/", credentials.credential_list, name="credentials"),
+    path("credentials/import/", credentials.credential_import, name="credentials-import"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications-read"),
+    path("partners/", partners.partner_list, name="partners"),
+    path("partners/import/", partners.partner_import, name="partners-import"),
+    path("partners/<int:partner_id>/", partners.partner_log, name="partner"),
+    path("register.csv", register.breach_register, name="breach-register"),
+    path("obligations/", obligations.obligation_dashboard, name="obligations"),
+    path(
+        "notice-templates/<int:template_id>/",
+        notice_templates.template_edit,
+        name="notice-template",
+    ),
+    path(
+        "notice-templates/<int:template_id>/preview/",
+        notice_templates.template_preview,
+        name="notice-template-preview",
     ),
 ]
