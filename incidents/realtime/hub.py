@@ -166,7 +166,12 @@ class Station:
         if hub.pending is not None:
             hub.pending.cancel()
         if self.layer is not None and self.channel is not None:
-            await self.layer.group_discard(incident_group(incident_id), self.channel)
+            try:
+                await self.layer.group_discard(incident_group(incident_id), self.channel)
+            except Exception:
+                # The layer is away: announcements for this incident reach a station
+                # with no hub for it, which ignores them; the membership expires.
+                log.warning("could not leave the group of incident %s", incident_id)
         if not self.hubs:
             await self._stop()
 
