@@ -227,3 +227,24 @@ async def test_a_message_bus_failure_is_said_on_the_page_and_cleared_when_it_is_
     finally:
         station.layer.receive = real_receive
         await communicator.disconnect()
+
+
+async def test_a_page_far_behind_catches_up_in_several_frames_to_the_last_event(cast, incident):
+    from incidents.realtime.frames import PAGE_SIZE
+
+    def many() -> int:
+        with transaction.atomic():
+            for _ in range(PAGE_SIZE + 20):
+                append_event(incident=incident, verb="test.tick", actor=cast.commander)
+        return Incident.objects.get(pk=incident.pk).event_seq
+
+    last = await database_sync_to_async(many)()
+    communicator = await _connect(f"/ws/incidents/{incident.reference}/", cast.responder)
+    await communicator.send_to(text_data=json.dumps({"after": 0}))
+    seen: set[int] = set()
+    while len(seen) < last:
+        frame = await communicator.receive_from(timeout=3)
+        seen |= {int(n) for n in re.findall(r'id="event-(\d+)"', frame)}
+    assert seen == set(range(1, last + 1)) and f'data-seq="{last}"' in frame
+    assert await communicator.receive_nothing(timeout=0.4)
+    await communicator.disconnect()
