@@ -248,3 +248,26 @@ async def test_a_page_far_behind_catches_up_in_several_frames_to_the_last_event(
     assert seen == set(range(1, last + 1)) and f'data-seq="{last}"' in frame
     assert await communicator.receive_nothing(timeout=0.4)
     await communicator.disconnect()
+
+
+async def test_a_page_is_told_when_the_relay_stops_and_caught_up_when_it_beats_again(
+    cast, incident, monkeypatch
+):
+    from django.core.cache import cache as shared_cache
+
+    from incidents.realtime import relay_health
+
+    monkeypatch.setattr(relay_health, "BEAT_SECONDS", 0.05)
+    monkeypatch.setattr(relay_health, "STALE_SECONDS", 0.6)
+    await shared_cache.adelete(relay_health.KEY)
+    communicator = await _watch(incident, cast.responder, 1)  # no relay beats here
+    told = await communicator.receive_from(timeout=3)
+    assert 'data-state="stale"' in told and "not running" in told
+    # Meanwhile a change is committed: nobody announces it.
+    await database_sync_to_async(transition)(incident=incident, to=Status.TRIAGE, by=cast.commander)
+    monkeypatch.setattr(relay_health, "STALE_SECONDS", 60.0)
+    await relay_health.beat()  # the relay is back
+    received = [await communicator.receive_from(timeout=3) for _ in range(2)]
+    assert any('id="event-2"' in m and "Triage" in m for m in received)
+    assert 'data-state="live"' in received[-1] or 'data-state="live"' in received[0]
+    await communicator.disconnect()

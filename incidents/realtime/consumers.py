@@ -140,7 +140,7 @@ class IncidentConsumer(_AuthenticatedConsumer):
             await self.close(code=CLOSE_BAD_MESSAGE)
             return
         if self.incident_id is not None and self.socket is not None:
-            station().position(self.incident_id, self.socket, after)
+            await station().position(self.incident_id, self.socket, after)
 
 
 class DashboardConsumer(_AuthenticatedConsumer):

@@ -23,6 +23,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.template.loader import render_to_string
 
+from incidents.realtime import relay_health
 from incidents.realtime.frames import DETAIL, Frame, Revisions, Watcher, incident_frames
 from incidents.realtime.groups import incident_group
 
@@ -41,6 +42,11 @@ STALE = (
     "now. Retrying; what you see may be out of date.",
 )
 LIVE = ("live", "Live")
+RELAY_DOWN = (
+    "stale",
+    "Not receiving changes: the service that announces them is not running. What you see "
+    "may be out of date; reload to see the record as it is now.",
+)
 
 
 def live_state(state: tuple[str, str]) -> str:
@@ -68,10 +74,11 @@ class IncidentHub:
     pending: asyncio.Task[None] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     stale: bool = False  # the pages were told they are not receiving
+    relay_ok: Callable[[], bool] = lambda: True
 
     async def tell(self, state: tuple[str, str]) -> None:
         """Every ready page's live marker, now (no database needed)."""
-        self.stale = state is STALE
+        self.stale = state is not LIVE
         html = live_state(state)
         for socket in [s for s in self.sockets if s.ready]:
             await socket.deliver(html)
@@ -102,7 +109,7 @@ class IncidentHub:
                 await asyncio.sleep(RETRY)
                 self.poke()
                 return
-        if self.stale:
+        if self.stale and self.relay_ok():
             await self.tell(LIVE)
         for socket, watcher in asked:
             if socket in self.sockets:
@@ -132,6 +139,8 @@ class Station:
         self.channel: str | None = None
         self.listener: asyncio.Task[None] | None = None
         self.keeper: asyncio.Task[None] | None = None
+        self.watcher: asyncio.Task[None] | None = None
+        self.relay_up = True
         self.layer = get_channel_layer()
 
     async def join(self, incident_id: int, socket: Socket) -> None:
@@ -141,18 +150,22 @@ class Station:
             self.channel = await self.layer.new_channel()
             self.listener = asyncio.ensure_future(self._listen())
             self.keeper = asyncio.ensure_future(self._keep_joined())
+            self.watcher = asyncio.ensure_future(self._watch_relay())
         hub = self.hubs.get(incident_id)
         if hub is None:
             hub = self.hubs[incident_id] = IncidentHub(incident_id)
+            hub.relay_ok = lambda: self.relay_up
             await self.layer.group_add(incident_group(incident_id), self.channel)
         hub.sockets.add(socket)
 
-    def position(self, incident_id: int, socket: Socket, after_seq: int) -> None:
+    async def position(self, incident_id: int, socket: Socket, after_seq: int) -> None:
         """The page says where its timeline stands: from here on it is caught up exactly."""
         hub = self.hubs.get(incident_id)
         if hub is None or socket not in hub.sockets:
             return
         socket.after_seq, socket.revisions, socket.ready = after_seq, None, True
+        if not self.relay_up:
+            await socket.deliver(live_state(RELAY_DOWN))
         hub.poke()
 
     async def leave(self, incident_id: int, socket: Socket) -> None:
@@ -176,8 +189,8 @@ class Station:
             await self._stop()
 
     async def _stop(self) -> None:
-        tasks = (self.listener, self.keeper)
-        self.listener = self.keeper = self.channel = None
+        tasks = (self.listener, self.keeper, self.watcher)
+        self.listener = self.keeper = self.watcher = self.channel = None
         for task in tasks:
             if task is not None:
                 task.cancel()
@@ -225,6 +238,21 @@ class Station:
             log.warning("the channel layer is still failing", exc_info=True)
             return False
         return True
+
+    async def _watch_relay(self) -> None:
+        """Tell the pages when the relay stops beating, and catch them up when it is back."""
+        since = time.time()
+        while True:
+            await asyncio.sleep(relay_health.BEAT_SECONDS)
+            up = await relay_health.alive(since)
+            if up == self.relay_up:
+                continue
+            self.relay_up = up
+            for hub in list(self.hubs.values()):
+                if up:
+                    hub.poke()  # what was missed, then "Live"
+                else:
+                    await hub.tell(RELAY_DOWN)
 
     async def _keep_joined(self) -> None:
         """A page open for days must not drop out of its group when the layer's membership

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from channels.layers import BaseChannelLayer, get_channel_layer
 from django.conf import settings
 
 from incidents.models import EventOutbox
+from incidents.realtime import relay_health
 from incidents.realtime.groups import (
     DASHBOARD,
     dashboard_message,
@@ -74,6 +76,7 @@ async def run_relay(stop: asyncio.Event, *, lock_factory: Callable | None = None
 
     factory = lock_factory or relay_lock
     interval = settings.RELAY_POLL_SECONDS
+    last_beat = 0.0
     while not stop.is_set():
         async with factory() as held:
             if not held:
@@ -81,6 +84,9 @@ async def run_relay(stop: asyncio.Event, *, lock_factory: Callable | None = None
                 continue
             log.info("outbox relay active")
             while not stop.is_set() and held.still_held():
+                if time.monotonic() - last_beat >= relay_health.BEAT_SECONDS:
+                    last_beat = time.monotonic()
+                    await relay_health.beat()
                 try:
                     published = await publish_pending()
                 except Exception:
