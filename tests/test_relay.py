@@ -134,3 +134,38 @@ async def test_the_active_relay_is_woken_by_the_commit_of_an_event(cast, inciden
             lambda: [n.channel for n in listening.notifies(timeout=5, stop_after=1)]
         )
     assert received == ["breachroom_outbox"]
+
+
+async def test_the_relay_survives_losing_its_database_and_publishes_what_came_meanwhile(
+    cast, incident, monkeypatch
+):
+    """Taking the lock fails (the database is away) twice: the relay never exits, tries
+    again with backoff, and then publishes every event committed meanwhile."""
+    from contextlib import asynccontextmanager
+
+    from django.db import OperationalError
+
+    from incidents.realtime import relay
+    from incidents.realtime.relay_lock import HeldLock
+
+    monkeypatch.setattr(relay, "RETRY_FIRST", 0.01)
+    attempts = {"n": 0}
+
+    @asynccontextmanager
+    async def flaky_lock():
+        attempts["n"] += 1
+        if attempts["n"] <= 2:
+            raise OperationalError("connection to server at 127.0.0.1 failed")
+        yield HeldLock(None)
+
+    layer, channel = await _listen(incident_group(incident.pk))
+    await database_sync_to_async(transition)(incident=incident, to=Status.TRIAGE, by=cast.commander)
+    stop = asyncio.Event()
+    running = asyncio.ensure_future(run_relay(stop, lock_factory=flaky_lock))
+    try:
+        message = await asyncio.wait_for(layer.receive(channel), 5)
+        assert message["seq"] == 2 and attempts["n"] == 3
+        assert not running.done()  # still publishing, not exited
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 5)

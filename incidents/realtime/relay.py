@@ -26,9 +26,11 @@ from incidents.realtime.groups import (
     incident_event_message,
     incident_group,
 )
+from incidents.realtime.relay_lock import HeldLock, relay_lock
 
 log = logging.getLogger(__name__)
 BATCH = 500
+RETRY_FIRST, RETRY_MAX = 1.0, 30.0  # seconds between tries while the database is away
 
 
 @dataclass(frozen=True)
@@ -72,29 +74,47 @@ async def publish_pending(layer: BaseChannelLayer | None = None) -> int:
 async def run_relay(stop: asyncio.Event, *, lock_factory: Callable | None = None) -> None:
     """Publish until `stop` is set. With a lock factory (PostgreSQL), publish only while
     holding the single-relay lock, so a second relay process waits as a standby."""
-    from incidents.realtime.relay_lock import relay_lock
 
     factory = lock_factory or relay_lock
     interval = settings.RELAY_POLL_SECONDS
     last_beat = 0.0
+    backoff = RETRY_FIRST
     while not stop.is_set():
-        async with factory() as held:
-            if not held:
-                await _sleep_or_stop(stop, 2.0)
-                continue
-            log.info("outbox relay active")
-            while not stop.is_set() and held.still_held():
-                if time.monotonic() - last_beat >= relay_health.BEAT_SECONDS:
-                    last_beat = time.monotonic()
-                    await relay_health.beat()
-                try:
-                    published = await publish_pending()
-                except Exception:
-                    log.exception("relay batch failed; retrying")
-                    await _sleep_or_stop(stop, 1.0)
-                    continue
-                if published < BATCH and not stop.is_set():
-                    await held.wait_for_news(interval)
+        try:
+            async with factory() as held:
+                backoff = RETRY_FIRST if held else backoff
+                last_beat = await _publish_while_held(stop, held, interval, last_beat)
+        except Exception:
+            # The database (or the layer) is away: never exit, try again with backoff.
+            log.exception("relay lost its database or layer; retrying in %ss", backoff)
+            await _sleep_or_stop(stop, backoff)
+            backoff = min(backoff * 2, RETRY_MAX)
+
+
+async def _publish_while_held(
+    stop: asyncio.Event, held: HeldLock, interval: float, last_beat: float
+) -> float:
+    """Publish while this relay holds the lock; returns when it stops holding it (or was
+    never given it: then after a pause, so a standby asks again)."""
+    if not held:
+        await _sleep_or_stop(stop, 2.0)
+        return last_beat
+    log.info("outbox relay active")
+    while not stop.is_set() and held.still_held():
+        if time.monotonic() - last_beat >= relay_health.BEAT_SECONDS:
+            last_beat = time.monotonic()
+            await relay_health.beat()
+        try:
+            published = await publish_pending()
+        except Exception:
+            log.exception("relay batch failed; retrying")
+            await _sleep_or_stop(stop, 1.0)
+            continue
+        if published < BATCH and not stop.is_set():
+            await held.wait_for_news(interval)
+    if not stop.is_set():
+        log.warning("relay lost its lock's connection; taking the lock again")
+    return last_beat
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

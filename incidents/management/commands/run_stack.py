@@ -1,12 +1,11 @@
 """`make run`: web (ASGI), Celery worker and beat, and the relay when it is its own process,
-under one command. Ctrl-C stops them all; if one dies, the rest are stopped too."""
+under one command. Ctrl-C stops them all; one that dies is started again with backoff
+(incidents/supervision.py), the others keep running."""
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from incidents import process_commands
 from incidents.demo import credentials_file
+from incidents.supervision import Supervisor
 
 GRACE_SECONDS = 10
 
@@ -34,7 +34,8 @@ class Command(BaseCommand):
         if not settings.RELAY_IN_PROCESS:
             commands["relay"] = process_commands.relay()
         self._banner(str(options["host"]), str(options["port"]))
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        supervisor = Supervisor(commands, say=self.stderr.write)
+        supervisor.start()
         stopping = False
 
         def request_stop(signum: int, frame: object) -> None:
@@ -43,26 +44,10 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
-        exit_code = 0
         while not stopping:
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    self.stderr.write(f"{name} exited with {process.returncode}; stopping the rest")
-                    stopping, exit_code = True, 1
+            supervisor.step()
             time.sleep(0.3)
-        self._stop_all(processes)
-        sys.exit(exit_code)
-
-    def _stop_all(self, processes: dict[str, subprocess.Popen]) -> None:
-        for process in processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + GRACE_SECONDS
-        for process in processes.values():
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
+        supervisor.stop_all(GRACE_SECONDS)
         self.stdout.write("all processes stopped")
 
     def _banner(self, host: str, port: str) -> None:
