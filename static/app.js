@@ -30,6 +30,8 @@
   // The incident list says which filters it shows instead, so live rows follow them.
   document.addEventListener("htmx:wsOpen", function (event) {
     socket = event.detail.socketWrapper;
+    lastHeard = Date.now();
+    silenced = false;
     liveState("Live", "live");
     if (document.getElementById("live-seq")) {
       socket.send(JSON.stringify({ after: lastSeq() }));
@@ -76,6 +78,21 @@
       if (document.getElementById(item.id)) { item.remove(); }
     });
   });
+
+  // The server says something at least every 5 s (a beat when nothing changed). A page
+  // that hears nothing for SILENT_MS is not live, whatever the socket says: it says so and
+  // reconnects, and on reconnect asks for everything after its last seq.
+  var SILENT_MS = 12000;
+  var lastHeard = 0, silenced = false;
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    lastHeard = Date.now();
+  });
+  window.setInterval(function () {
+    if (!socket || !lastHeard || silenced || Date.now() - lastHeard < SILENT_MS) { return; }
+    silenced = true;
+    liveState("Reconnecting… (no word from the server for " + Math.round((Date.now() - lastHeard) / 1000) + " s; what you see may be out of date)", "reconnecting");
+    socket.reconnect();
+  }, 2000);
 
   var CLOSE_TEXT = {
     4401: "Signed out: sign in again for live updates.",

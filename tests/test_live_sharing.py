@@ -271,3 +271,16 @@ async def test_a_page_is_told_when_the_relay_stops_and_caught_up_when_it_beats_a
     assert any('id="event-2"' in m and "Triage" in m for m in received)
     assert 'data-state="live"' in received[-1] or 'data-state="live"' in received[0]
     await communicator.disconnect()
+
+
+async def test_an_open_page_hears_a_beat_when_nothing_changes(cast, incident, monkeypatch):
+    from incidents.realtime import hub
+
+    monkeypatch.setattr(hub, "BEAT_SECONDS", 0.1)
+    communicator = await _connect(f"/ws/incidents/{incident.reference}/", cast.responder)
+    await communicator.send_to(text_data=json.dumps({"after": 1}))
+    assert await communicator.receive_from(timeout=2) == hub.BEAT
+    dashboard = await _connect("/ws/dashboard/", cast.responder)
+    assert await dashboard.receive_from(timeout=2) == hub.BEAT
+    for socket in (communicator, dashboard):
+        await socket.disconnect()

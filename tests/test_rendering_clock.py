@@ -67,3 +67,20 @@ def test_a_moment_just_past_is_overdue_never_in_zero_minutes():
     now = timezone.now()
     assert countdown_words(now - dt.timedelta(milliseconds=500), now) == "overdue by 0 h 0 min"
     assert countdown_words(now + dt.timedelta(seconds=30), now) == "in 0 h 0 min"
+
+
+def test_pages_are_drawn_without_the_store_when_the_cache_is_away(cast, incident, monkeypatch):
+    """Redis is an accelerator: with the cache failing, the incident page and the list are
+    drawn afresh (slower), never a 500."""
+    from tests.conftest import client_for
+
+    def away(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(cache, "get_many", away)
+    monkeypatch.setattr(cache, "set_many", away)
+    client = client_for(cast.responder)
+    page = client.get(f"/incidents/{incident.reference}/")
+    assert page.status_code == 200 and "Public incident" in page.content.decode()
+    assert client.get("/incidents/").status_code == 200
+    assert client.get(f"/incidents/{incident.reference}/timeline/").status_code == 200

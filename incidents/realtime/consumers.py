@@ -13,7 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from incidents.access import gate
-from incidents.realtime import frames
+from incidents.realtime import frames, hub
 from incidents.realtime.groups import DASHBOARD
 from incidents.realtime.hub import Deliver, Socket, station
 from incidents.signin import mfa_policy
@@ -148,6 +148,12 @@ class DashboardConsumer(_AuthenticatedConsumer):
     sends {"filters": "<its query string>"} so rows follow what that page is showing."""
 
     filters = ""
+    beater: asyncio.Task[None] | None = None
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(hub.BEAT_SECONDS)
+            await self.send(text_data=hub.BEAT)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
@@ -164,8 +170,11 @@ class DashboardConsumer(_AuthenticatedConsumer):
             return
         await self.channel_layer.group_add(DASHBOARD, self.channel_name)
         await self.accept()
+        self.beater = asyncio.ensure_future(self._beat())
 
     async def disconnect(self, code: int) -> None:
+        if self.beater is not None:
+            self.beater.cancel()
         await self.channel_layer.group_discard(DASHBOARD, self.channel_name)
 
     async def dashboard_changed(self, message: dict) -> None:

@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 INTERVAL = 0.2  # seconds between two frames of one incident
 RETRY = 1.0  # seconds before drawing or listening again after a failure
 REJOIN_SECONDS = 600.0
+# A word every BEAT_SECONDS to every open page, so a page can tell a quiet incident from a
+# silent server (static/app.js reconnects after a few missed beats).
+BEAT = "<!-- beat -->"
+BEAT_SECONDS = 5.0
 
 # What a socket is handed: the frame's html, or None for "the gate refused: close".
 Deliver = Callable[[str | None], Awaitable[None]]
@@ -140,6 +144,7 @@ class Station:
         self.listener: asyncio.Task[None] | None = None
         self.keeper: asyncio.Task[None] | None = None
         self.watcher: asyncio.Task[None] | None = None
+        self.beater: asyncio.Task[None] | None = None
         self.relay_up = True
         self.layer = get_channel_layer()
 
@@ -151,6 +156,7 @@ class Station:
             self.listener = asyncio.ensure_future(self._listen())
             self.keeper = asyncio.ensure_future(self._keep_joined())
             self.watcher = asyncio.ensure_future(self._watch_relay())
+            self.beater = asyncio.ensure_future(self._beat())
         hub = self.hubs.get(incident_id)
         if hub is None:
             hub = self.hubs[incident_id] = IncidentHub(incident_id)
@@ -189,8 +195,8 @@ class Station:
             await self._stop()
 
     async def _stop(self) -> None:
-        tasks = (self.listener, self.keeper, self.watcher)
-        self.listener = self.keeper = self.watcher = self.channel = None
+        tasks = (self.listener, self.keeper, self.watcher, self.beater)
+        self.listener = self.keeper = self.watcher = self.beater = self.channel = None
         for task in tasks:
             if task is not None:
                 task.cancel()
@@ -238,6 +244,13 @@ class Station:
             log.warning("the channel layer is still failing", exc_info=True)
             return False
         return True
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(BEAT_SECONDS)
+            for hub in list(self.hubs.values()):
+                for socket in [s for s in hub.sockets if s.ready]:
+                    await socket.deliver(BEAT)
 
     async def _watch_relay(self) -> None:
         """Tell the pages when the relay stops beating, and catch them up when it is back."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -19,6 +20,8 @@ from django.utils import timezone
 
 from incidents.rendering import clock
 from incidents.rendering.code_version import code_version
+
+log = logging.getLogger(__name__)
 
 SECONDS = 6 * 3600  # memory hygiene only: keys are versions, never stale
 
@@ -34,11 +37,18 @@ def fetch(wanted: Mapping[str, Callable[[], str]]) -> dict[str, str]:
     those a deadline has overtaken since they were drawn (rendering/clock.py), are drawn by
     their callable and stored together."""
     now = timezone.now().timestamp()
-    stored: dict[str, tuple[float | None, str]] = cache.get_many(list(wanted)) if wanted else {}
+    stored: dict[str, tuple[float | None, str]] = {}
+    try:
+        stored = cache.get_many(list(wanted)) if wanted else {}
+    except Exception:  # the cache is an accelerator: without it, everything is drawn
+        log.warning("the rendering store is unavailable; drawing without it", exc_info=True)
     found = {k: v for k, v in stored.items() if v[0] is None or v[0] > now}
     missing = {k: _draw(render) for k, render in wanted.items() if k not in found}
     if missing:
-        cache.set_many(missing, SECONDS)
+        try:
+            cache.set_many(missing, SECONDS)
+        except Exception:
+            log.warning("could not keep renderings in the store", exc_info=True)
     return {k: _with_refresh(*(found.get(k) or missing[k])) for k in wanted}
 
 

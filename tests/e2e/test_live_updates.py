@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 import pytest
 from playwright.sync_api import expect
 
@@ -81,3 +84,23 @@ def test_an_outsider_never_sees_the_incident(cast, shared_incident, signed_in_pa
     page = signed_in_page(cast.outsider, f"/incidents/{shared_incident.reference}/")
     expect(page.locator("h1")).to_have_text("Not found")
     assert shared_incident.title not in page.content()
+
+
+def test_a_page_whose_server_goes_silent_says_so_and_recovers(
+    cast, shared_incident, signed_in_page, stack
+):
+    """A frozen server keeps the socket open but says nothing: the page must not go on
+    saying "Live". It notices the missing beats, says so, and is live again after."""
+    running, _ = stack
+    page = _open_live(signed_in_page, cast.responder, shared_incident)
+    web = running.processes["web"]
+    os.kill(web.pid, signal.SIGSTOP)
+    try:
+        expect(page.locator("#live-state")).to_contain_text(
+            "no word from the server", timeout=25_000
+        )
+    finally:
+        os.kill(web.pid, signal.SIGCONT)
+    expect(page.locator("#live-state")).to_have_text("Live", timeout=20_000)
+    transition(incident=shared_incident, to=Status.TRIAGE, by=cast.commander)
+    expect(page.get_by_test_id("status")).to_have_text("Triage", timeout=5_000)
