@@ -216,7 +216,7 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CHANNEL_PREFIX", "breachroom"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "incidents.signin.session_store"
 else:
     CACHES = {
         "default": {
