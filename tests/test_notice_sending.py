@@ -155,3 +155,19 @@ def test_an_unexpected_failure_while_sending_leaves_it_send_failed_never_approve
     failed = Notice.objects.get(pk=approved.pk)
     assert mailbox.messages == [] and failed.state == "send_failed"
     assert "ValueError" in failed.send_error and "no body" in failed.send_error
+
+
+def test_every_attempt_to_send_a_notice_carries_the_same_message_id(settings, cast, approved):
+    """A worker that dies after the mail server took the message but before the send was
+    recorded sends it again: the copies share a Message-ID, so they are one message."""
+    from incidents.notices import delivery
+
+    queued = Notice.objects.get(pk=approved.pk)
+    queued.content_sha256 = "ab" * 32
+    queued.recipients = ["security@payflow.example"]
+    with smtp_server(settings) as mailbox:
+        delivery.send(queued)
+        delivery.send(queued)
+    first, second = mailbox.messages
+    assert first["Message-ID"] == second["Message-ID"] == delivery.message_id(queued)
+    assert first["Message-ID"].startswith(f"<notice-{approved.pk}.abababab")

@@ -20,6 +20,7 @@ def send(notice: Notice) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(notice.recipients),
         headers={
+            "Message-ID": message_id(notice),
             "X-Breachroom-Notice": str(notice.pk),
             "X-Breachroom-SHA256": notice.content_sha256,
         },
@@ -31,6 +32,13 @@ def send(notice: Notice) -> None:
         "application/pdf",
     )
     message.send(fail_silently=False)
+
+
+def message_id(notice: Notice) -> str:
+    """The same on every attempt to send this notice's frozen text: a retry after a worker
+    died mid-delivery lets mail systems and people recognise the second copy."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "breachroom.invalid"
+    return f"<notice-{notice.pk}.{notice.content_sha256[:24]}@{domain}>"
 
 
 def server_reply(error: smtplib.SMTPException) -> str:
