@@ -325,6 +325,10 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-watch": {"task": "incidents.tasks.deadline_watch", "schedule": 60.0},
     "obligation-reminders": {"task": "incidents.tasks.obligation_reminders", "schedule": 60.0},
     "rerun-due-checks": {"task": "incidents.tasks.rerun_due_checks", "schedule": 30.0},
+    "sweep-stuck-check-runs": {
+        "task": "incidents.tasks.sweep_stuck_check_runs",
+        "schedule": 60.0,
+    },
 }
 
 # EMAIL_URL: smtp://user:password@host:587 (STARTTLS), smtps://...:465 (TLS), console://,

@@ -142,6 +142,12 @@ def rerun_due_checks() -> int:
 
 
 @shared_task
+def sweep_stuck_check_runs() -> int:
+    """Every minute (beat): queue again the check runs the broker may have lost."""
+    return len(check_runs.sweep_stuck_runs())
+
+
+@shared_task
 def verify_audit_chains() -> int:
     """Hourly (beat): log loudly if any chain is broken; returns the number broken."""
     broken = [r for r in verify_all() if not r.intact]

@@ -178,3 +178,36 @@ def test_deadline_watch_warns_once_and_notifies_the_assignee(cast, checklist):
         == 1
     )
     assert Notification.objects.filter(user=cast.commander, text__contains="is past due").exists()
+
+
+def test_runs_the_broker_may_have_lost_are_queued_again_once_with_a_reason(
+    cast, checklist, queued_tasks, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.presentation.timeline_words import describe
+
+    waiting = _queued_run(checklist["rotation-complete"], cast)
+    orphaned = _queued_run(checklist["rotation-complete"], cast)
+    fresh = _queued_run(checklist["rotation-complete"], cast)
+    long_ago = timezone.now() - timedelta(hours=1)
+    CheckRun.objects.filter(pk=waiting.pk).update(queued_at=long_ago)
+    CheckRun.objects.filter(pk=orphaned.pk).update(status="running", started_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        swept = check_runs.sweep_stuck_runs()
+    assert sorted(swept) == sorted([waiting.pk, orphaned.pk])
+    assert [q.args for q in queued_tasks] == [(waiting.pk,), (orphaned.pk,)] or [
+        q.args for q in queued_tasks
+    ] == [(orphaned.pk,), (waiting.pk,)]
+    assert CheckRun.objects.get(pk=orphaned.pk).status == "queued"
+    events = list(waiting.incident.events.filter(verb="check.requeued"))
+    assert len(events) == 2 and "its worker was lost" in " ".join(describe(e) for e in events)
+    # Queued again just now: the next sweep leaves them (and the fresh one) alone.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert check_runs.sweep_stuck_runs() == []
+    assert len(queued_tasks) == 2 and fresh.pk not in [q.args[0] for q in queued_tasks]
+    # The re-delivered run is recorded once, like any other.
+    run = check_runs.claim(waiting.pk)
+    assert check_runs.finish(run, CheckOutcome("pass", "ok"), worker="w1") is True

@@ -148,6 +148,10 @@ def _rerun(e: Event) -> str:
     return f"{e.actor_label} set “{e.after.get('step')}” to re-run {when}"
 
 
+def _check_requeued(e: Event) -> str:
+    return f"The {e.after.get('check')} check of {e.after.get('target') or 'the incident'} was queued again: {e.after.get('why')}"
+
+
 def _check_queued(e: Event) -> str:
     return f"{e.actor_label or 'schedule'} queued the {e.after.get('check')} check of {e.after.get('target') or 'the incident'}"
 
@@ -278,6 +282,7 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "checklist.check_configured": _check_configured,
     "checklist.rerun_set": _rerun,
     "check.queued": _check_queued,
+    "check.requeued": _check_requeued,
     "deadline.approaching": _deadline,
     "notice.drafted": _notice,
     "notice.edited": _notice,

@@ -6,6 +6,7 @@ redelivery after a worker was killed) never both record a result for one run."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -164,3 +165,52 @@ def _target_name(run: CheckRun) -> str:
     if run.rotation_id and run.rotation:
         return run.rotation.credential.name
     return ""
+
+
+# The database knows every run; the broker may lose its message (Redis restarted without
+# its file, a worker killed mid-run). A run queued this long without a worker taking it,
+# or running this long without a result, is queued again. Claims and results are
+# conditional (claim, finish), so a run that was only slow is recorded once all the same.
+QUEUED_GRACE = timedelta(minutes=2)
+RUNNING_LEASE = timedelta(minutes=10)  # checks bound their own network calls well below this
+
+
+def sweep_stuck_runs() -> list[int]:
+    """Queue again every run the broker may have lost; returns their ids. Each is an event
+    on its incident ("check.requeued", with why)."""
+    from incidents import tasks  # tasks import this module
+
+    now = timezone.now()
+    stuck = [
+        (run_id, "queued with no worker taking it")
+        for run_id in CheckRun.objects.filter(
+            status=RunStatus.QUEUED, queued_at__lt=now - QUEUED_GRACE
+        ).values_list("pk", flat=True)[:500]
+    ] + [
+        (run_id, "running with no result (its worker was lost)")
+        for run_id in CheckRun.objects.filter(
+            status=RunStatus.RUNNING, started_at__lt=now - RUNNING_LEASE
+        ).values_list("pk", flat=True)[:500]
+    ]
+    requeued = []
+    for run_id, why in stuck:
+        with transaction.atomic():
+            run = CheckRun.objects.select_related("item", "rotation").get(pk=run_id)
+            incident = lock_incident(run.incident_id)
+            # Conditional: a worker that took or finished it meanwhile wins.
+            moved = (
+                CheckRun.objects.filter(pk=run_id, status=run.status)
+                .exclude(status__in=RUN_FINISHED)
+                .update(status=RunStatus.QUEUED, queued_at=now)
+            )
+            if not moved:
+                continue
+            append_event(
+                incident=incident,
+                verb="check.requeued",
+                actor_label="system",
+                after={"run": run.pk, "check": run.kind, "target": _target_name(run), "why": why},
+            )
+            transaction.on_commit(partial(tasks.run_check_run.delay, run_id))
+        requeued.append(run_id)
+    return requeued
