@@ -142,9 +142,10 @@ def rerun_due_checks() -> int:
 
 
 @shared_task
-def sweep_stuck_check_runs() -> int:
-    """Every minute (beat): queue again the check runs the broker may have lost."""
-    return len(check_runs.sweep_stuck_runs())
+def sweep_stuck_work() -> int:
+    """Every minute (beat): queue again the check runs and notice sends the broker may have
+    lost (the database knows them all); returns how many."""
+    return len(check_runs.sweep_stuck_runs()) + len(notices.sweep_stuck_sends())
 
 
 @shared_task

@@ -171,3 +171,27 @@ def test_every_attempt_to_send_a_notice_carries_the_same_message_id(settings, ca
     first, second = mailbox.messages
     assert first["Message-ID"] == second["Message-ID"] == delivery.message_id(queued)
     assert first["Message-ID"].startswith(f"<notice-{approved.pk}.abababab")
+
+
+def test_a_send_the_broker_lost_is_handed_to_the_mailer_again_and_sent_once(
+    settings, cast, approved, queued_tasks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.services.notices import sweep_stuck_sends
+
+    queue_send(notice=approved, by=cast.comms)
+    queued_tasks.clear()  # the broker lost it: no worker will ever run this one
+    assert sweep_stuck_sends() == []  # not late yet
+    Notice.objects.filter(pk=approved.pk).update(
+        send_queued_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert sweep_stuck_sends() == [approved.pk]
+    assert approved.incident.events.filter(verb="notice.send_requeued").count() == 1
+    with smtp_server(settings) as mailbox:
+        run_queued(queued_tasks)
+    sent = Notice.objects.get(pk=approved.pk)
+    assert len(mailbox.messages) == 1 and sent.state == "sent" and sent.send_queued_at is None
+    assert sweep_stuck_sends() == []

@@ -130,6 +130,8 @@ class Notice(models.Model):
     content_sha256 = models.CharField(max_length=64, blank=True)
     recipients = models.JSONField(default=list, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Handed to the workers and not yet sent or failed: the sweeper's mark (services/notices.py).
+    send_queued_at = models.DateTimeField(null=True, blank=True)
     send_error = models.TextField(blank=True)
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

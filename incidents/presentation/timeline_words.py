@@ -180,6 +180,10 @@ def _notice(e: Event) -> str:
         return f"{e.actor_label} started drafting “{e.after.get('template')}” for {e.after.get('partners')} partners"
     if e.verb == "notice.send_queued":
         return f"{e.actor_label} sent the notice to {partner} for delivery to {', '.join(e.after.get('recipients', []))}"
+    if e.verb == "notice.send_requeued":
+        return (
+            f"The notice to {partner} was handed to the mailer again (no result from the first try)"
+        )
     if e.verb == "notice.sent":
         return f"The notice to {partner} was delivered (SHA-256 {str(e.after.get('sha256', ''))[:12]}…)"
     if e.verb == "notice.send_failed":
@@ -289,6 +293,7 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "notice.state_changed": _notice,
     "notice.flagged": _notice,
     "notice.send_queued": _notice,
+    "notice.send_requeued": _notice,
     "notice.batch_started": _notice,
     "notice.sent": _notice,
     "notice.send_failed": _notice,

@@ -6,9 +6,12 @@ supersedes it)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from incidents.models import CLOSED_STATES, Incident, Notice, NoticeState, NoticeTemplate, Partner
 from incidents.notices.claims import failing_claims
@@ -250,6 +253,7 @@ def queue_send(*, notice: Notice, by: Any) -> Notice:
         locked.rendered_subject, locked.rendered_body = rendered.subject, rendered.body
         locked.recipients, locked.send_error = recipients, ""
         locked.content_sha256 = content_digest(rendered.subject, rendered.body, recipients)
+        locked.send_queued_at = timezone.now()
         locked.save()
         append_event(
             incident=incident,
@@ -276,14 +280,13 @@ def content_digest(subject: str, body: str, recipients: list[str]) -> str:
 def record_delivery(*, notice_id: int, error: str = "") -> Notice | None:
     """The worker's result: sent (frozen for good) or send failed with the server's reply.
     Returns None if the notice was already sent (a redelivered task)."""
-    from django.utils import timezone
-
     with transaction.atomic():
         notice = Notice.objects.select_for_update().select_related("partner").get(pk=notice_id)
         if notice.state == NoticeState.SENT:
             return None
         incident = lock_incident(notice.incident_id)
         before = notice.state
+        notice.send_queued_at = None
         if error:
             notice.state, notice.send_error = NoticeState.SEND_FAILED, error[:2000]
             verb, after = "notice.send_failed", {"error": notice.send_error}
@@ -429,3 +432,39 @@ def save_template_version(
             body=body,
             created_by=by,
         )
+
+
+SEND_GRACE = timedelta(minutes=5)  # retries with backoff fit well inside this
+
+
+def sweep_stuck_sends() -> list[int]:
+    """Queue again every approved notice handed to the workers more than SEND_GRACE ago and
+    neither sent nor failed (the broker lost it, or its worker died); each is an event.
+    A copy the mail server already took is harmless: every attempt has the same Message-ID."""
+    from incidents import tasks
+
+    cutoff = timezone.now() - SEND_GRACE
+    stuck = list(
+        Notice.objects.filter(state=NoticeState.APPROVED, send_queued_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    requeued = []
+    for notice_id in stuck:
+        with transaction.atomic():
+            notice = Notice.objects.select_related("partner").get(pk=notice_id)
+            incident = lock_incident(notice.incident_id)
+            moved = Notice.objects.filter(
+                pk=notice_id, state=NoticeState.APPROVED, send_queued_at__lt=cutoff
+            ).update(send_queued_at=timezone.now())
+            if not moved:
+                continue
+            append_event(
+                incident=incident,
+                verb="notice.send_requeued",
+                actor_label="system",
+                after={"notice": notice.pk, "partner": notice.partner.name},
+            )
+            transaction.on_commit(partial(tasks.send_notice.delay, notice_id))
+        requeued.append(notice_id)
+    return requeued
