@@ -131,7 +131,9 @@ def _database() -> dict[str, Any]:
         config.setdefault("OPTIONS", {})["pool"] = {
             "min_size": 2,
             "max_size": env_int("DATABASE_POOL_MAX", 16, minimum=2),
-            "timeout": 10,
+            # A request waits this long for a connection, then gets a 503 with Retry-After
+            # (incidents/views/errors.py), never a 500 after a long hang.
+            "timeout": 3,
         }
     return dict(config)
 

@@ -12,6 +12,8 @@ from incidents.urls import site_urlpatterns
 # own login form would be a way around them.
 admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
+handler500 = "incidents.views.errors.server_error"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="incidents:list", permanent=False)),
     # The app's settings page sits under accounts/: before allauth's catch-all there.
