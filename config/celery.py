@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+import incidents.embedded_broker  # noqa: F401 - registers the embedded default's transport
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("breachroom")

@@ -287,7 +287,9 @@ RELAY_POLL_SECONDS = 0.1
 CHECK_TARGET_ALLOWLIST = env_list("CHECK_TARGET_ALLOWLIST", [])
 
 # --- Celery -----------------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+# Without Redis: kombu's filesystem transport made safe for several processes
+# (incidents/embedded_broker.py; its scheme is registered in config/celery.py).
+CELERY_BROKER_URL = REDIS_URL or "breachroom-files://localhost/"  # the host is not used
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120, minimum=2)
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 10)
 # A task a killed worker held is redelivered after this; it must outlast the hard limit,
