@@ -101,10 +101,6 @@ def incident_for(
     return incident
 
 
-def can_view_incident_id(user: User, incident_id: int) -> bool:
-    return visible_incidents(user).filter(pk=incident_id).exists()
-
-
 def require_response_writer(user: User, incident: Incident) -> None:
     """Raise PermissionDenied unless the user may change this (visible) incident."""
     if not may(user, Ability.WRITE_RESPONSE):

@@ -58,10 +58,6 @@ def roles_of(user: User) -> frozenset[str]:
     return frozenset(found)
 
 
-def role_set(user: User) -> RoleSet:
-    return RoleSet(roles_of(user))
-
-
 def unread_count(user: User) -> int:
     if not user.is_authenticated or isinstance(user, RoleSet):
         return 0

@@ -27,9 +27,15 @@ def _session_cookie(user) -> bytes:
 
 
 async def _connect(path: str, user=None, origin=ORIGIN) -> WebsocketCommunicator:
+    cookie = await database_sync_to_async(_session_cookie)(user) if user is not None else None
+    return await _connect_with(path, cookie, origin)
+
+
+async def _connect_with(path: str, cookie: bytes | None, origin=ORIGIN) -> WebsocketCommunicator:
+    """A handshake carrying this session cookie (None: no session)."""
     headers = [HOST, origin] if origin else [HOST]
-    if user is not None:
-        headers.append((b"cookie", await database_sync_to_async(_session_cookie)(user)))
+    if cookie is not None:
+        headers.append((b"cookie", cookie))
     communicator = WebsocketCommunicator(websocket_application(), path, headers=headers)
     connected, _ = await communicator.connect()
     assert connected
@@ -167,13 +173,7 @@ def _session_cookie_waiting_for_mfa(user) -> bytes:
 
 async def test_a_session_still_to_enrol_a_second_factor_gets_no_frames(cast, incident):
     cookie = await database_sync_to_async(_session_cookie_waiting_for_mfa)(cast.commander)
-    communicator = WebsocketCommunicator(
-        websocket_application(),
-        f"/ws/incidents/{incident.reference}/",
-        headers=[HOST, ORIGIN, (b"cookie", cookie)],
-    )
-    connected, _ = await communicator.connect()
-    assert connected
+    communicator = await _connect_with(f"/ws/incidents/{incident.reference}/", cookie)
     assert await _closed_with(communicator) == 4401
 
 
@@ -183,13 +183,7 @@ async def test_a_session_signed_out_everywhere_stops_receiving(cast, incident, m
 
     monkeypatch.setattr(consumers, "SESSION_RECHECK", 0)
     cookie = await database_sync_to_async(_session_cookie)(cast.responder)
-    communicator = WebsocketCommunicator(
-        websocket_application(),
-        f"/ws/incidents/{incident.reference}/",
-        headers=[HOST, ORIGIN, (b"cookie", cookie)],
-    )
-    connected, _ = await communicator.connect()
-    assert connected
+    communicator = await _connect_with(f"/ws/incidents/{incident.reference}/", cookie)
     await communicator.send_to(text_data=json.dumps({"after": 1}))
     key = cookie.decode().split("=", 1)[1]
     await database_sync_to_async(lambda: store(key).delete())()

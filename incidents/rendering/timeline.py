@@ -30,7 +30,7 @@ def timeline(gate: Pass, kind: str, before: int | None, *, whole_section: bool) 
     )
 
     def draw() -> str:
-        context = selectors.timeline_context_upto(gate, before, kind)
+        context = selectors.timeline_context(gate, before, kind)
         return render_to_string(f"{DETAIL}#{part}", context)
 
     return store.fetch({cache_key: draw})[cache_key]

@@ -81,11 +81,10 @@ class TimelinePage:
 
 
 def timeline_page(
-    incident: Incident | int, before: int | None = None, kind: str = "", upto: int | None = None
+    incident_id: int, before: int | None = None, kind: str = "", upto: int | None = None
 ) -> TimelinePage:
     """`upto`: the last seq to show (the one the access gate read), so a page and the live
     frames that follow it never show an event twice."""
-    incident_id = incident if isinstance(incident, int) else incident.pk
     events: QuerySet[Event] = Event.objects.filter(incident_id=incident_id).order_by("-seq")
     if upto is not None:
         events = events.filter(seq__lte=upto)
@@ -158,46 +157,7 @@ def notes_context(incident: Incident, user: Any) -> dict:
     }
 
 
-def incident_page_context(
-    incident: Incident, user: Any, before: int | None = None, kind: str = ""
-) -> dict:
-    from incidents.selectors.mitigation import checklist_context, rotation_section_context
-    from incidents.selectors.notices import notices_section_context
-    from incidents.selectors.obligations import obligations_context, risk_context
-
-    exposures = exposure_section_context(incident, user)
-    risk = risk_context(incident, user, exposures=exposures["matrix"].rows)
-    return {
-        **incident_header_context(incident, user),
-        **exposures,
-        **notes_context(incident, user),
-        **rotation_section_context(incident, user),
-        **checklist_context(incident, user),
-        **notices_section_context(incident, user),
-        # The duties read the same exposures and risk: not loaded twice.
-        **obligations_context(
-            incident, user, exposures=exposures["matrix"].rows, risk=risk["risk_fact"]
-        ),
-        **risk,
-        **timeline_context(incident, before, kind),
-        "facts": EDITABLE_FACTS,
-        "seq": incident.event_seq,
-        # Membership decides who sees a restricted incident; on an open one it changes nothing.
-        "members": list(incident.members.order_by("username")) if incident.restricted else [],
-        "can_manage_members": may(user, Ability.MANAGE_MEMBERS),
-    }
-
-
-def timeline_context(incident: Incident, before: int | None = None, kind: str = "") -> dict:
-    """All the timeline's partials need: an older page or another kind loads only this."""
-    return {
-        "incident": incident,
-        "timeline": timeline_page(incident, before, kind),
-        "timeline_kinds": list(TIMELINE_KINDS),
-    }
-
-
-def timeline_context_upto(gate: Any, before: int | None, kind: str) -> dict:
+def timeline_context(gate: Any, before: int | None, kind: str) -> dict:
     """The timeline's partials for an access-gate Pass, up to the seq it read."""
     return {
         "reference": gate.reference,
@@ -210,12 +170,16 @@ def list_row_context(incident: Incident) -> dict:
     return {"incident": incident}
 
 
+def people_choices() -> list[tuple[str, str]]:
+    """Who can be chosen as commander or assignee: (username, name shown)."""
+    return [(u.username, u.get_full_name() or u.username) for u in assignable_users()]
+
+
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
     """Options for the list's people and category filters (rendered by hand: Django's
     widget templates cost more than the whole result table)."""
-    people = [(u.username, u.get_full_name() or u.username) for u in assignable_users()]
     categories = list(DataCategory.objects.values_list("slug", "name"))
-    return {"people": people, "categories": categories}
+    return {"people": people_choices(), "categories": categories}
 
 
 def filtered_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]:

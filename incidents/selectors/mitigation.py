@@ -25,7 +25,7 @@ from incidents.models import (
 )
 from incidents.rendering.clock import note_flip
 from incidents.roles import unread_count
-from incidents.selectors.incidents import filter_choices
+from incidents.selectors.incidents import people_choices
 
 ROTATIONS_SHOWN = 50
 CREDENTIALS_PAGE = 50
@@ -122,7 +122,7 @@ def checklist_context(incident: Incident, user: Any, error: str = "") -> dict[st
         "checklist_error": error,
         "done_count": sum(1 for i in items if i.state in ITEM_FINISHED),
         "item_states": ItemState.choices,
-        "people": filter_choices()["people"],
+        "people": people_choices(),
     }
 
 
