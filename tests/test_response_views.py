@@ -62,8 +62,34 @@ def test_bulk_moves_update_the_progress(cast, campaign):
     client = client_for(cast.responder)
     url = f"/incidents/{campaign.reference}/rotations/move/"
     client.post(url, {"tasks": ids, "to": "exempted", "reason": "decommissioned"}, **HTMX)
-    body = client.get(f"/incidents/{campaign.reference}/").content.decode()
+    body = client.get(f"/incidents/{campaign.reference}/rotations/", **HTMX).content.decode()
     assert "0 verified, 4 exempted of 4 (100%)" in body
+
+
+def test_the_rotation_table_loads_from_its_own_address(cast, campaign):
+    """The incident page holds a placeholder that loads the table when scrolled into view;
+    the same address is the whole table without JavaScript, and passes the same gate."""
+    start_campaign(incident=campaign, credentials=Credential.objects.all(), by=cast.commander)
+    client = client_for(cast.responder)
+    address = f"/incidents/{campaign.reference}/rotations/"
+    page = client.get(f"/incidents/{campaign.reference}/").content.decode()
+    assert f'hx-get="{address}" hx-trigger="revealed"' in page
+    assert "0 verified of 4" not in page  # not drawn with the page
+    section = client.get(address, **HTMX)
+    assert section.status_code == 200
+    html = section.content.decode()
+    assert html.lstrip().startswith('<section id="rotations"') and "0 verified of 4" in html
+    assert "<html" not in html
+    whole = client.get(address).content.decode()
+    assert "<html" in whole and "Rotation campaign" in whole
+
+
+def test_the_rotation_table_is_gated_like_the_page(cast, restricted):
+    outsider = client_for(cast.outsider)
+    address = f"/incidents/{restricted.reference}/rotations/"
+    assert client_for(cast.responder).get(address, **HTMX).status_code == 200
+    assert outsider.get(address, **HTMX).status_code == 404
+    assert outsider.get(address).status_code == 404
 
 
 def test_only_admins_name_the_probe_secret(cast, campaign):

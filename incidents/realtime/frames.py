@@ -24,8 +24,7 @@ from incidents.models.revision import SHARED_SOURCE_NAMES
 from incidents.rendering import store
 from incidents.rendering.incident_sections import (
     DETAIL,
-    PAGE_LEFT,
-    PAGE_RIGHT,
+    LIVE,
     SECTIONS,
     IncidentLoader,
     out_of_band,
@@ -108,7 +107,7 @@ def _frame(gate: Pass, watcher: Watcher, events: list[Event], load: IncidentLoad
     last_seq = events[-1].seq if events else watcher.after_seq
     if watcher.revisions is None:
         # A page as loaded: only a gap in its timeline tells what it missed.
-        names = [*PAGE_LEFT, *PAGE_RIGHT, "incident-header"] if events else []
+        names = list(LIVE) if events else []
     else:
         names = _changed_sections(dict(watcher.revisions), gate)
     if not names and not events:
@@ -134,7 +133,7 @@ def _changed_sections(before: dict[str, int], gate: Pass) -> list[str]:
     moved = {s for s, rev in gate.revisions.items() if before.get(s) != rev}
     moved |= {s for s in before if s not in gate.revisions}
     if moved & set(SHARED_SOURCE_NAMES):
-        return [*PAGE_LEFT, *PAGE_RIGHT, "incident-header"]
+        return list(LIVE)
     return [
         name
         for name, section in SECTIONS.items()

@@ -122,6 +122,11 @@ SECTIONS: dict[str, Section] = {
 # Left column, then right; the timeline loads as its own URL (views/timeline.py).
 PAGE_LEFT = ("facts", "members", "summary", "checklist", "checks")
 PAGE_RIGHT = ("exposures", "obligations", "risk", "rotations", "notices", "notes")
+# Long sections the page leaves out of its first load: a placeholder at their place loads
+# them from their own URL when scrolled into view (views/mitigation.py: rotations).
+LAZY = frozenset({"rotations"})
+# Everything a live frame may redraw: a lazy section not loaded yet is swapped in whole.
+LIVE = (*PAGE_LEFT, *PAGE_RIGHT, "incident-header")
 
 
 def section_key(gate: Pass, section: Section, zone: str) -> str:

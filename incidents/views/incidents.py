@@ -25,7 +25,7 @@ from incidents.forms.incidents import OpenIncidentForm, TransitionForm
 from incidents.forms.triage import IncidentFilterForm
 from incidents.models import Incident, Status
 from incidents.rendering import store
-from incidents.rendering.incident_sections import PAGE_LEFT, PAGE_RIGHT, render_sections
+from incidents.rendering.incident_sections import LAZY, PAGE_LEFT, PAGE_RIGHT, render_sections
 from incidents.rendering.store import personalise
 from incidents.roles import shared_revisions
 from incidents.selectors import incidents as selectors
@@ -106,10 +106,14 @@ def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     round trip; only what is missing there is drawn. The viewer's CSRF token is put in on
     the way out; nothing in the page's sections is about the viewer but their roles."""
     gate = require_pass(request.user, reference)
-    drawn = render_sections(gate, [*PAGE_LEFT, *PAGE_RIGHT, "incident-header"])
+    first = [n for n in (*PAGE_LEFT, *PAGE_RIGHT, "incident-header") if n not in LAZY]
+    drawn = render_sections(gate, first)
     token = get_token(request)
 
     def placed(name: str) -> SafeString:
+        if name in LAZY:
+            context = {"reference": gate.reference}
+            return mark_safe(render_to_string(f"{DETAIL}#{name}-placeholder", context))  # noqa: S308
         return mark_safe(personalise(drawn[name], token))  # noqa: S308 - our own renderings
 
     context = {

@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents.access import Ability, incident_for, may, require_response_writer
+from incidents.access import Ability, incident_for, may, require_pass, require_response_writer
 from incidents.forms.mitigation import (
     ApplyPlaybookForm,
     CampaignForm,
@@ -29,9 +30,11 @@ from incidents.models import (
     Playbook,
     RotationTask,
 )
+from incidents.rendering.incident_sections import render_sections
+from incidents.rendering.store import personalise
 from incidents.selectors import mitigation as sections
 from incidents.services import ServiceError, check_runs, checklists, rotations
-from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text
+from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text, wants_partial
 
 DETAIL = "incidents/incident_detail.html"
 
@@ -161,6 +164,12 @@ def rotation_verify(request: HtmxHttpRequest, reference: str, task_id: int) -> H
 @login_required
 @require_GET
 def rotations_all(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    """The rotation table at its own address: the incident page's section (a shared
+    rendering) when htmx loads it into the page, every task page by page otherwise."""
+    if wants_partial(request):
+        gate = require_pass(request.user, reference)
+        html = render_sections(gate, ["rotations"])["rotations"]
+        return HttpResponse(personalise(html, get_token(request)))
     incident = incident_for(request.user, reference)
     context = {
         **sections.rotation_section_context(incident, request.user),

@@ -20,6 +20,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def _live(signed_in_page, user, incident):
     page = signed_in_page(user, f"/incidents/{incident.reference}/")
     expect(page.locator("#live-state")).to_have_text("Live", timeout=10_000)
+    # The rotation table loads from its own address when scrolled into view.
+    page.locator("#rotations").scroll_into_view_if_needed()
+    expect(page.locator("#rotations[hx-get]")).to_have_count(0)
     return page
 
 
