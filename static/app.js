@@ -205,7 +205,7 @@
       if (el.dataset.refreshing || el.querySelector(".editing, form[data-dirty]")) { return; }
       el.dataset.refreshing = "true";
       var selector = "#" + CSS.escape(el.id);
-      window.htmx.ajax("GET", window.location.pathname, { target: selector, select: selector, swap: "outerHTML" });
+      window.htmx.ajax("GET", window.location.pathname + window.location.search, { target: selector, select: selector, swap: "outerHTML" });
     });
     // A deadline sooner than the next regular tick gets a tick of its own, just after it.
     window.clearTimeout(flipTimer);

@@ -21,7 +21,7 @@ from incidents.access import Pass, gate_many, visible_incidents
 from incidents.forms.triage import IncidentFilterForm
 from incidents.models import Event
 from incidents.models.revision import SHARED_SOURCE_NAMES
-from incidents.rendering import store
+from incidents.rendering import list_rows, store
 from incidents.rendering.incident_sections import (
     DETAIL,
     LIVE,
@@ -34,7 +34,6 @@ from incidents.rendering.incident_sections import (
 from incidents.selectors import incidents as selectors
 from incidents.user_zone import UTC, parse_zone
 
-LIST = "incidents/incident_list.html"
 PAGE_SIZE = 100
 # Facts and summary are re-sent one fact at a time (the ones events changed), so an
 # editor someone has open on another fact stays open.
@@ -172,11 +171,10 @@ def dashboard_rows(
     *, user: Any, incident_ids: list[int], opened_ids: list[int], filters: str, tz: str | None
 ) -> str:
     """List rows for changed incidents this user may see: new ones that match the viewer's
-    filters are prepended, changed ones replaced, ones that no longer match removed."""
-    visible = list(
-        selectors.with_overdue_work(
-            visible_incidents(user).filter(pk__in=incident_ids).select_related("commander")
-        )
+    filters are prepended, changed ones replaced, ones that no longer match removed. Who
+    sees what is asked per viewer; the rows are the list's shared renderings."""
+    visible = selectors.as_rows(
+        selectors.list_rows(visible_incidents(user).filter(pk__in=incident_ids))
     )
     if not visible:
         return ""
@@ -184,17 +182,18 @@ def dashboard_rows(
     form.is_valid()
     matching = set(
         selectors.filtered_incidents(user, form.cleaned_data)
-        .filter(pk__in=[i.pk for i in visible])
+        .filter(pk__in=[row.pk for row in visible])
         .values_list("pk", flat=True)
     )
     opened = set(opened_ids)
-    parts = []
+    gone = [row for row in visible if row.pk not in matching]
+    new = [row for row in visible if row.pk in matching and row.pk in opened]
+    changed = [row for row in visible if row.pk in matching and row.pk not in opened]
     with timezone.override(_zone(tz)):
-        for incident in visible:
-            if incident.pk not in matching:
-                swap = "delete"
-            else:
-                swap = "afterbegin" if incident.pk in opened else "true"
-            context = {**selectors.list_row_context(incident), "oob": swap}
-            parts.append(render_to_string(f"{LIST}#incident-row-oob", context))
-    return "".join(parts)
+        return "".join(
+            (
+                list_rows.rows_html(gone, oob="delete"),
+                list_rows.prepended_html(new) if new else "",
+                list_rows.rows_html(changed, oob="true"),
+            )
+        )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from incidents.access import Ability, may, visible_incidents
 from incidents.forms.incidents import TransitionForm, moves_from
@@ -166,10 +166,6 @@ def timeline_context(gate: Any, before: int | None, kind: str) -> dict:
     }
 
 
-def list_row_context(incident: Incident) -> dict:
-    return {"incident": incident}
-
-
 def people_choices() -> list[tuple[str, str]]:
     """Who can be chosen as commander or assignee: (username, name shown)."""
     return [(u.username, u.get_full_name() or u.username) for u in assignable_users()]
@@ -225,24 +221,41 @@ def filtered_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]
     return incidents.order_by(*SORTS.get(filters.get("sort") or "-created", SORTS["-created"]))
 
 
-def with_overdue_work(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-    """Flag incidents with a rotation or checklist step past due (one EXISTS each per row)."""
+def with_earliest_due_work(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """The earliest due time of an unfinished rotation and of an unfinished checklist step,
+    per incident: a row says "overdue" once the clock passes it (rendering/list_rows.py),
+    so the same rendering is right before and after, whatever minute it is served."""
     from incidents.models import ITEM_FINISHED, ROTATION_DONE, ChecklistItem, RotationTask
 
-    now = timezone.now()
-    late_rotation = RotationTask.objects.filter(incident=OuterRef("pk"), due_at__lt=now).exclude(
-        state__in=ROTATION_DONE
-    )
-    late_step = ChecklistItem.objects.filter(incident=OuterRef("pk"), due_at__lt=now).exclude(
-        state__in=ITEM_FINISHED
-    )
+    def earliest(work: QuerySet[Any]) -> Subquery:
+        due = work.filter(incident=OuterRef("pk"), due_at__isnull=False)
+        return Subquery(due.order_by("due_at").values("due_at")[:1])
+
     return incidents.annotate(
-        rotation_overdue=Exists(late_rotation), step_overdue=Exists(late_step)
+        rotation_due_at=earliest(RotationTask.objects.exclude(state__in=ROTATION_DONE)),
+        step_due_at=earliest(ChecklistItem.objects.exclude(state__in=ITEM_FINISHED)),
     )
 
 
-# What a list row shows (incidents.list_rows); summary and search text stay in the table.
-LIST_ROW_FIELDS = (
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """What one row of the incident list shows: read as plain values (no model instances;
+    the list reads fifty of them per request)."""
+
+    pk: int
+    reference: str
+    title: str
+    severity: str
+    status: str
+    restricted: bool
+    created_at: datetime
+    commander: str | None
+    rotation_due_at: datetime | None
+    step_due_at: datetime | None
+
+
+LIST_ROW_COLUMNS = (
+    "pk",
     "reference",
     "title",
     "severity",
@@ -250,10 +263,23 @@ LIST_ROW_FIELDS = (
     "restricted",
     "created_at",
     "commander__username",
+    "rotation_due_at",
+    "step_due_at",
 )
+
+
+def list_rows(incidents: QuerySet[Incident]) -> QuerySet[Any]:
+    """`incidents` as ListRow values, in their order (a lazy queryset of tuples: slice it,
+    then `as_rows`)."""
+    return with_earliest_due_work(incidents).values_list(*LIST_ROW_COLUMNS)
+
+
+def as_rows(values: Any) -> list[ListRow]:
+    return [ListRow(*row) for row in values]
 
 
 def incident_list_page(user: Any, filters: dict[str, Any], page_number: Any = 1) -> Page:
     matching = filtered_incidents(user, filters)
-    rows = with_overdue_work(matching.select_related("commander").only(*LIST_ROW_FIELDS))
-    return CappedPaginator(rows, LIST_PAGE, counted=matching).get_page(page_number)
+    page = CappedPaginator(list_rows(matching), LIST_PAGE, counted=matching).get_page(page_number)
+    page.object_list = as_rows(page.object_list)
+    return page

@@ -26,6 +26,7 @@ from incidents.forms.triage import IncidentFilterForm
 from incidents.models import Incident, Status
 from incidents.rendering import store
 from incidents.rendering.incident_sections import LAZY, PAGE_LEFT, PAGE_RIGHT, render_sections
+from incidents.rendering.list_rows import rows_html
 from incidents.rendering.store import personalise
 from incidents.roles import shared_revisions
 from incidents.selectors import incidents as selectors
@@ -54,7 +55,12 @@ def _list_results(request: HtmxHttpRequest, form: IncidentFilterForm) -> str:
     page = selectors.incident_list_page(request.user, form.cleaned_data, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"page": page, "filter_form": form, "query": query.urlencode()}
+    context = {
+        "page": page,
+        "rows": rows_html(page.object_list),
+        "filter_form": form,
+        "query": query.urlencode(),
+    }
     return render_to_string(f"{LIST}#results", context)
 
 
