@@ -8,6 +8,7 @@ import socket
 import time
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 
 from incidents.audit import verify_all
@@ -16,6 +17,7 @@ from incidents.models import Incident, Notice, NoticeState
 from incidents.notices import delivery
 from incidents.services import check_runs, deadlines, notices, obligation_watch
 from incidents.services.heartbeat import record_check_result
+from incidents.services.import_jobs import IMPORT_TIME_LIMIT
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +56,18 @@ def run_check(self: Task, incident_id: int, check: str, run_id: str) -> None:
 TRANSIENT = (ConnectionError, TimeoutError, OSError)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=3,
+    time_limit=check_runs.RUN_TIME_LIMIT,
+    soft_time_limit=check_runs.RUN_TIME_LIMIT - 15,
+)
 def run_check_run(self: Task, run_id: int) -> None:
     """Run one queued check. Transient network errors retry with backoff; policy refusals
-    and bad parameters are recorded as errors, not retried."""
+    and bad parameters are recorded as errors, not retried; a check that overruns its time
+    is recorded as an error, so its lease (check_runs.RUNNING_LEASE) always holds."""
     run = check_runs.claim(run_id)
     if run is None:
         return  # already recorded (duplicate or redelivered after the result)
@@ -66,6 +76,9 @@ def run_check_run(self: Task, run_id: int) -> None:
         outcome = check_for(run.kind).run(run.params, context)
     except ValidationError as refused:
         outcome = CheckOutcome("error", " ".join(refused.messages), {"refused": refused.messages})
+    except SoftTimeLimitExceeded:
+        limit = check_runs.RUN_TIME_LIMIT - 15
+        outcome = CheckOutcome("error", f"the check ran longer than {limit} s", {"timed_out": True})
     except TRANSIENT as error:
         if self.request.retries < (self.max_retries or 0):
             raise self.retry(exc=error, countdown=2**self.request.retries) from error
@@ -143,9 +156,16 @@ def rerun_due_checks() -> int:
 
 @shared_task
 def sweep_stuck_work() -> int:
-    """Every minute (beat): queue again the check runs and notice sends the broker may have
-    lost (the database knows them all); returns how many."""
-    return len(check_runs.sweep_stuck_runs()) + len(notices.sweep_stuck_sends())
+    """Every minute (beat): queue again the check runs, notice sends, draft batches and
+    imports the broker may have lost (the database knows them all); returns how many."""
+    from incidents.services.import_jobs import sweep_stuck_imports
+
+    return (
+        len(check_runs.sweep_stuck_runs())
+        + len(notices.sweep_stuck_sends())
+        + len(notices.sweep_stuck_batches())
+        + len(sweep_stuck_imports())
+    )
 
 
 @shared_task
@@ -157,7 +177,12 @@ def verify_audit_chains() -> int:
     return len(broken)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=3600, soft_time_limit=3500)
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=IMPORT_TIME_LIMIT,
+    soft_time_limit=IMPORT_TIME_LIMIT - 100,
+)
 def run_import(job_id: int) -> str:
     from incidents.services.import_jobs import run_job
 

@@ -211,3 +211,38 @@ def test_runs_the_broker_may_have_lost_are_queued_again_once_with_a_reason(
     # The re-delivered run is recorded once, like any other.
     run = check_runs.claim(waiting.pk)
     assert check_runs.finish(run, CheckOutcome("pass", "ok"), worker="w1") is True
+
+
+def test_a_running_run_keeps_its_lease_until_twice_the_time_limit(
+    cast, checklist, queued_tasks, django_capture_on_commit_callbacks
+):
+    """A live attempt cannot outlast the task's hard time limit, so a run still "running"
+    after twice that is a lost one: back within minutes, never taken from a live worker."""
+    limit = timedelta(seconds=check_runs.RUN_TIME_LIMIT)
+    assert 2 * limit == check_runs.RUNNING_LEASE
+    alive = _queued_run(checklist["rotation-complete"], cast)
+    lost = _queued_run(checklist["rotation-complete"], cast)
+    now = timezone.now()
+    CheckRun.objects.filter(pk=alive.pk).update(status="running", started_at=now - 1.5 * limit)
+    CheckRun.objects.filter(pk=lost.pk).update(status="running", started_at=now - 2.5 * limit)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert check_runs.sweep_stuck_runs() == [lost.pk]
+    assert CheckRun.objects.get(pk=alive.pk).status == "running"
+
+
+def test_a_check_that_overruns_its_time_is_recorded_as_an_error(cast, checklist, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from incidents import tasks
+
+    class Stuck:
+        def run(self, params, context):
+            raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(tasks, "check_for", lambda kind: Stuck())
+    run = _queued_run(checklist["rotation-complete"], cast)
+    tasks.run_check_run(run.pk)  # the task's function, called directly
+    run.refresh_from_db()
+    assert run.status == "error" and run.evidence == {"timed_out": True}
+    ran = run.incident.events.get(verb="check.ran")
+    assert "ran longer than" in str(ran.after)

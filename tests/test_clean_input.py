@@ -189,3 +189,49 @@ def test_someone_elses_import_is_not_theirs_to_see(cast, monkeypatch):
     )
     job = ImportJob.objects.get()
     assert client_for(cast.commander).get(f"/imports/{job.pk}/").status_code == 404
+
+
+def test_an_import_the_broker_lost_is_queued_again_and_runs_once(
+    cast, monkeypatch, queued_tasks, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(import_jobs, "SYNC_ROWS", 10)
+    client_for(cast.responder).post(
+        "/credentials/import/", {"file": SimpleUploadedFile("c.csv", _rows(30))}
+    )
+    job = ImportJob.objects.get()
+    queued_tasks.clear()  # the broker lost it
+    assert import_jobs.sweep_stuck_imports() == []  # just queued: a worker may take it
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_jobs.sweep_stuck_imports() == [job.pk]
+        assert import_jobs.sweep_stuck_imports() == []  # queued again just now
+    [again] = queued_tasks
+    assert again.run() == "done" and Credential.objects.count() == 30
+
+
+def test_an_import_whose_worker_died_while_checking_comes_back(
+    cast, monkeypatch, queued_tasks, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(import_jobs, "SYNC_ROWS", 10)
+    client_for(cast.responder).post(
+        "/credentials/import/", {"file": SimpleUploadedFile("c.csv", _rows(30))}
+    )
+    job = ImportJob.objects.get()
+    queued_tasks.clear()
+    moments_ago = timezone.now() - timedelta(minutes=1)
+    ImportJob.objects.filter(pk=job.pk).update(state="checking", checked=7, progress_at=moments_ago)
+    assert import_jobs.sweep_stuck_imports() == []  # a chunk takes seconds: still alive
+    long_ago = timezone.now() - import_jobs.IMPORT_CHECKING_GRACE - timedelta(seconds=1)
+    ImportJob.objects.filter(pk=job.pk).update(progress_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_jobs.sweep_stuck_imports() == [job.pk]
+    [again] = queued_tasks
+    assert again.run() == "done" and Credential.objects.count() == 30

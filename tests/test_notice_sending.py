@@ -195,3 +195,42 @@ def test_a_send_the_broker_lost_is_handed_to_the_mailer_again_and_sent_once(
     sent = Notice.objects.get(pk=approved.pk)
     assert len(mailbox.messages) == 1 and sent.state == "sent" and sent.send_queued_at is None
     assert sweep_stuck_sends() == []
+
+
+def test_a_batch_the_broker_lost_is_drafted_after_the_sweep(cast, incident, queued_tasks):
+    """A worker died after two drafts of five (or the broker lost the task): the sweeper
+    queues it again once it has made no progress for a while, and the rest is drafted once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.models import NoticeBatch
+    from incidents.presentation.timeline_words import describe
+    from incidents.services.notices import (
+        draft_next_in_batch,
+        start_draft_batch,
+        sweep_stuck_batches,
+    )
+
+    partners = [Partner.objects.create(name=f"Creator {n}", audience="creator") for n in range(5)]
+    template = NoticeTemplate.objects.filter(name="Creator update").latest("version")
+    batch = start_draft_batch(
+        incident=incident, template=template, partners=partners, by=cast.comms
+    )
+    queued_tasks.clear()  # lost with its worker...
+    assert draft_next_in_batch(batch.pk) and draft_next_in_batch(batch.pk)  # ...after two
+    assert sweep_stuck_batches() == []  # progress just now: alive
+    NoticeBatch.objects.filter(pk=batch.pk).update(
+        progress_at=timezone.now() - timedelta(minutes=6)
+    )
+    assert sweep_stuck_batches() == [batch.pk]
+    assert sweep_stuck_batches() == []  # queued again just now: not twice
+    [again] = queued_tasks
+    assert again.run() == 3
+    batch.refresh_from_db()
+    assert (batch.done, batch.total) == (5, 5) and batch.finished_at is not None
+    assert Notice.objects.filter(batch=batch).count() == 5
+    [requeued] = incident.events.filter(verb="notice.batch_requeued")
+    assert "2 of 5 made" in describe(requeued)
+    NoticeBatch.objects.filter(pk=batch.pk).update(progress_at=timezone.now() - timedelta(hours=1))
+    assert sweep_stuck_batches() == []  # finished: never again

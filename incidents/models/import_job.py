@@ -28,6 +28,9 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When a worker last moved it (claimed it, checked a chunk) or the sweeper queued it
+    # again: see services/import_jobs.py:sweep_stuck_imports.
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind} import {self.pk}: {self.state}"

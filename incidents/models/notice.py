@@ -87,6 +87,9 @@ class NoticeBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last draft made (or the last time the sweeper queued it again): a batch with no
+    # progress for a while was lost by the broker or its worker (services/notices.py).
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

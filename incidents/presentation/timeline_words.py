@@ -180,6 +180,11 @@ def _notice(e: Event) -> str:
         return f"{e.actor_label} started drafting “{e.after.get('template')}” for {e.after.get('partners')} partners"
     if e.verb == "notice.send_queued":
         return f"{e.actor_label} sent the notice to {partner} for delivery to {', '.join(e.after.get('recipients', []))}"
+    if e.verb == "notice.batch_requeued":
+        return (
+            f"The drafting of notices ({e.after.get('done')} of {e.after.get('total')} made) "
+            "was handed to the workers again (no progress for 5 minutes)"
+        )
     if e.verb == "notice.send_requeued":
         return (
             f"The notice to {partner} was handed to the mailer again (no result from the first try)"
@@ -294,6 +299,7 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "notice.flagged": _notice,
     "notice.send_queued": _notice,
     "notice.send_requeued": _notice,
+    "notice.batch_requeued": _notice,
     "notice.batch_started": _notice,
     "notice.sent": _notice,
     "notice.send_failed": _notice,

@@ -172,7 +172,11 @@ def _target_name(run: CheckRun) -> str:
 # or running this long without a result, is queued again. Claims and results are
 # conditional (claim, finish), so a run that was only slow is recorded once all the same.
 QUEUED_GRACE = timedelta(minutes=2)
-RUNNING_LEASE = timedelta(minutes=10)  # checks bound their own network calls well below this
+# A run's lease: twice the task's hard time limit (tasks.run_check_run), counted from its
+# latest claim (each attempt claims again), so a run still "running" after it was lost
+# with its worker comes back within minutes, and a live attempt is never taken twice.
+RUN_TIME_LIMIT = 120
+RUNNING_LEASE = timedelta(seconds=2 * RUN_TIME_LIMIT)
 
 
 def sweep_stuck_runs() -> list[int]:

@@ -4,18 +4,25 @@ transaction that writes every row or none. The rules are the synchronous import'
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from incidents.models import ImportJob
 from incidents.services import ServiceError, credentials, partners
 from incidents.services.csv_import import CsvShape, ImportReport, import_rows, read_rows
 
+log = logging.getLogger(__name__)
+
 SYNC_ROWS = 2_000
 CHUNK = 500
+IMPORT_TIME_LIMIT = 3600  # the task's hard limit (tasks.run_import)
 
 
 def _kind(kind: str) -> tuple[CsvShape, Callable[[dict[str, str]], object]]:
@@ -45,7 +52,7 @@ def run_job(job_id: int) -> ImportJob:
     claimed = ImportJob.objects.filter(
         pk=job_id,
         state__in=(ImportJob.State.QUEUED, ImportJob.State.CHECKING, ImportJob.State.WRITING),
-    ).update(state=ImportJob.State.CHECKING, checked=0)
+    ).update(state=ImportJob.State.CHECKING, checked=0, progress_at=timezone.now())
     job = ImportJob.objects.get(pk=job_id)
     if not claimed:
         return job
@@ -54,10 +61,14 @@ def run_job(job_id: int) -> ImportJob:
     errors: list[tuple[int, str]] = []
     for start in range(0, len(rows), CHUNK):
         errors += _check(rows[start : start + CHUNK], add_row)
-        ImportJob.objects.filter(pk=job_id).update(checked=min(len(rows), start + CHUNK))
+        ImportJob.objects.filter(pk=job_id).update(
+            checked=min(len(rows), start + CHUNK), progress_at=timezone.now()
+        )
     report = ImportReport(rows=len(rows), errors=errors)
     if not errors:
-        ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.WRITING)
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.WRITING, progress_at=timezone.now()
+        )
         report = import_rows(bytes(job.data), shape, add_row)
     ImportJob.objects.filter(pk=job_id).update(
         state=ImportJob.State.DONE if report.kept else ImportJob.State.REFUSED,
@@ -81,3 +92,39 @@ def _check(chunk: list[tuple[int, dict[str, str]]], add_row: Any) -> list[tuple[
                 errors.append((line, " ".join(error.messages)))
         transaction.set_rollback(True)
     return errors
+
+
+# How long a job may show no progress before the sweeper takes it for lost. Queued: no
+# worker took it. Checking: a chunk of CHUNK rows takes seconds. Writing: one transaction
+# of every row, bounded by the task's hard time limit (tasks.run_import), so twice that.
+IMPORT_QUEUED_GRACE = timedelta(minutes=2)
+IMPORT_CHECKING_GRACE = timedelta(minutes=10)
+IMPORT_WRITING_LEASE = timedelta(seconds=2 * IMPORT_TIME_LIMIT)
+
+
+def sweep_stuck_imports() -> list[int]:
+    """Queue again every import the broker or a dead worker lost; returns their ids. A
+    job is safe to run again (run_job), and one killed while writing wrote nothing."""
+    from incidents.tasks import run_import
+
+    now = timezone.now()
+    lost = (
+        Q(
+            state=ImportJob.State.QUEUED,
+            progress_at__isnull=True,
+            created_at__lt=now - IMPORT_QUEUED_GRACE,
+        )
+        | Q(state=ImportJob.State.QUEUED, progress_at__lt=now - IMPORT_QUEUED_GRACE)
+        | Q(state=ImportJob.State.CHECKING, progress_at__lt=now - IMPORT_CHECKING_GRACE)
+        | Q(state=ImportJob.State.WRITING, progress_at__lt=now - IMPORT_WRITING_LEASE)
+    )
+    requeued = []
+    for job_id in ImportJob.objects.filter(lost).values_list("pk", flat=True)[:100]:
+        moved = ImportJob.objects.filter(lost, pk=job_id).update(
+            state=ImportJob.State.QUEUED, progress_at=now
+        )
+        if moved:
+            log.warning("import job %s was lost by the broker or its worker; queued again", job_id)
+            transaction.on_commit(partial(run_import.delay, job_id))
+            requeued.append(job_id)
+    return requeued

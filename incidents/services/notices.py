@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from incidents.models import CLOSED_STATES, Incident, Notice, NoticeState, NoticeTemplate, Partner
@@ -355,21 +356,29 @@ def draft_next_in_batch(batch_id: int) -> bool:
 
     from incidents.models import NoticeBatch
 
-    batch = NoticeBatch.objects.select_related("template", "created_by").get(pk=batch_id)
-    drafted = set(batch.notices.values_list("partner_id", flat=True))
-    pending = [pk for pk in batch.partner_ids if pk not in drafted]
-    if not pending:
-        NoticeBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
-            finished_at=timezone.now()
-        )
-        return False
-    partner = Partner.objects.get(pk=pending[0])
     with transaction.atomic():
+        # The batch's row lock: a copy of the task the sweeper queued again while the first
+        # still runs waits here, then finds the partner drafted.
+        batch = (
+            NoticeBatch.objects.select_for_update(of=("self",))
+            .select_related("template", "created_by")
+            .get(pk=batch_id)
+        )
+        drafted = set(batch.notices.values_list("partner_id", flat=True))
+        pending = [pk for pk in batch.partner_ids if pk not in drafted]
+        if not pending:
+            NoticeBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
+                finished_at=timezone.now()
+            )
+            return False
+        partner = Partner.objects.get(pk=pending[0])
         notice = draft_notice(
             incident=batch.incident, partner=partner, template=batch.template, by=batch.created_by
         )
         Notice.objects.filter(pk=notice.pk).update(batch=batch)
-        NoticeBatch.objects.filter(pk=batch_id).update(done=F("done") + 1)
+        NoticeBatch.objects.filter(pk=batch_id).update(
+            done=F("done") + 1, progress_at=timezone.now()
+        )
     return True
 
 
@@ -435,6 +444,45 @@ def save_template_version(
 
 
 SEND_GRACE = timedelta(minutes=5)  # retries with backoff fit well inside this
+
+
+BATCH_GRACE = timedelta(minutes=5)  # one draft takes milliseconds
+
+
+def sweep_stuck_batches() -> list[int]:
+    """Queue again every unfinished draft batch with no draft made for BATCH_GRACE (the
+    broker lost its task, or its worker died); each is an event. Drafting is resumable:
+    partners already drafted are skipped."""
+    from incidents import tasks
+    from incidents.models import NoticeBatch
+
+    cutoff = timezone.now() - BATCH_GRACE
+    idle = Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)
+    stuck = list(
+        NoticeBatch.objects.filter(idle, finished_at__isnull=True).values_list("pk", flat=True)[
+            :100
+        ]
+    )
+    requeued = []
+    for batch_id in stuck:
+        with transaction.atomic():
+            # The batch's row first, then the incident: the order drafting takes them in.
+            batch = NoticeBatch.objects.select_for_update().get(pk=batch_id)
+            incident = lock_incident(batch.incident_id)
+            moved = NoticeBatch.objects.filter(idle, pk=batch_id, finished_at__isnull=True).update(
+                progress_at=timezone.now()
+            )
+            if not moved:
+                continue
+            append_event(
+                incident=incident,
+                verb="notice.batch_requeued",
+                actor_label="system",
+                after={"batch": batch.pk, "done": batch.done, "total": batch.total},
+            )
+            transaction.on_commit(partial(tasks.draft_batch.delay, batch_id))
+        requeued.append(batch_id)
+    return requeued
 
 
 def sweep_stuck_sends() -> list[int]:
