@@ -30,7 +30,9 @@ from incidents.realtime.relay_lock import HeldLock, relay_lock
 
 log = logging.getLogger(__name__)
 BATCH = 500
-RETRY_FIRST, RETRY_MAX = 1.0, 30.0  # seconds between tries while the database is away
+# Seconds between tries while the database or the layer is away: capped low, so the relay
+# is back within seconds of their return (a failed connection attempt costs nothing).
+RETRY_FIRST, RETRY_MAX = 1.0, 8.0
 
 
 @dataclass(frozen=True)
