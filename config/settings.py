@@ -206,9 +206,10 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 
 # The cache holds shared renderings (incidents/rendering: keyed by revisions, so any
-# process's copy is as good as another's) and, with Redis, sessions in front of the
-# database: signing out anywhere ends the session everywhere at once. Without Redis each
-# process keeps its own renderings in memory: the same code path, less sharing.
+# process's copy is as good as another's). Without Redis each process keeps its own in
+# memory: the same code path, less sharing. Sessions live in the database only (one
+# indexed read per request, about what a Redis round trip costs): signing in and out work
+# with Redis away, and a session ended there can never come back from a cache.
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
@@ -218,7 +219,6 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("CHANNEL_PREFIX", "breachroom"),
         }
     }
-    SESSION_ENGINE = "incidents.signin.session_store"
 else:
     CACHES = {
         "default": {
