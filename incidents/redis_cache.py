@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import redis
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 log = logging.getLogger(__name__)
@@ -66,37 +67,36 @@ class SharedRedisCache(RedisCache):
         self._class = SharedClient
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        return _or(default, lambda: super(SharedRedisCache, self).get(key, default, version))
+        return _or(default, lambda: RedisCache.get(self, key, default, version))
 
     def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
-        return _or({}, lambda: super(SharedRedisCache, self).get_many(keys, version))
+        return _or({}, lambda: RedisCache.get_many(self, keys, version))
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
-        return _or(False, lambda: super(SharedRedisCache, self).has_key(key, version))
+        return _or(False, lambda: RedisCache.has_key(self, key, version))
 
-    def set(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> None:
-        parent = super()
-        _or(None, lambda: parent.set(key, value, timeout, version))
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
+        _or(None, lambda: RedisCache.set(self, key, value, timeout, version))
 
     def set_many(
-        self, data: dict[Any, Any], timeout: Any = None, version: int | None = None
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
     ) -> list[Any]:
-        parent = super()
-        return _or(list(data), lambda: parent.set_many(data, timeout, version))
+        return _or(list(data), lambda: RedisCache.set_many(self, data, timeout, version))
 
-    def add(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> bool:
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
         # Taken as added: a lock kept in the cache (allauth's rate limits) opens rather
         # than refusing everyone while the server is away.
-        parent = super()
-        return _or(True, lambda: parent.add(key, value, timeout, version))
+        return _or(True, lambda: RedisCache.add(self, key, value, timeout, version))
 
-    def touch(self, key: Any, timeout: Any = None, version: int | None = None) -> bool:
-        parent = super()
-        return _or(False, lambda: parent.touch(key, timeout, version))
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return _or(False, lambda: RedisCache.touch(self, key, timeout, version))
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        return _or(False, lambda: super(SharedRedisCache, self).delete(key, version))
+        return _or(False, lambda: RedisCache.delete(self, key, version))
 
     def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
-        parent = super()
-        _or(None, lambda: parent.delete_many(keys, version))
+        _or(None, lambda: RedisCache.delete_many(self, keys, version))
