@@ -25,3 +25,21 @@ def test_caches_built_in_other_threads_share_one_client_and_work():
         thread.join()
     assert len({id(client) for client, _ in clients}) == 1
     assert [value for _, value in clients] == ["v", "v", "v"]
+
+
+def test_a_value_set_without_a_timeout_keeps_the_default_one():
+    cache = SharedRedisCache(settings.REDIS_URL, {"KEY_PREFIX": "test-default-ttl"})
+    cache.set("k", "v")
+    client = cache._cache.get_client()
+    assert 0 < client.ttl(cache.make_and_validate_key("k")) <= 300  # Django's default
+
+
+def test_with_its_server_away_the_cache_misses_and_drops_writes():
+    from tests.processes import free_port
+
+    away = SharedRedisCache(f"redis://127.0.0.1:{free_port()}/0", {})
+    assert away.get("k", "fallback") == "fallback" and away.get_many(["k"]) == {}
+    away.set("k", "v")
+    assert away.set_many({"a": 1}) == ["a"]  # not kept, as Django reports it
+    assert away.add("lock", True) is True  # a lock in the cache opens
+    assert away.has_key("k") is False and away.delete("k") is False
