@@ -214,12 +214,12 @@ def test_runs_the_broker_may_have_lost_are_queued_again_once_with_a_reason(
 
 
 def test_a_running_run_keeps_its_lease_until_twice_the_time_limit(
-    cast, checklist, queued_tasks, django_capture_on_commit_callbacks
+    cast, checklist, queued_tasks, django_capture_on_commit_callbacks, settings
 ):
     """A live attempt cannot outlast the task's hard time limit, so a run still "running"
     after twice that is a lost one: back within minutes, never taken from a live worker."""
-    limit = timedelta(seconds=check_runs.RUN_TIME_LIMIT)
-    assert 2 * limit == check_runs.RUNNING_LEASE
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    assert check_runs.running_lease() == 2 * limit
     alive = _queued_run(checklist["rotation-complete"], cast)
     lost = _queued_run(checklist["rotation-complete"], cast)
     now = timezone.now()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -172,11 +173,14 @@ def _target_name(run: CheckRun) -> str:
 # or running this long without a result, is queued again. Claims and results are
 # conditional (claim, finish), so a run that was only slow is recorded once all the same.
 QUEUED_GRACE = timedelta(minutes=2)
-# A run's lease: twice the task's hard time limit (tasks.run_check_run), counted from its
-# latest claim (each attempt claims again), so a run still "running" after it was lost
-# with its worker comes back within minutes, and a live attempt is never taken twice.
-RUN_TIME_LIMIT = 120
-RUNNING_LEASE = timedelta(seconds=2 * RUN_TIME_LIMIT)
+
+
+def running_lease() -> timedelta:
+    """A run's lease: twice the workers' hard time limit (CELERY_TASK_TIME_LIMIT), counted
+    from its latest claim (each attempt claims again). A live attempt cannot outlast the
+    limit, so a run still "running" after the lease was lost with its worker: it comes back
+    within minutes, and a live one is never taken twice."""
+    return timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
 
 
 def sweep_stuck_runs() -> list[int]:
@@ -193,7 +197,7 @@ def sweep_stuck_runs() -> list[int]:
     ] + [
         (run_id, "running with no result (its worker was lost)")
         for run_id in CheckRun.objects.filter(
-            status=RunStatus.RUNNING, started_at__lt=now - RUNNING_LEASE
+            status=RunStatus.RUNNING, started_at__lt=now - running_lease()
         ).values_list("pk", flat=True)[:500]
     ]
     requeued = []
