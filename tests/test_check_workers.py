@@ -87,3 +87,76 @@ def test_a_worker_killed_mid_check_leaves_the_check_to_another_recorded_once(cas
         run = _finished(run, 40)
     assert run.status == "pass" and run.attempts == 2
     assert patch_step.incident.events.filter(verb="check.ran").count() == 1
+
+
+def _wait_for_hit(state, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while state.hits == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert state.hits == 1, "the worker never started the check"
+
+
+def test_a_run_lost_with_its_whole_worker_comes_back_by_the_sweeper(
+    cast, patch_step, monkeypatch
+):
+    """The broker keeps the killed worker's message for its visibility timeout (an hour by
+    default, here too): only the sweeper brings the run back, once its lease is over."""
+    from datetime import timedelta
+
+    from incidents.services import check_runs
+
+    env = {**WORKER_ENV, "CELERY_VISIBILITY_TIMEOUT": "3600"}
+    with scenario_endpoint() as (url, state), running_stack(**env) as stack:
+        state.patched, state.delay_seconds = True, 30
+        set_item_check_params(
+            item=patch_step, params={"url": url + "/internal/v2/content"}, by=cast.responder
+        )
+        stack.start_worker("doomed")
+        run = request_item_check(item=patch_step, by=cast.responder)
+        _wait_for_hit(state)
+        stack.kill("doomed")
+        state.delay_seconds = 0
+        stack.start_worker("survivor")
+        time.sleep(2)
+        run.refresh_from_db()
+        assert run.status == "running"  # nobody will take it: the broker holds it unacked
+        assert check_runs.sweep_stuck_runs() == []  # within its lease: left alone
+        # The lease's length is asserted in test_checklists; here it is over.
+        monkeypatch.setattr(check_runs, "running_lease", lambda: timedelta(seconds=1))
+        assert check_runs.sweep_stuck_runs() == [run.pk]
+        run = _finished(run, 20)
+    assert run.status == "pass"
+    incident = patch_step.incident
+    assert incident.events.filter(verb="check.requeued").count() == 1
+    assert incident.events.filter(verb="check.ran").count() == 1
+
+
+def test_a_check_the_broker_lost_before_any_worker_took_it_comes_back(cast, patch_step):
+    """Queued while no worker ran, then the broker lost it (its queue emptied, as a Redis
+    restart without persistence does): the sweeper queues it again and a worker runs it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.services import check_runs
+    from config.celery import app as celery_app
+
+    with scenario_endpoint() as (url, state), running_stack(**WORKER_ENV) as stack:
+        state.patched = True
+        set_item_check_params(
+            item=patch_step, params={"url": url + "/internal/v2/content"}, by=cast.responder
+        )
+        run = request_item_check(item=patch_step, by=cast.responder)
+        with celery_app.connection_for_write() as connection:
+            lost = connection.default_channel.queue_purge(stack.queue)
+        assert lost == 1
+        stack.start_worker()
+        time.sleep(2)
+        run.refresh_from_db()
+        assert run.status == "queued" and state.hits == 0  # gone from the broker
+        CheckRun.objects.filter(pk=run.pk).update(
+            queued_at=timezone.now() - check_runs.QUEUED_GRACE - timedelta(seconds=1)
+        )
+        assert check_runs.sweep_stuck_runs() == [run.pk]
+        run = _finished(run, 20)
+    assert run.status == "pass" and state.hits == 1
