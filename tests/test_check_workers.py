@@ -138,8 +138,8 @@ def test_a_check_the_broker_lost_before_any_worker_took_it_comes_back(cast, patc
 
     from django.utils import timezone
 
-    from incidents.services import check_runs
     from config.celery import app as celery_app
+    from incidents.services import check_runs
 
     with scenario_endpoint() as (url, state), running_stack(**WORKER_ENV) as stack:
         state.patched = True
