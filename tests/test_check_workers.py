@@ -96,9 +96,7 @@ def _wait_for_hit(state, timeout: float = 15) -> None:
     assert state.hits == 1, "the worker never started the check"
 
 
-def test_a_run_lost_with_its_whole_worker_comes_back_by_the_sweeper(
-    cast, patch_step, monkeypatch
-):
+def test_a_run_lost_with_its_whole_worker_comes_back_by_the_sweeper(cast, patch_step, monkeypatch):
     """The broker keeps the killed worker's message for its visibility timeout (an hour by
     default, here too): only the sweeper brings the run back, once its lease is over."""
     from datetime import timedelta
