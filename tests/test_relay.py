@@ -169,3 +169,44 @@ async def test_the_relay_survives_losing_its_database_and_publishes_what_came_me
     finally:
         stop.set()
         await asyncio.wait_for(running, 5)
+
+
+async def test_a_relay_that_cannot_read_the_outbox_stops_beating(monkeypatch):
+    """Its lock may look held while the database is away; the heartbeat the pages trust
+    is only given after a batch went through, so they are told they are not live."""
+    from contextlib import asynccontextmanager
+
+    from django.db import OperationalError
+
+    from incidents.realtime import relay, relay_health
+    from incidents.realtime.relay_lock import HeldLock
+
+    beats: list[float] = []
+    reachable = {"db": False}
+
+    async def beat() -> None:
+        beats.append(asyncio.get_running_loop().time())
+
+    async def publish() -> int:
+        if not reachable["db"]:
+            raise OperationalError("server closed the connection unexpectedly")
+        return 0
+
+    @asynccontextmanager
+    async def lock():
+        yield HeldLock(None)
+
+    monkeypatch.setattr(relay_health, "beat", beat)
+    monkeypatch.setattr(relay, "publish_pending", publish)
+    monkeypatch.setattr(relay, "_sleep_or_stop", lambda stop, seconds: asyncio.sleep(0.01))
+    stop = asyncio.Event()
+    running = asyncio.ensure_future(run_relay(stop, lock_factory=lock))
+    try:
+        await asyncio.sleep(0.3)
+        assert beats == []  # failing batches: no beat
+        reachable["db"] = True
+        await asyncio.sleep(0.3)
+        assert len(beats) == 1  # the first batch through: a beat
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 5)

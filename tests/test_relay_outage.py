@@ -14,11 +14,11 @@ from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 from django.db import connection
 
+from bench.cuttable_proxy import CuttableProxy
 from incidents import process_commands
 from incidents.models import EventOutbox, Incident
 from incidents.realtime.groups import incident_group
 from incidents.services.notes import add_note
-from tests.cuttable_proxy import CuttableProxy
 from tests.processes import Stack, database_url
 from tests.services import require_postgres, require_redis
 

@@ -48,8 +48,9 @@ STALE = (
 LIVE = ("live", "Live")
 RELAY_DOWN = (
     "stale",
-    "Not receiving changes: the service that announces them is not running. What you see "
-    "may be out of date; reload to see the record as it is now.",
+    "Not receiving changes: the service that announces them is not running or cannot "
+    "reach the record. What you see may be out of date; this page catches up by itself "
+    "when it is back.",
 )
 
 

@@ -103,15 +103,18 @@ async def _publish_while_held(
         return last_beat
     log.info("outbox relay active")
     while not stop.is_set() and held.still_held():
-        if time.monotonic() - last_beat >= relay_health.BEAT_SECONDS:
-            last_beat = time.monotonic()
-            await relay_health.beat()
         try:
             published = await publish_pending()
         except Exception:
             log.exception("relay batch failed; retrying")
             await _sleep_or_stop(stop, 1.0)
             continue
+        # A beat says "I can read the outbox and announce": only after a batch went
+        # through, so a relay that cannot reach the database stops beating and the pages
+        # are told they are not live (realtime/hub.py), instead of a lock that looks held.
+        if time.monotonic() - last_beat >= relay_health.BEAT_SECONDS:
+            last_beat = time.monotonic()
+            await relay_health.beat()
         if published < BATCH and not stop.is_set():
             await held.wait_for_news(interval)
     if not stop.is_set():
