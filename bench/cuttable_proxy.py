@@ -1,6 +1,7 @@
 """A TCP proxy a test can cut: every open connection dropped and new ones refused, as a
 stopped database server does, until it is restored. Lets a test take PostgreSQL away from
-one process without touching the machine's shared server."""
+one process without touching the machine's shared server. Used by the fault bench
+(bench/faults.py) and the relay's outage test (tests/test_relay_outage.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import contextlib
 import socket
 import threading
 
-from tests.processes import free_port
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class CuttableProxy:

@@ -41,6 +41,8 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     non_2xx: int
+    socket_errors: int = 0  # connect, read, write errors and timeouts (wrk's count)
+    requests: int = 0
 
 
 def queries_per_page(client: Client) -> dict[str, int]:
@@ -113,20 +115,29 @@ def stop_server(server: subprocess.Popen) -> None:
     server.wait(15)
 
 
-def wrk(path: str, cookie: str) -> LoadResult:
+def wrk(
+    path: str,
+    cookie: str,
+    *,
+    port: int = PORT,
+    connections: int = CONNECTIONS,
+    seconds: int = DURATION,
+) -> LoadResult:
     output = subprocess.run(
         [
             "wrk",
             "-t",
             "2",
             "-c",
-            str(CONNECTIONS),
+            str(connections),
             "-d",
-            f"{DURATION}s",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
             "--latency",
             "-H",
             f"Cookie: {cookie}",
-            f"http://127.0.0.1:{PORT}{path}",
+            f"http://127.0.0.1:{port}{path}",
         ],
         capture_output=True,
         text=True,
@@ -139,6 +150,10 @@ def wrk(path: str, cookie: str) -> LoadResult:
         non_2xx=int(m.group(1))
         if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output))
         else 0,
+        socket_errors=sum(int(n) for n in e.groups())
+        if (e := re.search(r"connect (\d+), read (\d+), write (\d+), timeout (\d+)", output))
+        else 0,
+        requests=int(r.group(1)) if (r := re.search(r"(\d+) requests in", output)) else 0,
     )
 
 

@@ -190,3 +190,51 @@ async def test_a_session_signed_out_everywhere_stops_receiving(cast, incident, m
     await database_sync_to_async(transition)(incident=incident, to=Status.TRIAGE, by=cast.commander)
     assert await publish_pending() >= 1
     assert await _closed_with(communicator) == 4401
+
+
+@pytest.mark.real_channel_layer
+async def test_an_incident_socket_stays_open_when_the_message_bus_is_away(settings, cast, incident):
+    """The socket has no channel of its own (the hub listens for it): with the layer's
+    server unreachable it is not torn down and the page is told it is not receiving; when
+    the server comes back the page is told "Live" again, by itself."""
+    import asyncio
+    import subprocess
+
+    from channels.layers import channel_layers
+
+    from tests.processes import free_port
+
+    port = free_port()
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{port}/0"]},
+        }
+    }
+    channel_layers.backends.clear()
+    server = None
+    try:
+        communicator = await _connect(f"/ws/incidents/{incident.reference}/", cast.responder)
+        await communicator.send_to(text_data=json.dumps({"after": 0}))
+        assert 'data-state="stale"' in await _said_until(communicator, 'data-state="stale"')
+        server = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        said = await _said_until(communicator, 'data-state="live"', timeout=15)
+        assert 'data-state="live"' in said and f'id="event-{incident.event_seq}"' in said
+        await communicator.disconnect()
+    finally:
+        channel_layers.backends.clear()
+        if server is not None:
+            server.kill()
+            await asyncio.to_thread(server.wait, 10)
+
+
+async def _said_until(communicator: WebsocketCommunicator, needle: str, timeout: float = 10):
+    said = ""
+    while needle not in said:
+        message = await communicator.receive_output(timeout=timeout)
+        assert message["type"] == "websocket.send", message
+        said += message.get("text", "")
+    return said

@@ -87,6 +87,10 @@ class IncidentConsumer(_AuthenticatedConsumer):
     (re)connect; from then on the process's hub for the incident (realtime/hub.py) hands
     this socket every later event and changed section, gated for this person each time."""
 
+    # Frames come through the process's hub, which listens once per incident: this socket
+    # needs no channel of its own (an alias with no layer gives it none), so a message bus
+    # outage leaves it open instead of failing its receive loop.
+    channel_layer_alias = "hub-only"
     incident_id: int | None = None
     socket: Socket | None = None
     sender: asyncio.Task[None] | None = None

@@ -147,6 +147,8 @@ class Station:
         self.watcher: asyncio.Task[None] | None = None
         self.beater: asyncio.Task[None] | None = None
         self.relay_up = True
+        self.bus_failing = False  # the channel layer's server cannot be reached
+        self.recovery: asyncio.Task[None] | None = None
         self.layer = get_channel_layer()
 
     async def join(self, incident_id: int, socket: Socket) -> None:
@@ -161,8 +163,17 @@ class Station:
         hub = self.hubs.get(incident_id)
         if hub is None:
             hub = self.hubs[incident_id] = IncidentHub(incident_id)
-            hub.relay_ok = lambda: self.relay_up
-            await self.layer.group_add(incident_group(incident_id), self.channel)
+            hub.relay_ok = lambda: self.relay_up and not self.bus_failing
+            try:
+                await self.layer.group_add(incident_group(incident_id), self.channel)
+            except Exception:
+                # The message bus is away: the socket stays open and is told so when it
+                # says where it stands; the listener joins every group again when the bus
+                # is back (_rejoin) and catches the page up.
+                log.warning("could not join the group of incident %s", incident_id)
+                self.bus_failing = True
+                if self.recovery is None or self.recovery.done():
+                    self.recovery = asyncio.ensure_future(self._until_rejoined())
         hub.sockets.add(socket)
 
     async def position(self, incident_id: int, socket: Socket, after_seq: int) -> None:
@@ -171,7 +182,10 @@ class Station:
         if hub is None or socket not in hub.sockets:
             return
         socket.after_seq, socket.revisions, socket.ready = after_seq, None, True
-        if not self.relay_up:
+        if self.bus_failing:
+            hub.stale = True
+            await socket.deliver(live_state(STALE))
+        elif not self.relay_up:
             await socket.deliver(live_state(RELAY_DOWN))
         hub.poke()
 
@@ -196,8 +210,9 @@ class Station:
             await self._stop()
 
     async def _stop(self) -> None:
-        tasks = (self.listener, self.keeper, self.watcher, self.beater)
+        tasks = (self.listener, self.keeper, self.watcher, self.beater, self.recovery)
         self.listener = self.keeper = self.watcher = self.beater = self.channel = None
+        self.recovery = None
         for task in tasks:
             if task is not None:
                 task.cancel()
@@ -216,6 +231,7 @@ class Station:
                 raise
             except Exception:
                 log.exception("the channel layer failed; trying again in %ss", RETRY)
+                self.bus_failing = True
                 if not failing:
                     failing = True
                     for quiet in list(self.hubs.values()):
@@ -225,13 +241,22 @@ class Station:
                     # Back: announcements may have been lost meanwhile (and a restarted
                     # Redis forgot the groups): every page catches up by seq; the draw
                     # tells it "Live" again.
-                    failing = False
+                    failing = self.bus_failing = False
                     for behind in list(self.hubs.values()):
                         behind.poke()
                 continue
             hub = self.hubs.get(message.get("incident_id", -1))
             if message.get("type") == "incident.event" and hub is not None:
                 hub.poke()
+
+    async def _until_rejoined(self) -> None:
+        """After a failed join: join every group again once the bus is back, then catch
+        the pages up (the listener does the same when its own receive fails)."""
+        while not await self._rejoin():
+            await asyncio.sleep(RETRY)
+        self.bus_failing = False
+        for behind in list(self.hubs.values()):
+            behind.poke()
 
     async def _rejoin(self) -> bool:
         """Join every group again (refreshing the layer's expiry of memberships, and

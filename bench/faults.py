@@ -1,0 +1,555 @@
+"""Faults injected into a running stack (issue 14), on loopback.
+
+The stack is `manage.py run_stack` (web, worker, beat, relay under one supervisor), as a
+newcomer or a small deployment runs it, with a Redis server of its own and PostgreSQL
+reached through a proxy the bench can cut (bench/cuttable_proxy.py; the machine's shared
+servers are never stopped). While each fault runs, a responder writes two notes a second,
+five websocket viewers watch the incident page (reconnecting and catching up by seq as
+static/app.js does) and a prober loads the page four times a second.
+
+Printed per fault: page loads that failed (500s, resets; a 503 with Retry-After is counted
+apart: an honest "busy, try again"), notes refused while the database was away, events
+missing on open pages once it is over, whether the pages were told they were not live,
+runs left stuck, seconds from the component's return until every page had every event, and
+whether anyone had to do anything by hand (restart a process, reload a page).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.db import connections
+from django.test import Client
+from websockets.asyncio.client import connect
+
+from bench.cuttable_proxy import CuttableProxy, free_port
+from incidents import roles
+from incidents.models import CheckRun, Incident
+from incidents.services.incidents import open_incident
+from incidents.services.notes import add_note
+from incidents.signin import mfa_policy
+
+VIEWERS = 5
+WRITES_PER_SECOND = 2.0
+RECOVERY_TARGET = 30.0
+SEQ = re.compile(r'data-seq="(\d+)"')
+EVENT = re.compile(r'id="event-(\d+)"')
+STATE = re.compile(r'id="live-state"[^>]*data-state="(\w+)"')
+# Short worker limits, so a lost run's lease (twice the hard limit) is over within the run.
+STACK_ENV = {
+    "CELERY_TASK_TIME_LIMIT": "20",
+    "CELERY_VISIBILITY_TIMEOUT": "3600",
+    "CHECK_TARGET_ALLOWLIST": "127.0.0.1",
+    "RELAY_IN_PROCESS": "false",
+    "LOG_LEVEL": "WARNING",
+    "DEBUG": "false",
+    "CHANNEL_PREFIX": "faults",
+}
+
+
+@dataclass
+class Observed:
+    fault: str
+    page_loads: int = 0
+    failed_loads: int = 0
+    busy_loads: int = 0  # 503 with Retry-After
+    writes: int = 0
+    refused_writes: int = 0
+    missing_events: int = 0
+    told_not_live: bool = False
+    stuck_runs: int = 0
+    recovery_seconds: float | None = None
+    manual_action: str = "none"
+    notes: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        recovered = (
+            f"{self.recovery_seconds:.1f} s" if self.recovery_seconds is not None else "never"
+        )
+        extra = f" ({'; '.join(self.notes)})" if self.notes else ""
+        return (
+            f"{self.fault}: page loads {self.page_loads} ({self.failed_loads} failed, "
+            f"{self.busy_loads} answered 503 busy), notes written {self.writes} "
+            f"({self.refused_writes} refused during the fault), events missing on open pages "
+            f"{self.missing_events}, pages told they were not live: "
+            f"{'yes' if self.told_not_live else 'no'}, runs stuck {self.stuck_runs}, "
+            f"recovered {recovered} after the return, manual action: {self.manual_action}"
+            f"{extra}"
+        )
+
+
+class OwnRedis:
+    """A Redis server of the bench's own, keeping nothing on disk (as the machine's)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        _wait_for(lambda: _port_open(self.port), 10, "redis-server")
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+class Stack:
+    """`manage.py run_stack` against the proxied database and the bench's own Redis."""
+
+    def __init__(self, database_url: str, redis_url: str, log: Path) -> None:
+        self.port = free_port()
+        env = {**os.environ, **STACK_ENV, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+        self.log = log
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "run_stack", "--port", str(self.port)],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        _wait_for(lambda: _status(f"{self.url}/healthz") == 200, 60, "the web server")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def children(self) -> dict[str, int]:
+        """The supervisor's children by the name in their command line."""
+        found: dict[str, int] = {}
+        for pid in _child_pids(self.process.pid):
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            for name in ("uvicorn", "worker", "beat", "run_relay"):
+                if name in command:
+                    found[name] = pid
+        return found
+
+    def kill_worker(self) -> None:
+        """SIGKILL to the whole Celery worker: its main process and its pool."""
+        main = self.children()["worker"]
+        for pid in [*_child_pids(main), main]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+
+class Watch:
+    """Viewers, a prober and a writer on one incident while a fault runs."""
+
+    def __init__(self, stack: Stack, incident: Incident, writer: User, cookie: str) -> None:
+        self.stack, self.incident, self.writer, self.cookie = stack, incident, writer, cookie
+        self.committed: set[int] = set()
+        self.seen: list[set[int]] = [set() for _ in range(VIEWERS)]
+        self.states: set[str] = set()
+        self.result = Observed("")
+        self.fault_on = False
+        self.last_load_ok = True
+        self.stopping = False
+
+    async def run(self, fault: Callable[[Watch], Any], name: str, timeout: float) -> Observed:
+        self.result = Observed(name)
+        viewers = [asyncio.ensure_future(self._viewer(n)) for n in range(VIEWERS)]
+        prober = asyncio.ensure_future(self._prober())
+        writing = threading.Thread(target=self._writer, daemon=True)
+        writing.start()
+        await asyncio.sleep(3)  # steady state first
+        returned_at = await fault(self)
+        self.result.recovery_seconds = await self._recovery(returned_at, timeout)
+        self.stopping = True
+        await asyncio.to_thread(writing.join, 10)
+        await asyncio.sleep(3)
+        for task in (*viewers, prober):
+            task.cancel()
+        await asyncio.gather(*viewers, prober, return_exceptions=True)
+        self.result.missing_events = sum(len(self.committed - seen) for seen in self.seen)
+        self.result.told_not_live = "stale" in self.states
+        return self.result
+
+    async def _recovery(self, returned_at: float, timeout: float) -> float | None:
+        while time.monotonic() - returned_at < timeout:
+            caught_up = all(self.committed <= seen for seen in self.seen)
+            if caught_up and self.last_load_ok:
+                return time.monotonic() - returned_at
+            await asyncio.sleep(0.25)
+        return None
+
+    async def _viewer(self, n: int) -> None:
+        url = f"ws://127.0.0.1:{self.stack.port}/ws/incidents/{self.incident.reference}/"
+        last = self.incident.event_seq
+        while True:
+            try:
+                async with connect(
+                    url,
+                    origin=self.stack.url,  # type: ignore[arg-type]
+                    additional_headers=[("Cookie", self.cookie)],
+                    max_size=None,
+                    open_timeout=5,
+                    ping_interval=None,
+                ) as socket:
+                    await socket.send(json.dumps({"after": last}))
+                    while True:
+                        # static/app.js: 12 s without a word and the page reconnects.
+                        text = str(await asyncio.wait_for(socket.recv(), 12))
+                        self.seen[n].update(int(seq) for seq in EVENT.findall(text))
+                        self.states.update(STATE.findall(text))
+                        marks = SEQ.findall(text)
+                        if marks:
+                            last = max(last, int(marks[-1]))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                await asyncio.sleep(1)
+
+    async def _prober(self) -> None:
+        url = f"{self.stack.url}/incidents/{self.incident.reference}/"
+        while True:
+            status = await asyncio.to_thread(_status, url, self.cookie)
+            self.result.page_loads += 1
+            self.last_load_ok = status == 200
+            if status == 503:
+                self.result.busy_loads += 1
+            elif status != 200:
+                self.result.failed_loads += 1
+            await asyncio.sleep(0.25)
+
+    def _writer(self) -> None:
+        """Notes through the proxied database, as a responder's browser would cause."""
+        number = 0
+        try:
+            while not self.stopping:
+                number += 1
+                try:
+                    add_note(incident=self.incident, body=f"fault bench {number}", by=self.writer)
+                except Exception:
+                    self.result.refused_writes += 1
+                    connections.close_all()
+                else:
+                    self.result.writes += 1
+                    seq = Incident.objects.values_list("event_seq", flat=True).get(
+                        pk=self.incident.pk
+                    )
+                    self.committed.add(seq)
+                time.sleep(1 / WRITES_PER_SECOND)
+        finally:
+            connections.close_all()
+
+
+def run(database_url: str) -> None:
+    if not os.environ.get("REDIS_URL") and not _have("redis-server"):
+        print("faults: skipped (needs redis-server)")
+        return
+    direct = dict(connections["default"].settings_dict)
+    upstream = (direct["HOST"] or "127.0.0.1", int(direct["PORT"] or 5432))
+    proxy = CuttableProxy(upstream)
+    redis = OwnRedis()
+    proxied = database_url.replace(f":{upstream[1]}/", f":{proxy.port}/")
+    log = Path(settings.VAR_DIR) / "bench-faults-stack.log"
+    incident, writer, cookie = _people()
+    _send_tasks_to(redis.url)
+    stack = Stack(proxied, redis.url, log)
+    print(f"run_stack on :{stack.port}; PostgreSQL through a cuttable proxy; Redis of its own")
+    print(f"{VIEWERS} viewers, a prober at 4 loads/s, a responder writing {WRITES_PER_SECOND:g}/s")
+    _through(proxy.port)
+    try:
+        faults: list[tuple[str, Callable[[Watch], Any], float]] = [
+            ("PostgreSQL stopped for 15 s", _database_outage(proxy), 90),
+            ("Redis down 3.5 s, restarted empty", _redis_outage(redis), 90),
+            ("whole worker killed mid-check", _worker_killed(stack), 240),
+        ]
+        for name, fault, timeout in faults:
+            connections.close_all()
+            watch = Watch(stack, Incident.objects.get(pk=incident.pk), writer, cookie)
+            result = asyncio.run(watch.run(fault, name, timeout))
+            connections.close_all()  # this thread's connection may have died with the fault
+            result.stuck_runs = CheckRun.objects.filter(
+                incident=incident, status__in=("queued", "running")
+            ).count()
+            result.manual_action = _manual_action(stack)
+            print(result.line())
+        print(_load(stack, writer, cookie))
+    finally:
+        stack.stop()
+        redis.kill()
+        proxy.close()
+        _through(upstream[1])
+
+
+async def _cut(proxy: CuttableProxy, seconds: float) -> float:
+    proxy.cut()
+    await asyncio.sleep(seconds)
+    proxy.restore()
+    return time.monotonic()
+
+
+def _database_outage(proxy: CuttableProxy) -> Callable[[Watch], Any]:
+    async def fault(watch: Watch) -> float:
+        return await _cut(proxy, 15)
+
+    return fault
+
+
+def _redis_outage(redis: OwnRedis) -> Callable[[Watch], Any]:
+    async def fault(watch: Watch) -> float:
+        redis.kill()
+        await asyncio.sleep(3.5)
+        redis.start()
+        return time.monotonic()
+
+    return fault
+
+
+def _worker_killed(stack: Stack) -> Callable[[Watch], Any]:
+    """A check against a slow endpoint; the whole worker killed while it runs. The broker
+    keeps the message an hour (visibility timeout): the sweeper must bring it back."""
+
+    async def fault(watch: Watch) -> float:
+        from tests.scenario_server import scenario_endpoint
+
+        with scenario_endpoint() as (url, state):
+            state.delay_seconds = 60
+            run = await asyncio.to_thread(_queue_check, watch, url)
+            await asyncio.to_thread(_wait_for, lambda: state.hits > 0, 30, "the check")
+            stack.kill_worker()
+            killed = time.monotonic()
+            state.delay_seconds = 0
+            await asyncio.to_thread(
+                _wait_for, lambda: _run_finished(run.pk), 240, "the lost run to finish"
+            )
+            watch.result.notes.append(
+                f"lost run finished {time.monotonic() - killed:.0f} s after the kill "
+                f"(lease {2 * int(STACK_ENV['CELERY_TASK_TIME_LIMIT'])} s + beat's minute)"
+            )
+            return killed
+
+    return fault
+
+
+LOAD_USERS = 200
+LOAD_WRITES_PER_SECOND = 50
+LOAD_SECONDS = int(os.environ.get("BENCH_FAULT_LOAD_SECONDS", "180"))
+LOAD_INCIDENTS = 10
+
+
+def _load(stack: Stack, writer: User, cookie: str) -> str:
+    """Issue 14's load: LOAD_USERS connections browsing (half on an incident page, half on
+    the list; wrk, one viewer's session) while responders write LOAD_WRITES_PER_SECOND
+    notes over LOAD_INCIDENTS incidents. Every note must be in the record exactly once
+    and every chain must verify."""
+    from bench import http_load
+    from incidents.audit import verify_incident
+    from incidents.models import Note
+
+    if not http_load.have_wrk():
+        return "load: skipped (wrk is not installed: apt-get install wrk)"
+    incidents = [
+        open_incident(title=f"Load bench {n}", by=writer, severity="sev3")
+        for n in range(LOAD_INCIDENTS)
+    ]
+    connections.close_all()
+    attempted: list[int] = [0] * LOAD_INCIDENTS
+    refused: list[int] = [0] * LOAD_INCIDENTS
+    every = LOAD_INCIDENTS / LOAD_WRITES_PER_SECOND
+
+    def write(n: int) -> None:
+        started = time.monotonic()
+        try:
+            while time.monotonic() - started < LOAD_SECONDS:
+                time.sleep(max(0.0, started + attempted[n] * every - time.monotonic()))
+                attempted[n] += 1
+                try:
+                    add_note(incident=incidents[n], body=f"load {n}-{attempted[n]}", by=writer)
+                except Exception:
+                    refused[n] += 1
+                    connections.close_all()
+        finally:
+            connections.close_all()
+
+    writers = [threading.Thread(target=write, args=(n,)) for n in range(LOAD_INCIDENTS)]
+    for thread in writers:
+        thread.start()
+    pages = {
+        "incident page": f"/incidents/{incidents[0].reference}/",
+        "list": "/incidents/",
+    }
+    results: dict[str, http_load.LoadResult] = {}
+
+    def browse(label: str, path: str) -> None:
+        results[label] = http_load.wrk(
+            path, cookie, port=stack.port, connections=LOAD_USERS // 2, seconds=LOAD_SECONDS
+        )
+
+    browsers = [threading.Thread(target=browse, args=item) for item in pages.items()]
+    for thread in browsers:
+        thread.start()
+    for thread in (*browsers, *writers):
+        thread.join()
+    connections.close_all()
+    notes = Note.objects.filter(incident__in=incidents)
+    kept = notes.count()
+    distinct = notes.values("body").distinct().count()
+    broken = [i.reference for i in incidents if not verify_incident(i).intact]
+    lines = [
+        f"load: {LOAD_USERS} connections browsing and {LOAD_WRITES_PER_SECOND} notes/s asked "
+        f"over {LOAD_INCIDENTS} incidents for {LOAD_SECONDS} s:"
+    ]
+    for label, result in results.items():
+        lines.append(
+            f"  {label}: {result.requests:,} requests, {result.requests_per_second:,.0f}/s, "
+            f"p50 {result.p50_ms:.0f} ms, p99 {result.p99_ms:.0f} ms, "
+            f"non-2xx {result.non_2xx}, socket errors {result.socket_errors}"
+        )
+    written = sum(attempted) - sum(refused)
+    lines.append(
+        f"  notes: {sum(attempted):,} asked ({sum(attempted) / LOAD_SECONDS:.1f}/s), "
+        f"{sum(refused)} refused, {kept:,} in the record ({distinct:,} distinct; "
+        f"{written - kept} lost, {kept - distinct} doubled), "
+        f"chains broken: {', '.join(broken) or 'none'}"
+    )
+    return "\n".join(lines)
+
+
+def _queue_check(watch: Watch, url: str) -> CheckRun:
+    """The SCENARIO's "endpoint now refuses unauthenticated calls" step, checked by a
+    worker against `url`."""
+    from incidents.models import Playbook, PlaybookItem
+    from incidents.seed import seed_playbooks
+    from incidents.services.check_runs import request_item_check
+    from incidents.services.checklists import (
+        apply_playbook,
+        set_item_check_params,
+        set_item_state,
+    )
+
+    incident, by = watch.incident, watch.writer
+    settings.CHECK_TARGET_ALLOWLIST = ["127.0.0.1"]  # the endpoint plays on loopback
+    try:
+        seed_playbooks(Playbook, PlaybookItem)
+        playbook = Playbook.objects.filter(slug="exposed-internal-api-endpoint").latest("version")
+        apply_playbook(incident=incident, playbook=playbook, by=by)
+        for key in ("open-and-assess", "rate-limit"):
+            set_item_state(item=incident.checklist.get(key=key), state="done", by=by)
+        item = incident.checklist.get(key="patch-endpoint")
+        set_item_check_params(item=item, params={"url": url + "/internal/v2/content"}, by=by)
+        return request_item_check(item=item, by=by)
+    finally:
+        connections.close_all()
+
+
+def _run_finished(run_id: int) -> bool:
+    try:
+        return CheckRun.objects.get(pk=run_id).status not in ("queued", "running")
+    finally:
+        connections.close_all()
+
+
+def _manual_action(stack: Stack) -> str:
+    """Anyone needed to restart something: the supervisor gone or a child missing."""
+    if stack.process.poll() is not None:
+        return "run_stack exited: restart it"
+    missing = {"uvicorn", "worker", "beat", "run_relay"} - set(stack.children())
+    return f"{', '.join(sorted(missing))} not running" if missing else "none"
+
+
+def _people() -> tuple[Incident, User, str]:
+    writer, _ = User.objects.get_or_create(username="faults-commander")
+    writer.groups.add(Group.objects.get_or_create(name=roles.COMMANDER)[0])
+    viewer, _ = User.objects.get_or_create(username="faults-responder")
+    viewer.groups.add(Group.objects.get_or_create(name=roles.RESPONDER)[0])
+    client = Client()
+    client.force_login(viewer)
+    session = client.session
+    session[mfa_policy.SESSION_KEY] = mfa_policy.OK
+    session.save()
+    incident = open_incident(title="Fault bench: exposed API", by=writer, severity="sev2")
+    return incident, writer, f"sessionid={client.cookies['sessionid'].value}"
+
+
+def _send_tasks_to(broker_url: str) -> None:
+    """Tasks this process queues (the check in the worker fault) go to the stack's broker;
+    set before this process first talks to a broker, so its connection pool is built for
+    this one."""
+    from config.celery import app as celery_app
+
+    made = getattr(celery_app, "_pool", None)
+    assert made is None, "a broker connection was made before the fault bench"
+    celery_app.conf.update(broker_url=broker_url)
+
+
+def _through(port: int) -> None:
+    """This process's own database connections go to `port` (the proxy, or back)."""
+    connections.close_all()
+    connections["default"].settings_dict["PORT"] = port
+
+
+def _status(url: str, cookie: str = "") -> int:
+    headers = {"Cookie": cookie} if cookie else {}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - our own http URL
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+    except OSError:
+        return 0
+
+
+def _port_open(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _child_pids(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _have(program: str) -> bool:
+    from shutil import which
+
+    return which(program) is not None
+
+
+def _wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what}: not ready after {timeout:.0f} s")
