@@ -97,27 +97,30 @@ def send_notice(self: Task, notice_id: int) -> None:
     notice = Notice.objects.select_related("partner", "incident").get(pk=notice_id)
     if notice.state == NoticeState.SENT:
         return
+    attempt = notices.start_delivery(notice_id=notice_id, worker=socket.gethostname())
+    retries_left = self.request.retries < (self.max_retries or 0)
     try:
-        delivery.send(notice)
-    except smtplib.SMTPException as error:
-        if isinstance(error, SMTP_TRANSIENT) and self.request.retries < (self.max_retries or 0):
-            raise self.retry(exc=error, countdown=2**self.request.retries) from error
-        notices.record_delivery(notice_id=notice_id, error=delivery.server_reply(error))
-        return
-    except SMTP_TRANSIENT as error:
-        if self.request.retries < (self.max_retries or 0):
-            raise self.retry(exc=error, countdown=2**self.request.retries) from error
-        notices.record_delivery(
-            notice_id=notice_id, error=f"could not reach the mail server: {error}"
+        reply = delivery.send(notice)
+    except (smtplib.SMTPException, *SMTP_TRANSIENT) as error:
+        said = (
+            delivery.server_reply(error)
+            if isinstance(error, smtplib.SMTPException)
+            else f"could not reach the mail server: {error}"
         )
+        if isinstance(error, SMTP_TRANSIENT) and retries_left:
+            notices.record_retry(notice_id=notice_id, attempt_id=attempt, reply=said)
+            raise self.retry(exc=error, countdown=2**self.request.retries) from error
+        notices.record_delivery(notice_id=notice_id, error=said, attempt_id=attempt)
         return
     except Exception as error:  # any other failure: said on the notice, never left "approved"
         log.exception("notice %s could not be sent", notice_id)
         notices.record_delivery(
-            notice_id=notice_id, error=f"could not be sent ({error.__class__.__name__}: {error})"
+            notice_id=notice_id,
+            error=f"could not be sent ({error.__class__.__name__}: {error})",
+            attempt_id=attempt,
         )
         return
-    notices.record_delivery(notice_id=notice_id)
+    notices.record_delivery(notice_id=notice_id, attempt_id=attempt, reply=reply)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=3600, soft_time_limit=3500)

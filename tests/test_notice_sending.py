@@ -234,3 +234,67 @@ def test_a_batch_the_broker_lost_is_drafted_after_the_sweep(cast, incident, queu
     assert "2 of 5 made" in describe(requeued)
     NoticeBatch.objects.filter(pk=batch.pk).update(progress_at=timezone.now() - timedelta(hours=1))
     assert sweep_stuck_batches() == []  # finished: never again
+
+
+def test_each_delivery_attempt_is_kept_with_what_the_server_said(
+    settings, cast, approved, queued_tasks
+):
+    """A worker lost mid-delivery leaves its attempt with no result (the server may have
+    taken the message); the next attempt's copy has the same Message-ID, and the server's
+    receipt is kept with it and on the chain."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.models import NoticeDelivery
+    from incidents.presentation.timeline_words import describe
+    from incidents.services.notices import start_delivery, sweep_stuck_sends
+    from tests.conftest import client_for
+
+    queue_send(notice=approved, by=cast.comms)
+    queued_tasks.clear()  # its worker took it...
+    start_delivery(notice_id=approved.pk, worker="worker@lost")  # ...and then it died
+    Notice.objects.filter(pk=approved.pk).update(
+        send_queued_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert sweep_stuck_sends() == [approved.pk]
+    with smtp_server(settings) as mailbox:
+        run_queued(queued_tasks)
+    assert len(mailbox.messages) == 1
+    lost, taken = NoticeDelivery.objects.filter(notice=approved).order_by("attempt")
+    assert (lost.attempt, lost.outcome, lost.finished_at) == (1, "pending", None)
+    assert (taken.attempt, taken.outcome, taken.reply) == (2, "accepted", "250 OK")
+    sent = approved.incident.events.get(verb="notice.sent")
+    assert sent.after["attempt"] == 2 and "accepted for delivery" in describe(sent)
+    page = client_for(cast.auditor).get(
+        f"/incidents/{approved.incident.reference}/notices/{approved.pk}/"
+    )
+    text = page.content.decode()
+    assert "Attempt 1" in text and "No result (worker lost)" in text and "worker@lost" in text
+    assert "Attempt 2" in text and "Accepted by the mail server" in text and "250 OK" in text
+
+
+def test_a_mail_server_away_is_a_retry_on_the_record_then_a_delivery(
+    settings, cast, approved, queued_tasks
+):
+    from incidents.models import NoticeDelivery
+    from incidents.presentation.timeline_words import describe
+    from incidents.tasks import send_notice
+    from tests.processes import free_port
+
+    queue_send(notice=approved, by=cast.comms)
+    settings.EMAIL_BACKEND = "incidents.notices.smtp_backend.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    with pytest.raises(ConnectionError):
+        send_notice(approved.pk)  # called directly: the retry re-raises
+    [retried] = approved.incident.events.filter(verb="notice.delivery_retried")
+    assert "will be tried again: could not reach the mail server" in describe(retried)
+    with smtp_server(settings) as mailbox:
+        send_notice(approved.pk)
+    assert len(mailbox.messages) == 1
+    outcomes = list(
+        NoticeDelivery.objects.filter(notice=approved).values_list("attempt", "outcome")
+    )
+    assert outcomes == [(1, "retrying"), (2, "accepted")]
+    assert Notice.objects.get(pk=approved.pk).state == "sent"

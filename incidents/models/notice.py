@@ -151,3 +151,32 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"notice {self.pk} to {self.partner_id} on {self.incident_id}: {self.state}"
+
+
+class NoticeDelivery(models.Model):
+    """One attempt to hand a notice to the mail server, with what the server said. An
+    attempt with no result is one whose worker was lost mid-delivery: the mail server may
+    have taken it, and the next attempt's copy carries the same Message-ID."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "No result (worker lost)"
+        ACCEPTED = "accepted", "Accepted by the mail server"
+        RETRYING = "retrying", "Failed; trying again"
+        REFUSED = "refused", "Failed"
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="deliveries")
+    attempt = models.PositiveIntegerField()
+    worker = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    reply = models.TextField(blank=True, max_length=2000)  # the server's own words
+
+    class Meta:
+        ordering = ["notice", "attempt"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "attempt"], name="delivery_attempt_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"notice {self.notice_id} attempt {self.attempt}: {self.outcome}"

@@ -5,14 +5,16 @@ from __future__ import annotations
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.html import escape, linebreaks
 
 from incidents.models import Notice
 from incidents.notices.pdf import notice_pdf
 
 
-def send(notice: Notice) -> None:
+def send(notice: Notice) -> str:
+    """Hand the notice to the mail backend; returns what the mail server answered (its
+    queue receipt), or what kind of backend took it when there is no server."""
     footer = f"{notice.incident.reference} · SHA-256 {notice.content_sha256}"
     message = EmailMultiAlternatives(
         subject=notice.rendered_subject,
@@ -31,7 +33,12 @@ def send(notice: Notice) -> None:
         notice_pdf(subject=notice.rendered_subject, body=notice.rendered_body, footer=footer),
         "application/pdf",
     )
-    message.send(fail_silently=False)
+    connection = get_connection(fail_silently=False)
+    message.connection = connection
+    with connection:
+        message.send(fail_silently=False)
+        reply = connection.last_reply() if hasattr(connection, "last_reply") else ""
+    return reply or f"taken by {type(connection).__module__} (no mail server)"
 
 
 def message_id(notice: Notice) -> str:

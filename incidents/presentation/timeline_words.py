@@ -180,6 +180,11 @@ def _notice(e: Event) -> str:
         return f"{e.actor_label} started drafting “{e.after.get('template')}” for {e.after.get('partners')} partners"
     if e.verb == "notice.send_queued":
         return f"{e.actor_label} sent the notice to {partner} for delivery to {', '.join(e.after.get('recipients', []))}"
+    if e.verb == "notice.delivery_retried":
+        return (
+            f"Delivery attempt {e.after.get('attempt')} of the notice to {partner} failed and "
+            f"will be tried again: {e.after.get('reply')}"
+        )
     if e.verb == "notice.batch_requeued":
         return (
             f"The drafting of notices ({e.after.get('done')} of {e.after.get('total')} made) "
@@ -190,7 +195,12 @@ def _notice(e: Event) -> str:
             f"The notice to {partner} was handed to the mailer again (no result from the first try)"
         )
     if e.verb == "notice.sent":
-        return f"The notice to {partner} was delivered (SHA-256 {str(e.after.get('sha256', ''))[:12]}…)"
+        # Accepted by the mail server is what Breachroom knows, not that anyone read it.
+        taken = f": {e.after['reply']}" if e.after.get("reply") else ""
+        return (
+            f"The notice to {partner} was accepted for delivery "
+            f"(SHA-256 {str(e.after.get('sha256', ''))[:12]}…){taken}"
+        )
     if e.verb == "notice.send_failed":
         return f"Sending the notice to {partner} failed: {e.after.get('error')}"
     if e.verb == "notice.flagged":
@@ -300,6 +310,7 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "notice.send_queued": _notice,
     "notice.send_requeued": _notice,
     "notice.batch_requeued": _notice,
+    "notice.delivery_retried": _notice,
     "notice.batch_started": _notice,
     "notice.sent": _notice,
     "notice.send_failed": _notice,

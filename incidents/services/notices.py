@@ -278,24 +278,77 @@ def content_digest(subject: str, body: str, recipients: list[str]) -> str:
     return hashlib.sha256(material).hexdigest()
 
 
-def record_delivery(*, notice_id: int, error: str = "") -> Notice | None:
+def start_delivery(*, notice_id: int, worker: str) -> int:
+    """A new delivery attempt, numbered after the last; returns its id. An earlier one
+    left with no result stays as it is: the record that a worker was lost mid-delivery."""
+    from django.db.models import Max
+
+    from incidents.models import NoticeDelivery
+
+    with transaction.atomic():
+        Notice.objects.select_for_update().filter(pk=notice_id).first()  # numbering lock
+        last = NoticeDelivery.objects.filter(notice_id=notice_id).aggregate(n=Max("attempt"))
+        attempt = NoticeDelivery.objects.create(
+            notice_id=notice_id, attempt=(last["n"] or 0) + 1, worker=worker[:200]
+        )
+    return attempt.pk
+
+
+def _finish_attempt(attempt_id: int | None, outcome: str, reply: str) -> dict[str, Any]:
+    """The attempt's result kept on its row; what the event says about it."""
+    from incidents.models import NoticeDelivery
+
+    if attempt_id is None:
+        return {}
+    NoticeDelivery.objects.filter(pk=attempt_id).update(
+        outcome=outcome, reply=reply[:2000], finished_at=timezone.now()
+    )
+    attempt = NoticeDelivery.objects.values_list("attempt", flat=True).get(pk=attempt_id)
+    return {"attempt": attempt, "reply": reply[:2000]}
+
+
+def record_retry(*, notice_id: int, attempt_id: int, reply: str) -> None:
+    """A transient failure the worker tries again after: on the notice's record and its
+    incident's chain, with the server's words."""
+    from incidents.models import NoticeDelivery
+
+    with transaction.atomic():
+        notice = Notice.objects.select_related("partner").get(pk=notice_id)
+        incident = lock_incident(notice.incident_id)
+        said = _finish_attempt(attempt_id, NoticeDelivery.Outcome.RETRYING, reply)
+        append_event(
+            incident=incident,
+            verb="notice.delivery_retried",
+            actor_label="mailer",
+            after={"notice": notice.pk, "partner": notice.partner.name, **said},
+        )
+
+
+def record_delivery(
+    *, notice_id: int, error: str = "", attempt_id: int | None = None, reply: str = ""
+) -> Notice | None:
     """The worker's result: sent (frozen for good) or send failed with the server's reply.
     Returns None if the notice was already sent (a redelivered task)."""
+    from incidents.models import NoticeDelivery
+
     with transaction.atomic():
         notice = Notice.objects.select_for_update().select_related("partner").get(pk=notice_id)
         if notice.state == NoticeState.SENT:
+            _finish_attempt(attempt_id, NoticeDelivery.Outcome.ACCEPTED, reply or error)
             return None
         incident = lock_incident(notice.incident_id)
         before = notice.state
         notice.send_queued_at = None
         if error:
             notice.state, notice.send_error = NoticeState.SEND_FAILED, error[:2000]
-            verb, after = "notice.send_failed", {"error": notice.send_error}
+            said = _finish_attempt(attempt_id, NoticeDelivery.Outcome.REFUSED, error)
+            verb, after = "notice.send_failed", {"error": notice.send_error, **said}
         else:
             notice.state, notice.sent_at = NoticeState.SENT, timezone.now()
+            said = _finish_attempt(attempt_id, NoticeDelivery.Outcome.ACCEPTED, reply)
             verb, after = (
                 "notice.sent",
-                {"sha256": notice.content_sha256, "recipients": notice.recipients},
+                {"sha256": notice.content_sha256, "recipients": notice.recipients, **said},
             )
         notice.save()
         append_event(
