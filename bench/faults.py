@@ -359,25 +359,27 @@ def _worker_killed(stack: Stack) -> Callable[[Watch], Any]:
 LOAD_USERS = 200
 LOAD_WRITES_PER_SECOND = 50
 LOAD_SECONDS = int(os.environ.get("BENCH_FAULT_LOAD_SECONDS", "180"))
+SATURATION_SECONDS = int(os.environ.get("BENCH_FAULT_SATURATION_SECONDS", "60"))
 LOAD_INCIDENTS = 10
+THINK_SECONDS = (2.0, 8.0)  # between two pages a person opens
 
 
 def _load(stack: Stack, writer: User, cookie: str) -> str:
-    """Issue 14's load: LOAD_USERS connections browsing (half on an incident page, half on
-    the list; wrk, one viewer's session) while responders write LOAD_WRITES_PER_SECOND
-    notes over LOAD_INCIDENTS incidents. Every note must be in the record exactly once
-    and every chain must verify."""
+    """Issue 14's load, while responders write LOAD_WRITES_PER_SECOND notes over
+    LOAD_INCIDENTS incidents: first LOAD_USERS people browsing (each opens an incident
+    page or the list, reads for 2-8 s, opens the next), then the same number of
+    connections asking without pause (wrk: the server saturated, to see how it refuses).
+    Every note must be in the record exactly once and every chain must verify."""
     from bench import http_load
     from incidents.audit import verify_incident
     from incidents.models import Note
 
-    if not http_load.have_wrk():
-        return "load: skipped (wrk is not installed: apt-get install wrk)"
     incidents = [
         open_incident(title=f"Load bench {n}", by=writer, severity="sev3")
         for n in range(LOAD_INCIDENTS)
     ]
     connections.close_all()
+    seconds = LOAD_SECONDS + (SATURATION_SECONDS if http_load.have_wrk() else 0)
     attempted: list[int] = [0] * LOAD_INCIDENTS
     refused: list[int] = [0] * LOAD_INCIDENTS
     every = LOAD_INCIDENTS / LOAD_WRITES_PER_SECOND
@@ -385,7 +387,7 @@ def _load(stack: Stack, writer: User, cookie: str) -> str:
     def write(n: int) -> None:
         started = time.monotonic()
         try:
-            while time.monotonic() - started < LOAD_SECONDS:
+            while time.monotonic() - started < seconds:
                 time.sleep(max(0.0, started + attempted[n] * every - time.monotonic()))
                 attempted[n] += 1
                 try:
@@ -399,45 +401,81 @@ def _load(stack: Stack, writer: User, cookie: str) -> str:
     writers = [threading.Thread(target=write, args=(n,)) for n in range(LOAD_INCIDENTS)]
     for thread in writers:
         thread.start()
-    pages = {
-        "incident page": f"/incidents/{incidents[0].reference}/",
-        "list": "/incidents/",
-    }
-    results: dict[str, http_load.LoadResult] = {}
-
-    def browse(label: str, path: str) -> None:
-        results[label] = http_load.wrk(
-            path, cookie, port=stack.port, connections=LOAD_USERS // 2, seconds=LOAD_SECONDS
-        )
-
-    browsers = [threading.Thread(target=browse, args=item) for item in pages.items()]
-    for thread in browsers:
-        thread.start()
-    for thread in (*browsers, *writers):
+    paths = ["/incidents/", *(f"/incidents/{i.reference}/" for i in incidents)]
+    lines = [
+        f"load: {LOAD_WRITES_PER_SECOND} notes/s asked over {LOAD_INCIDENTS} incidents "
+        f"for {seconds} s, with:",
+        _people_browsing(stack, cookie, paths),
+    ]
+    if http_load.have_wrk():
+        for label, path in (("incident page", paths[1]), ("list", paths[0])):
+            result = http_load.wrk(
+                path,
+                cookie,
+                port=stack.port,
+                connections=LOAD_USERS // 2,
+                seconds=SATURATION_SECONDS,
+            )
+            lines.append(
+                f"  then {LOAD_USERS // 2} connections without pause on the {label} for "
+                f"{SATURATION_SECONDS} s: {result.requests:,} requests, "
+                f"{result.requests_per_second:,.0f}/s, p50 {result.p50_ms:.0f} ms, "
+                f"p99 {result.p99_ms:.0f} ms, non-2xx {result.non_2xx} (503 busy), "
+                f"socket errors {result.socket_errors}"
+            )
+    else:
+        lines.append("  saturation run skipped: wrk is not installed (apt-get install wrk)")
+    for thread in writers:
         thread.join()
     connections.close_all()
     notes = Note.objects.filter(incident__in=incidents)
     kept = notes.count()
     distinct = notes.values("body").distinct().count()
     broken = [i.reference for i in incidents if not verify_incident(i).intact]
-    lines = [
-        f"load: {LOAD_USERS} connections browsing and {LOAD_WRITES_PER_SECOND} notes/s asked "
-        f"over {LOAD_INCIDENTS} incidents for {LOAD_SECONDS} s:"
-    ]
-    for label, result in results.items():
-        lines.append(
-            f"  {label}: {result.requests:,} requests, {result.requests_per_second:,.0f}/s, "
-            f"p50 {result.p50_ms:.0f} ms, p99 {result.p99_ms:.0f} ms, "
-            f"non-2xx {result.non_2xx}, socket errors {result.socket_errors}"
-        )
     written = sum(attempted) - sum(refused)
     lines.append(
-        f"  notes: {sum(attempted):,} asked ({sum(attempted) / LOAD_SECONDS:.1f}/s), "
+        f"  notes: {sum(attempted):,} asked ({sum(attempted) / seconds:.1f}/s), "
         f"{sum(refused)} refused, {kept:,} in the record ({distinct:,} distinct; "
         f"{written - kept} lost, {kept - distinct} doubled), "
         f"chains broken: {', '.join(broken) or 'none'}"
     )
     return "\n".join(lines)
+
+
+def _people_browsing(stack: Stack, cookie: str, paths: list[str]) -> str:
+    """LOAD_USERS threads, each a person: open a page, read it, open another."""
+    import random
+
+    samples: list[tuple[float, int]] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + LOAD_SECONDS
+
+    def person(n: int) -> None:
+        chooser = random.Random(n)
+        time.sleep(chooser.uniform(0, THINK_SECONDS[1]))  # not all at the same second
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            status = _status(stack.url + chooser.choice(paths), cookie)
+            with lock:
+                samples.append((time.monotonic() - started, status))
+            time.sleep(chooser.uniform(*THINK_SECONDS))
+
+    people = [threading.Thread(target=person, args=(n,)) for n in range(LOAD_USERS)]
+    for thread in people:
+        thread.start()
+    for thread in people:
+        thread.join()
+    latencies = sorted(latency for latency, _ in samples)
+    statuses = [status for _, status in samples]
+    p50 = latencies[len(latencies) // 2] if latencies else float("nan")
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0
+    errors = sum(1 for status in statuses if status not in (200, 503))
+    return (
+        f"  {LOAD_USERS} people browsing (list and incident pages, {THINK_SECONDS[0]:g}-"
+        f"{THINK_SECONDS[1]:g} s between pages) for {LOAD_SECONDS} s: {len(samples):,} pages, "
+        f"{len(samples) / LOAD_SECONDS:.0f}/s, p50 {1000 * p50:.0f} ms, p99 {1000 * p99:.0f} ms, "
+        f"{statuses.count(503)} answered 503 busy, {errors} failed"
+    )
 
 
 def _queue_check(watch: Watch, url: str) -> CheckRun:
