@@ -69,14 +69,19 @@ def test_the_check_fails_while_open_and_passes_once_patched(cast, patch_step):
     assert outcomes == ["fail", "pass"]
 
 
+def _check_on_a_doomed_worker(cast, patch_step, url: str, stack) -> CheckRun:
+    """The step's check against the local endpoint, queued to a worker named "doomed"."""
+    set_item_check_params(
+        item=patch_step, params={"url": url + "/internal/v2/content"}, by=cast.responder
+    )
+    stack.start_worker("doomed")
+    return request_item_check(item=patch_step, by=cast.responder)
+
+
 def test_a_worker_killed_mid_check_leaves_the_check_to_another_recorded_once(cast, patch_step):
     with scenario_endpoint() as (url, state), running_stack(**WORKER_ENV) as stack:
         state.patched, state.delay_seconds = True, 2.5
-        set_item_check_params(
-            item=patch_step, params={"url": url + "/internal/v2/content"}, by=cast.responder
-        )
-        stack.start_worker("doomed")
-        run = request_item_check(item=patch_step, by=cast.responder)
+        run = _check_on_a_doomed_worker(cast, patch_step, url, stack)
         deadline = time.monotonic() + 15
         while state.hits == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -106,11 +111,7 @@ def test_a_run_lost_with_its_whole_worker_comes_back_by_the_sweeper(cast, patch_
     env = {**WORKER_ENV, "CELERY_VISIBILITY_TIMEOUT": "3600"}
     with scenario_endpoint() as (url, state), running_stack(**env) as stack:
         state.patched, state.delay_seconds = True, 30
-        set_item_check_params(
-            item=patch_step, params={"url": url + "/internal/v2/content"}, by=cast.responder
-        )
-        stack.start_worker("doomed")
-        run = request_item_check(item=patch_step, by=cast.responder)
+        run = _check_on_a_doomed_worker(cast, patch_step, url, stack)
         _wait_for_hit(state)
         stack.kill("doomed")
         state.delay_seconds = 0

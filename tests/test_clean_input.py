@@ -191,6 +191,16 @@ def test_someone_elses_import_is_not_theirs_to_see(cast, monkeypatch):
     assert client_for(cast.commander).get(f"/imports/{job.pk}/").status_code == 404
 
 
+def _large_import_lost(cast, monkeypatch, queued_tasks) -> ImportJob:
+    """A 30-row import started as a job whose task the broker then lost."""
+    monkeypatch.setattr(import_jobs, "SYNC_ROWS", 10)
+    client_for(cast.responder).post(
+        "/credentials/import/", {"file": SimpleUploadedFile("c.csv", _rows(30))}
+    )
+    queued_tasks.clear()
+    return ImportJob.objects.get()
+
+
 def test_an_import_the_broker_lost_is_queued_again_and_runs_once(
     cast, monkeypatch, queued_tasks, django_capture_on_commit_callbacks
 ):
@@ -198,12 +208,7 @@ def test_an_import_the_broker_lost_is_queued_again_and_runs_once(
 
     from django.utils import timezone
 
-    monkeypatch.setattr(import_jobs, "SYNC_ROWS", 10)
-    client_for(cast.responder).post(
-        "/credentials/import/", {"file": SimpleUploadedFile("c.csv", _rows(30))}
-    )
-    job = ImportJob.objects.get()
-    queued_tasks.clear()  # the broker lost it
+    job = _large_import_lost(cast, monkeypatch, queued_tasks)
     assert import_jobs.sweep_stuck_imports() == []  # just queued: a worker may take it
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=3))
     with django_capture_on_commit_callbacks(execute=True):
@@ -220,12 +225,7 @@ def test_an_import_whose_worker_died_while_checking_comes_back(
 
     from django.utils import timezone
 
-    monkeypatch.setattr(import_jobs, "SYNC_ROWS", 10)
-    client_for(cast.responder).post(
-        "/credentials/import/", {"file": SimpleUploadedFile("c.csv", _rows(30))}
-    )
-    job = ImportJob.objects.get()
-    queued_tasks.clear()
+    job = _large_import_lost(cast, monkeypatch, queued_tasks)
     moments_ago = timezone.now() - timedelta(minutes=1)
     ImportJob.objects.filter(pk=job.pk).update(state="checking", checked=7, progress_at=moments_ago)
     assert import_jobs.sweep_stuck_imports() == []  # a chunk takes seconds: still alive
