@@ -286,6 +286,11 @@ def run(database_url: str) -> None:
         faults: list[tuple[str, Callable[[Watch], Any], float]] = [
             ("PostgreSQL stopped for 15 s", _database_outage(proxy), 90),
             ("Redis down 3.5 s, restarted empty", _redis_outage(redis), 90),
+            (
+                "check queued, worker stopped, Redis restarted empty",
+                _lost_by_the_broker(stack, redis),
+                300,
+            ),
             ("whole worker killed mid-check", _worker_killed(stack), 240),
         ]
         for name, fault, timeout in faults:
@@ -299,6 +304,7 @@ def run(database_url: str) -> None:
             result.manual_action = _manual_action(stack)
             print(result.line())
         print(_load(stack, writer, cookie))
+        print(_embedded_broker(database_url, incident, writer))
     finally:
         stack.stop()
         redis.kill()
@@ -326,6 +332,35 @@ def _redis_outage(redis: OwnRedis) -> Callable[[Watch], Any]:
         await asyncio.sleep(3.5)
         redis.start()
         return time.monotonic()
+
+    return fault
+
+
+def _lost_by_the_broker(stack: Stack, redis: OwnRedis) -> Callable[[Watch], Any]:
+    """A check queued while no worker runs; Redis restarts empty (no persistence), taking
+    the task with it. Only the database still knows the run: the sweeper must queue it
+    again. (The worker is killed with the supervisor paused, so nothing restarts it until
+    Redis is back: a paused worker would already hold the message in its socket.)"""
+
+    async def fault(watch: Watch) -> float:
+        from tests.scenario_server import scenario_endpoint
+
+        with scenario_endpoint() as (url, state):
+            os.kill(stack.process.pid, signal.SIGSTOP)  # the supervisor: no restarts now
+            stack.kill_worker()
+            run = await asyncio.to_thread(_queue_check, watch, url)
+            redis.kill()
+            redis.start()
+            returned = time.monotonic()
+            os.kill(stack.process.pid, signal.SIGCONT)  # it starts a new worker
+            await asyncio.to_thread(
+                _wait_for, lambda: _run_finished(run.pk), 300, "the lost run to finish"
+            )
+            watch.result.notes.append(
+                f"lost run finished {time.monotonic() - returned:.0f} s after Redis came back "
+                f"(queued grace 120 s + beat's minute); the endpoint was asked {state.hits}x"
+            )
+            return returned
 
     return fault
 
@@ -478,6 +513,74 @@ def _people_browsing(stack: Stack, cookie: str, paths: list[str]) -> str:
     )
 
 
+EMBEDDED_TASKS = 300
+QUEUE_HEARTBEATS = """
+from django.contrib.auth.models import User
+from incidents.services.heartbeat import request_check
+by = User.objects.get(pk={user})
+for _ in range({count}):
+    request_check(incident_id={incident}, check="heartbeat", by=by)
+"""
+
+
+def _embedded_broker(database_url: str, incident: Incident, writer: User) -> str:
+    """The embedded default's broker (no Redis) with several processes: two workers of
+    two processes each take EMBEDDED_TASKS checks that a third process queues as fast as
+    it can. None may be lost or crash a worker (kombu's own filesystem transport did)."""
+    import tempfile
+
+    from incidents import process_commands
+    from incidents.models import Event
+
+    folder = Path(tempfile.mkdtemp(prefix="breachroom-embedded-"))
+    env = {**os.environ, "DATABASE_URL": database_url, "BREACHROOM_VAR_DIR": str(folder)}
+    env.pop("REDIS_URL", None)
+    env["RELAY_IN_PROCESS"] = "true"
+    first_seq = Incident.objects.values_list("event_seq", flat=True).get(pk=incident.pk)
+    workers = []
+    for n in (1, 2):
+        log = (folder / f"worker-{n}.log").open("wb")
+        command = process_commands.worker(hostname=f"embedded-{n}@%h", concurrency=2)
+        workers.append(
+            subprocess.Popen(
+                command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        )
+    started = time.monotonic()
+    code = QUEUE_HEARTBEATS.format(user=writer.pk, count=EMBEDDED_TASKS, incident=incident.pk)
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+    def ran() -> int:
+        try:
+            return Event.objects.filter(
+                incident=incident, seq__gt=first_seq, verb="check.ran"
+            ).count()
+        finally:
+            connections.close_all()
+
+    with contextlib.suppress(RuntimeError):
+        _wait_for(lambda: ran() >= EMBEDDED_TASKS, 180, "the embedded workers")
+    seconds = time.monotonic() - started
+    alive = sum(1 for worker in workers if worker.poll() is None)
+    for worker in workers:
+        worker.terminate()
+        worker.wait(20)
+    logs = "".join(p.read_text(errors="replace") for p in folder.glob("worker-*.log"))
+    crashed = "Unrecoverable error" in logs or "JSONDecodeError" in logs
+    return (
+        f"embedded broker (no Redis), two workers of two processes each, {EMBEDDED_TASKS} "
+        f"checks queued by a third process: {ran()} run in {seconds:.0f} s, "
+        f"{EMBEDDED_TASKS - ran()} lost, workers alive at the end {alive} of 2, "
+        f"worker crashed on a message: {'yes' if crashed else 'no'}"
+    )
+
+
 def _queue_check(watch: Watch, url: str) -> CheckRun:
     """The SCENARIO's "endpoint now refuses unauthenticated calls" step, checked by a
     worker against `url`."""
@@ -493,11 +596,14 @@ def _queue_check(watch: Watch, url: str) -> CheckRun:
     incident, by = watch.incident, watch.writer
     settings.CHECK_TARGET_ALLOWLIST = ["127.0.0.1"]  # the endpoint plays on loopback
     try:
-        seed_playbooks(Playbook, PlaybookItem)
-        playbook = Playbook.objects.filter(slug="exposed-internal-api-endpoint").latest("version")
-        apply_playbook(incident=incident, playbook=playbook, by=by)
-        for key in ("open-and-assess", "rate-limit"):
-            set_item_state(item=incident.checklist.get(key=key), state="done", by=by)
+        if not incident.checklist.filter(key="patch-endpoint").exists():
+            seed_playbooks(Playbook, PlaybookItem)
+            playbook = Playbook.objects.filter(slug="exposed-internal-api-endpoint").latest(
+                "version"
+            )
+            apply_playbook(incident=incident, playbook=playbook, by=by)
+            for key in ("open-and-assess", "rate-limit"):
+                set_item_state(item=incident.checklist.get(key=key), state="done", by=by)
         item = incident.checklist.get(key="patch-endpoint")
         set_item_check_params(item=item, params={"url": url + "/internal/v2/content"}, by=by)
         return request_item_check(item=item, by=by)
