@@ -1,7 +1,10 @@
-"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives, or refuses it."""
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives, or refuses it;
+it can also keep a message and wait before answering (a sender killed meanwhile has had
+its message taken without hearing so)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
@@ -16,11 +19,13 @@ class Mailbox:
     def __init__(self, refuse_with: str = "") -> None:
         self.messages: list[Message] = []
         self.refuse_with = refuse_with
+        self.answer_after = 0.0  # seconds between keeping a message and saying so
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse_with:
             return self.refuse_with
         self.messages.append(message_from_bytes(envelope.content))
+        await asyncio.sleep(self.answer_after)
         return "250 OK"
 
 

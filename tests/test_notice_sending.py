@@ -298,3 +298,46 @@ def test_a_mail_server_away_is_a_retry_on_the_record_then_a_delivery(
     )
     assert outcomes == [(1, "retrying"), (2, "accepted")]
     assert Notice.objects.get(pk=approved.pk).state == "sent"
+
+
+def test_a_worker_killed_during_delivery_leaves_one_sent_notice_and_one_message_id(
+    settings, cast, approved
+):
+    """Issue 14's fault 5 with real workers: the mail server has taken the message when the
+    worker dies before hearing so. The notice is sent again by another worker (the broker
+    redelivers it): the copies share one Message-ID, the record shows the lost attempt and
+    the accepted one, and the notice is sent once."""
+    import time
+
+    from incidents.models import NoticeDelivery
+    from tests.processes import running_stack
+    from tests.services import require_redis
+
+    require_redis()
+    env = {"CELERY_TASK_TIME_LIMIT": "4", "CELERY_VISIBILITY_TIMEOUT": "6"}
+    with smtp_server(settings) as mailbox:
+        env["EMAIL_URL"] = f"smtp://127.0.0.1:{settings.EMAIL_PORT}?tls=0"
+        with running_stack(**env) as stack:
+            mailbox.answer_after = 30
+            stack.start_worker("doomed")
+            queue_send(notice=approved, by=cast.comms)
+            deadline = time.monotonic() + 20
+            while not mailbox.messages and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert len(mailbox.messages) == 1, "the worker never reached the mail server"
+            stack.kill("doomed")
+            mailbox.answer_after = 0
+            stack.start_worker("survivor")
+            deadline = time.monotonic() + 40
+            while time.monotonic() < deadline:
+                if Notice.objects.get(pk=approved.pk).state == "sent":
+                    break
+                time.sleep(0.2)
+    first, second = mailbox.messages
+    assert first["Message-ID"] == second["Message-ID"]
+    assert Notice.objects.get(pk=approved.pk).state == "sent"
+    attempts = list(
+        NoticeDelivery.objects.filter(notice=approved).values_list("attempt", "outcome", "reply")
+    )
+    assert attempts == [(1, "pending", ""), (2, "accepted", "250 OK")]
+    assert approved.incident.events.filter(verb="notice.sent").count() == 1
