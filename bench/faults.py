@@ -345,7 +345,7 @@ def _lost_by_the_broker(stack: Stack, redis: OwnRedis) -> Callable[[Watch], Any]
     async def fault(watch: Watch) -> float:
         from tests.scenario_server import scenario_endpoint
 
-        with scenario_endpoint() as (url, state):
+        with scenario_endpoint() as (url, _state):
             os.kill(stack.process.pid, signal.SIGSTOP)  # the supervisor: no restarts now
             stack.kill_worker()
             run = await asyncio.to_thread(_queue_check, watch, url)
@@ -353,13 +353,8 @@ def _lost_by_the_broker(stack: Stack, redis: OwnRedis) -> Callable[[Watch], Any]
             redis.start()
             returned = time.monotonic()
             os.kill(stack.process.pid, signal.SIGCONT)  # it starts a new worker
-            await asyncio.to_thread(
-                _wait_for, lambda: _run_finished(run.pk), 300, "the lost run to finish"
-            )
-            watch.result.notes.append(
-                f"lost run finished {time.monotonic() - returned:.0f} s after Redis came back "
-                f"(queued grace 120 s + beat's minute); the endpoint was asked {state.hits}x"
-            )
+            why = "after Redis came back (queued grace 120 s + beat's minute)"
+            await _lost_run_back(watch, run.pk, returned, why)
             return returned
 
     return fault
@@ -379,16 +374,19 @@ def _worker_killed(stack: Stack) -> Callable[[Watch], Any]:
             stack.kill_worker()
             killed = time.monotonic()
             state.delay_seconds = 0
-            await asyncio.to_thread(
-                _wait_for, lambda: _run_finished(run.pk), 240, "the lost run to finish"
-            )
-            watch.result.notes.append(
-                f"lost run finished {time.monotonic() - killed:.0f} s after the kill "
-                f"(lease {2 * int(STACK_ENV['CELERY_TASK_TIME_LIMIT'])} s + beat's minute)"
+            lease = 2 * int(STACK_ENV["CELERY_TASK_TIME_LIMIT"])
+            await _lost_run_back(
+                watch, run.pk, killed, f"after the kill (lease {lease} s + beat's minute)"
             )
             return killed
 
     return fault
+
+
+async def _lost_run_back(watch: Watch, run_id: int, since: float, why: str) -> None:
+    """Until the sweeper has brought the run back and a worker finished it."""
+    await asyncio.to_thread(_wait_for, lambda: _run_finished(run_id), 300, "the lost run")
+    watch.result.notes.append(f"lost run finished {time.monotonic() - since:.0f} s {why}")
 
 
 LOAD_USERS = 200
