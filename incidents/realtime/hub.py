@@ -171,7 +171,7 @@ class Station:
                 # says where it stands; the listener joins every group again when the bus
                 # is back (_rejoin) and catches the page up.
                 log.warning("could not join the group of incident %s", incident_id)
-                self.bus_failing = True
+                await self._bus_lost()
                 if self.recovery is None or self.recovery.done():
                     self.recovery = asyncio.ensure_future(self._until_rejoined())
         hub.sockets.add(socket)
@@ -223,7 +223,6 @@ class Station:
     async def _listen(self) -> None:
         assert self.layer is not None and self.channel is not None
         channel = self.channel
-        failing = False
         while True:
             try:
                 message = await self.layer.receive(channel)
@@ -231,19 +230,10 @@ class Station:
                 raise
             except Exception:
                 log.exception("the channel layer failed; trying again in %ss", RETRY)
-                self.bus_failing = True
-                if not failing:
-                    failing = True
-                    for quiet in list(self.hubs.values()):
-                        await quiet.tell(STALE)
+                await self._bus_lost()
                 await asyncio.sleep(RETRY)
                 if await self._rejoin():
-                    # Back: announcements may have been lost meanwhile (and a restarted
-                    # Redis forgot the groups): every page catches up by seq; the draw
-                    # tells it "Live" again.
-                    failing = self.bus_failing = False
-                    for behind in list(self.hubs.values()):
-                        behind.poke()
+                    self._bus_back()
                 continue
             hub = self.hubs.get(message.get("incident_id", -1))
             if message.get("type") == "incident.event" and hub is not None:
@@ -254,6 +244,19 @@ class Station:
         the pages up (the listener does the same when its own receive fails)."""
         while not await self._rejoin():
             await asyncio.sleep(RETRY)
+        self._bus_back()
+
+    async def _bus_lost(self) -> None:
+        """Every open page is told, once, that it is not receiving."""
+        if self.bus_failing:
+            return
+        self.bus_failing = True
+        for quiet in list(self.hubs.values()):
+            await quiet.tell(STALE)
+
+    def _bus_back(self) -> None:
+        """Announcements may have been lost meanwhile (and a restarted Redis forgot the
+        groups): every page catches up by seq; the draw tells it "Live" again."""
         self.bus_failing = False
         for behind in list(self.hubs.values()):
             behind.poke()
