@@ -14,7 +14,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from incidents.models import CLOSED_STATES, Incident, Notice, NoticeState, NoticeTemplate, Partner
+from incidents.models import (
+    CLOSED_STATES,
+    Incident,
+    Notice,
+    NoticeDelivery,
+    NoticeState,
+    NoticeTemplate,
+    Partner,
+)
 from incidents.notices.claims import failing_claims
 from incidents.notices.facts import gather
 from incidents.notices.language import MAX_TEMPLATE, OutputTooLong, TemplateError
@@ -283,8 +291,6 @@ def start_delivery(*, notice_id: int, worker: str) -> int:
     left with no result stays as it is: the record that a worker was lost mid-delivery."""
     from django.db.models import Max
 
-    from incidents.models import NoticeDelivery
-
     with transaction.atomic():
         Notice.objects.select_for_update().filter(pk=notice_id).first()  # numbering lock
         last = NoticeDelivery.objects.filter(notice_id=notice_id).aggregate(n=Max("attempt"))
@@ -296,8 +302,6 @@ def start_delivery(*, notice_id: int, worker: str) -> int:
 
 def _finish_attempt(attempt_id: int | None, outcome: str, reply: str) -> dict[str, Any]:
     """The attempt's result kept on its row; what the event says about it."""
-    from incidents.models import NoticeDelivery
-
     if attempt_id is None:
         return {}
     NoticeDelivery.objects.filter(pk=attempt_id).update(
@@ -310,8 +314,6 @@ def _finish_attempt(attempt_id: int | None, outcome: str, reply: str) -> dict[st
 def record_retry(*, notice_id: int, attempt_id: int, reply: str) -> None:
     """A transient failure the worker tries again after: on the notice's record and its
     incident's chain, with the server's words."""
-    from incidents.models import NoticeDelivery
-
     with transaction.atomic():
         notice = Notice.objects.select_related("partner").get(pk=notice_id)
         incident = lock_incident(notice.incident_id)
@@ -329,8 +331,6 @@ def record_delivery(
 ) -> Notice | None:
     """The worker's result: sent (frozen for good) or send failed with the server's reply.
     Returns None if the notice was already sent (a redelivered task)."""
-    from incidents.models import NoticeDelivery
-
     with transaction.atomic():
         notice = Notice.objects.select_for_update().select_related("partner").get(pk=notice_id)
         if notice.state == NoticeState.SENT:
