@@ -329,9 +329,10 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-watch": {"task": "incidents.tasks.deadline_watch", "schedule": 60.0},
     "obligation-reminders": {"task": "incidents.tasks.obligation_reminders", "schedule": 60.0},
     "rerun-due-checks": {"task": "incidents.tasks.rerun_due_checks", "schedule": 30.0},
+    # Often: a lost run comes back within seconds of its heartbeat stopping (check_runs).
     "sweep-stuck-work": {
         "task": "incidents.tasks.sweep_stuck_work",
-        "schedule": 60.0,
+        "schedule": 10.0,
     },
 }
 

@@ -59,15 +59,21 @@ TRANSIENT = (ConnectionError, TimeoutError, OSError)
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
 def run_check_run(self: Task, run_id: int) -> None:
-    """Run one queued check. Transient network errors retry with backoff; policy refusals
-    and bad parameters are recorded as errors, not retried; a check that overruns the soft
-    time limit is recorded as an error (the hard one bounds its lease: check_runs)."""
+    """Run one queued check, with its heartbeat kept meanwhile. Transient network errors
+    retry with backoff; policy refusals and bad parameters are recorded as errors, not
+    retried; a check that overruns the soft time limit is recorded as an error (the hard
+    one kills it, and its silent heartbeat brings it back: check_runs)."""
     run = check_runs.claim(run_id)
     if run is None:
-        return  # already recorded (duplicate or redelivered after the result)
+        if check_runs.being_run(run_id):
+            # A duplicate delivery, or a redelivery after a worker died before its
+            # heartbeat fell silent: look again once a dead worker's would have.
+            raise self.retry(countdown=check_runs.RUN_SILENCE.seconds, max_retries=None)
+        return  # already recorded
     context = CheckContext(incident_id=run.incident_id, rotation_id=run.rotation_id)
     try:
-        outcome = check_for(run.kind).run(run.params, context)
+        with check_runs.heartbeat(run.pk):
+            outcome = check_for(run.kind).run(run.params, context)
     except ValidationError as refused:
         outcome = CheckOutcome("error", " ".join(refused.messages), {"refused": refused.messages})
     except SoftTimeLimitExceeded:
@@ -75,6 +81,7 @@ def run_check_run(self: Task, run_id: int) -> None:
         outcome = CheckOutcome("error", f"the check ran longer than {limit} s", {"timed_out": True})
     except TRANSIENT as error:
         if self.request.retries < (self.max_retries or 0):
+            check_runs.release(run.pk)  # the retry claims it again
             raise self.retry(exc=error, countdown=2**self.request.retries) from error
         outcome = CheckOutcome(
             "error", f"network error after retries: {error}", {"error": str(error)}
@@ -153,15 +160,19 @@ def rerun_due_checks() -> int:
 
 @shared_task
 def sweep_stuck_work() -> int:
-    """Every minute (beat): queue again the check runs, notice sends, draft batches and
-    imports the broker may have lost (the database knows them all); returns how many."""
+    """Every 10 s (beat): queue again the check runs, notice sends, draft batches and
+    imports the broker or a dead worker may have lost (the database knows them all); at
+    once for what was waiting when the broker is found to have lost its messages. Returns
+    how many."""
+    from incidents import broker_watch
     from incidents.services.import_jobs import sweep_stuck_imports
 
+    lost = broker_watch.messages_lost()
     return (
-        len(check_runs.sweep_stuck_runs())
-        + len(notices.sweep_stuck_sends())
-        + len(notices.sweep_stuck_batches())
-        + len(sweep_stuck_imports())
+        len(check_runs.sweep_stuck_runs(broker_lost=lost))
+        + len(notices.sweep_stuck_sends(broker_lost=lost))
+        + len(notices.sweep_stuck_batches(broker_lost=lost))
+        + len(sweep_stuck_imports(broker_lost=lost))
     )
 
 

@@ -103,7 +103,7 @@ def _wait_for_hit(state, timeout: float = 15) -> None:
 
 def test_a_run_lost_with_its_whole_worker_comes_back_by_the_sweeper(cast, patch_step, monkeypatch):
     """The broker keeps the killed worker's message for its visibility timeout (an hour by
-    default, here too): only the sweeper brings the run back, once its lease is over."""
+    default, here too): only the sweeper brings the run back, once its heartbeat is silent."""
     from datetime import timedelta
 
     from incidents.services import check_runs
@@ -119,9 +119,10 @@ def test_a_run_lost_with_its_whole_worker_comes_back_by_the_sweeper(cast, patch_
         time.sleep(2)
         run.refresh_from_db()
         assert run.status == "running"  # nobody will take it: the broker holds it unacked
-        assert check_runs.sweep_stuck_runs() == []  # within its lease: left alone
-        # The lease's length is asserted in test_checklists; here it is over.
-        monkeypatch.setattr(check_runs, "running_lease", lambda: timedelta(seconds=1))
+        assert check_runs.sweep_stuck_runs() == []  # its heartbeat is recent: left alone
+        # Its heartbeat is silent for good; wait out a shortened silence, not 15 s.
+        monkeypatch.setattr(check_runs, "RUN_SILENCE", timedelta(seconds=1))
+        time.sleep(1.2)
         assert check_runs.sweep_stuck_runs() == [run.pk]
         run = _finished(run, 20)
     assert run.status == "pass"
@@ -131,13 +132,11 @@ def test_a_run_lost_with_its_whole_worker_comes_back_by_the_sweeper(cast, patch_
 
 
 def test_a_check_the_broker_lost_before_any_worker_took_it_comes_back(cast, patch_step):
-    """Queued while no worker ran, then the broker lost it (its queue emptied, as a Redis
-    restart without persistence does): the sweeper queues it again and a worker runs it."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+    """Queued while no worker ran, then the broker lost it (its queues emptied, as a Redis
+    restart without persistence does): the sweeper finds its marker gone, queues the run
+    again at once, and a worker runs it."""
     from config.celery import app as celery_app
+    from incidents import broker_watch
     from incidents.services import check_runs
 
     with scenario_endpoint() as (url, state), running_stack(**WORKER_ENV) as stack:
@@ -146,16 +145,19 @@ def test_a_check_the_broker_lost_before_any_worker_took_it_comes_back(cast, patc
             item=patch_step, params={"url": url + "/internal/v2/content"}, by=cast.responder
         )
         run = request_item_check(item=patch_step, by=cast.responder)
+        broker_watch.messages_lost()  # leaves its marker, if none was there
+        assert broker_watch.messages_lost() is False
+        # What a Redis restarted without its data does: every queue empty.
         with celery_app.connection_for_write() as connection:
             lost = connection.default_channel.queue_purge(stack.queue)
+            connection.default_channel.queue_purge(broker_watch.marker_queue().name)
         assert lost == 1
         stack.start_worker()
         time.sleep(2)
         run.refresh_from_db()
         assert run.status == "queued" and state.hits == 0  # gone from the broker
-        CheckRun.objects.filter(pk=run.pk).update(
-            queued_at=timezone.now() - check_runs.QUEUED_GRACE - timedelta(seconds=1)
-        )
-        assert check_runs.sweep_stuck_runs() == [run.pk]
+        assert check_runs.sweep_stuck_runs() == []  # within its grace: nothing says it is lost
+        assert broker_watch.messages_lost() is True
+        assert check_runs.sweep_stuck_runs(broker_lost=True) == [run.pk]
         run = _finished(run, 20)
     assert run.status == "pass" and state.hits == 1

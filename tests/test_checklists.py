@@ -123,16 +123,47 @@ def _queued_run(item, cast):
 
 def test_a_run_is_recorded_once_even_if_delivered_twice(cast, checklist):
     run = _queued_run(checklist["rotation-complete"], cast)
-    first, second = (
-        check_runs.claim(run.pk),
-        check_runs.claim(run.pk),
-    )  # a duplicate delivery claims too
+    first = check_runs.claim(run.pk)
+    assert first is not None
+    assert check_runs.claim(run.pk) is None  # a duplicate delivery: a live worker has it
+    # Its worker went silent: a redelivery takes it over; the first to finish is recorded.
+    CheckRun.objects.filter(pk=run.pk).update(
+        heartbeat_at=timezone.now() - check_runs.RUN_SILENCE - timedelta(seconds=1)
+    )
+    second = check_runs.claim(run.pk)
+    assert second is not None
     assert check_runs.finish(first, CheckOutcome("fail", "0 of 0"), worker="w1") is True
     assert check_runs.finish(second, CheckOutcome("pass", "late"), worker="w2") is False
     assert check_runs.claim(run.pk) is None
     run.refresh_from_db()
     assert run.status == "fail" and run.attempts == 2
     assert run.incident.events.filter(verb="check.ran").count() == 1
+
+
+def test_a_run_given_back_for_a_retry_is_claimed_again(cast, checklist):
+    run = _queued_run(checklist["rotation-complete"], cast)
+    assert check_runs.claim(run.pk) is not None
+    check_runs.release(run.pk)
+    assert CheckRun.objects.get(pk=run.pk).status == "queued"
+    assert check_runs.claim(run.pk) is not None
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat's thread has its own connection
+def test_the_heartbeat_is_written_while_a_check_runs(cast, checklist, monkeypatch):
+    import time
+
+    run = _queued_run(checklist["rotation-complete"], cast)
+    assert check_runs.claim(run.pk) is not None
+    long_ago = timezone.now() - timedelta(hours=1)
+    CheckRun.objects.filter(pk=run.pk).update(heartbeat_at=long_ago)
+    monkeypatch.setattr(check_runs, "HEARTBEAT_EVERY", 0.05)
+    with check_runs.heartbeat(run.pk):
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if CheckRun.objects.get(pk=run.pk).heartbeat_at > long_ago:
+                break
+            time.sleep(0.02)
+    assert CheckRun.objects.get(pk=run.pk).heartbeat_at > long_ago
 
 
 def test_a_passing_check_completes_its_step_when_dependencies_are_done(cast, checklist):
@@ -213,21 +244,43 @@ def test_runs_the_broker_may_have_lost_are_queued_again_once_with_a_reason(
     assert check_runs.finish(run, CheckOutcome("pass", "ok"), worker="w1") is True
 
 
-def test_a_running_run_keeps_its_lease_until_twice_the_time_limit(
-    cast, checklist, queued_tasks, django_capture_on_commit_callbacks, settings
+def test_a_running_run_is_left_to_its_worker_while_its_heartbeat_beats(
+    cast, checklist, queued_tasks, django_capture_on_commit_callbacks
 ):
-    """A live attempt cannot outlast the task's hard time limit, so a run still "running"
-    after twice that is a lost one: back within minutes, never taken from a live worker."""
-    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    assert check_runs.running_lease() == 2 * limit
+    """However long it runs: a live worker beats; a run silent for RUN_SILENCE lost its
+    worker and comes back within seconds, never taken from a live one."""
     alive = _queued_run(checklist["rotation-complete"], cast)
     lost = _queued_run(checklist["rotation-complete"], cast)
     now = timezone.now()
-    CheckRun.objects.filter(pk=alive.pk).update(status="running", started_at=now - 1.5 * limit)
-    CheckRun.objects.filter(pk=lost.pk).update(status="running", started_at=now - 2.5 * limit)
+    silence = check_runs.RUN_SILENCE
+    CheckRun.objects.filter(pk=alive.pk).update(
+        status="running",
+        started_at=now - timedelta(hours=1),
+        heartbeat_at=now - silence + timedelta(seconds=3),
+    )
+    CheckRun.objects.filter(pk=lost.pk).update(
+        status="running",
+        started_at=now - silence,
+        heartbeat_at=now - silence - timedelta(seconds=1),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert check_runs.sweep_stuck_runs() == [lost.pk]
     assert CheckRun.objects.get(pk=alive.pk).status == "running"
+    assert [q.args for q in queued_tasks] == [(lost.pk,)]
+
+
+def test_every_waiting_run_is_queued_again_at_once_when_the_broker_lost_its_messages(
+    cast, checklist, queued_tasks, django_capture_on_commit_callbacks
+):
+    from incidents.presentation.timeline_words import describe
+
+    just_queued = _queued_run(checklist["rotation-complete"], cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert check_runs.sweep_stuck_runs() == []  # within its grace
+        assert check_runs.sweep_stuck_runs(broker_lost=True) == [just_queued.pk]
+    event = just_queued.incident.events.get(verb="check.requeued")
+    assert "the broker lost its messages" in describe(event)
+    assert [q.args for q in queued_tasks] == [(just_queued.pk,)]
 
 
 def test_a_check_that_overruns_its_time_is_recorded_as_an_error(cast, checklist, monkeypatch):

@@ -134,6 +134,9 @@ class CheckRun(models.Model):
     evidence = models.JSONField(default=dict, blank=True)
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds by the worker running it (services/check_runs.py): a run
+    # whose heartbeat stopped was lost with its worker and is queued again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

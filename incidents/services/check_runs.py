@@ -1,18 +1,23 @@
 """Running automated checks: queue a run, claim it in a worker, record its result once.
 
 Claiming and finishing are conditional UPDATEs, so two workers (a duplicate delivery, or a
-redelivery after a worker was killed) never both record a result for one run."""
+redelivery after a worker was killed) never both record a result for one run; a run
+being worked on keeps a heartbeat, so a second delivery leaves it to its worker and a run
+whose worker died is known within seconds."""
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import DatabaseError, connections, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from incidents.checks import CheckOutcome, check_for
@@ -32,7 +37,14 @@ from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
 from incidents.services.notices import revalidate_notices
 
+log = logging.getLogger(__name__)
+
 PROBE_KIND = "old_credential_refused"
+# A worker running a check writes the run's heartbeat this often; a run "running" with no
+# heartbeat for RUN_SILENCE (three missed) lost its worker. A database outage longer than
+# that can make a live run look lost: it is then run twice and recorded once (finish).
+HEARTBEAT_EVERY = 5.0
+RUN_SILENCE = timedelta(seconds=15)
 
 
 def request_item_check(*, item: ChecklistItem, by: Any) -> CheckRun:
@@ -75,14 +87,62 @@ def _queue(*, incident_id: int, kind: str, params: dict, by: Any, **target: Any)
     return run
 
 
+def _takeable(now: Any) -> Q:
+    """Queued, or running with a silent heartbeat (its worker is gone)."""
+    silent = Q(heartbeat_at__lt=now - RUN_SILENCE) | Q(heartbeat_at__isnull=True)
+    return Q(status=RunStatus.QUEUED) | (Q(status=RunStatus.RUNNING) & silent)
+
+
 def claim(run_id: int) -> CheckRun | None:
-    """Mark the run running (again, after a lost worker); None if it already finished."""
-    claimed = (
-        CheckRun.objects.filter(pk=run_id)
-        .exclude(status__in=RUN_FINISHED)
-        .update(status=RunStatus.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now())
+    """Mark the run running (again, after a lost worker); None if it already finished or a
+    live worker is on it (a duplicate delivery)."""
+    now = timezone.now()
+    claimed = CheckRun.objects.filter(_takeable(now), pk=run_id).update(
+        status=RunStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
     )
     return CheckRun.objects.select_related("item", "rotation").get(pk=run_id) if claimed else None
+
+
+def being_run(run_id: int) -> bool:
+    return CheckRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).exists()
+
+
+def release(run_id: int) -> None:
+    """Give a claimed run back to the queue (its task retries later with backoff)."""
+    CheckRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.QUEUED, queued_at=timezone.now()
+    )
+
+
+@contextmanager
+def heartbeat(run_id: int) -> Iterator[None]:
+    """Keep the run's heartbeat while the block runs, from a thread of its own (a check
+    waits on the network; the beat must not wait for it). Dies with the worker: that
+    silence is how a lost run is told from a slow one."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_EVERY):
+                try:
+                    CheckRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except DatabaseError as error:  # the database away: beat again when back
+                    log.warning("run %s: heartbeat not written: %s", run_id, error)
+        finally:
+            connections.close_all()  # this thread's own connection only
+
+    thread = threading.Thread(target=beat, name=f"run-{run_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def finish(run: CheckRun, outcome: CheckOutcome, *, worker: str) -> bool:
@@ -169,47 +229,43 @@ def _target_name(run: CheckRun) -> str:
 
 
 # The database knows every run; the broker may lose its message (Redis restarted without
-# its file, a worker killed mid-run). A run queued this long without a worker taking it,
-# or running this long without a result, is queued again. Claims and results are
-# conditional (claim, finish), so a run that was only slow is recorded once all the same.
+# its file). A run queued this long without a worker taking it is queued again; when the
+# broker is known to have lost its messages (broker_watch), at once. Claims and results
+# are conditional (claim, finish), so a run that was only slow is recorded once all the same.
 QUEUED_GRACE = timedelta(minutes=2)
 
 
-def running_lease() -> timedelta:
-    """A run's lease: twice the workers' hard time limit (CELERY_TASK_TIME_LIMIT), counted
-    from its latest claim (each attempt claims again). A live attempt cannot outlast the
-    limit, so a run still "running" after the lease was lost with its worker: it comes back
-    within minutes, and a live one is never taken twice."""
-    return timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
-
-
-def sweep_stuck_runs() -> list[int]:
-    """Queue again every run the broker may have lost; returns their ids. Each is an event
-    on its incident ("check.requeued", with why)."""
+def sweep_stuck_runs(*, broker_lost: bool = False) -> list[int]:
+    """Queue again every run the broker or a dead worker may have lost; returns their ids.
+    Each is an event on its incident ("check.requeued", with why)."""
     from incidents import tasks  # tasks import this module
 
     now = timezone.now()
+    waiting = Q(status=RunStatus.QUEUED, queued_at__lte=now if broker_lost else now - QUEUED_GRACE)
+    silent = Q(status=RunStatus.RUNNING) & (
+        Q(heartbeat_at__lt=now - RUN_SILENCE) | Q(heartbeat_at__isnull=True)
+    )
+    queued_why = (
+        "the broker lost its messages (restarted without its data)"
+        if broker_lost
+        else "queued with no worker taking it"
+    )
+    silent_why = f"no heartbeat for {RUN_SILENCE.seconds} s while running (its worker was lost)"
     stuck = [
-        (run_id, "queued with no worker taking it")
-        for run_id in CheckRun.objects.filter(
-            status=RunStatus.QUEUED, queued_at__lt=now - QUEUED_GRACE
-        ).values_list("pk", flat=True)[:500]
+        (run_id, waiting, queued_why)
+        for run_id in CheckRun.objects.filter(waiting).values_list("pk", flat=True)[:500]
     ] + [
-        (run_id, "running with no result (its worker was lost)")
-        for run_id in CheckRun.objects.filter(
-            status=RunStatus.RUNNING, started_at__lt=now - running_lease()
-        ).values_list("pk", flat=True)[:500]
+        (run_id, silent, silent_why)
+        for run_id in CheckRun.objects.filter(silent).values_list("pk", flat=True)[:500]
     ]
     requeued = []
-    for run_id, why in stuck:
+    for run_id, still, why in stuck:
         with transaction.atomic():
             run = CheckRun.objects.select_related("item", "rotation").get(pk=run_id)
             incident = lock_incident(run.incident_id)
-            # Conditional: a worker that took or finished it meanwhile wins.
-            moved = (
-                CheckRun.objects.filter(pk=run_id, status=run.status)
-                .exclude(status__in=RUN_FINISHED)
-                .update(status=RunStatus.QUEUED, queued_at=now)
+            # Conditional: a worker that took, beat or finished it meanwhile wins.
+            moved = CheckRun.objects.filter(still, pk=run_id).update(
+                status=RunStatus.QUEUED, queued_at=now
             )
             if not moved:
                 continue

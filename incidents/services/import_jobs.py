@@ -102,19 +102,17 @@ IMPORT_CHECKING_GRACE = timedelta(minutes=10)
 IMPORT_WRITING_LEASE = timedelta(seconds=2 * IMPORT_TIME_LIMIT)
 
 
-def sweep_stuck_imports() -> list[int]:
-    """Queue again every import the broker or a dead worker lost; returns their ids. A
-    job is safe to run again (run_job), and one killed while writing wrote nothing."""
+def sweep_stuck_imports(*, broker_lost: bool = False) -> list[int]:
+    """Queue again every import the broker or a dead worker lost (every queued one at once
+    when the broker is known to have lost its messages); returns their ids. A job is safe
+    to run again (run_job), and one killed while writing wrote nothing."""
     from incidents.tasks import run_import
 
     now = timezone.now()
+    queued_before = now if broker_lost else now - IMPORT_QUEUED_GRACE
     lost = (
-        Q(
-            state=ImportJob.State.QUEUED,
-            progress_at__isnull=True,
-            created_at__lt=now - IMPORT_QUEUED_GRACE,
-        )
-        | Q(state=ImportJob.State.QUEUED, progress_at__lt=now - IMPORT_QUEUED_GRACE)
+        Q(state=ImportJob.State.QUEUED, progress_at__isnull=True, created_at__lte=queued_before)
+        | Q(state=ImportJob.State.QUEUED, progress_at__lte=queued_before)
         | Q(state=ImportJob.State.CHECKING, progress_at__lt=now - IMPORT_CHECKING_GRACE)
         | Q(state=ImportJob.State.WRITING, progress_at__lt=now - IMPORT_WRITING_LEASE)
     )

@@ -502,14 +502,15 @@ SEND_GRACE = timedelta(minutes=5)  # retries with backoff fit well inside this
 BATCH_GRACE = timedelta(minutes=5)  # one draft takes milliseconds
 
 
-def sweep_stuck_batches() -> list[int]:
+def sweep_stuck_batches(*, broker_lost: bool = False) -> list[int]:
     """Queue again every unfinished draft batch with no draft made for BATCH_GRACE (the
-    broker lost its task, or its worker died); each is an event. Drafting is resumable:
-    partners already drafted are skipped."""
+    broker lost its task, or its worker died), or every one when the broker is known to
+    have lost its messages; each is an event. Drafting is resumable and takes the batch's
+    row: partners already drafted are skipped, and two tasks on one batch take turns."""
     from incidents import tasks
     from incidents.models import NoticeBatch
 
-    cutoff = timezone.now() - BATCH_GRACE
+    cutoff = timezone.now() - (timedelta(0) if broker_lost else BATCH_GRACE)
     idle = Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)
     stuck = list(
         NoticeBatch.objects.filter(idle, finished_at__isnull=True).values_list("pk", flat=True)[
@@ -538,13 +539,14 @@ def sweep_stuck_batches() -> list[int]:
     return requeued
 
 
-def sweep_stuck_sends() -> list[int]:
-    """Queue again every approved notice handed to the workers more than SEND_GRACE ago and
-    neither sent nor failed (the broker lost it, or its worker died); each is an event.
-    A copy the mail server already took is harmless: every attempt has the same Message-ID."""
+def sweep_stuck_sends(*, broker_lost: bool = False) -> list[int]:
+    """Queue again every approved notice handed to the workers more than SEND_GRACE ago (or
+    at all, when the broker is known to have lost its messages) and neither sent nor
+    failed; each is an event. A copy the mail server already took is harmless: every
+    attempt has the same Message-ID."""
     from incidents import tasks
 
-    cutoff = timezone.now() - SEND_GRACE
+    cutoff = timezone.now() - (timedelta(0) if broker_lost else SEND_GRACE)
     stuck = list(
         Notice.objects.filter(state=NoticeState.APPROVED, send_queued_at__lt=cutoff).values_list(
             "pk", flat=True
