@@ -3,7 +3,8 @@
 The stack is `manage.py run_stack` (web, worker, beat, relay under one supervisor), as a
 newcomer or a small deployment runs it, with a Redis server of its own and PostgreSQL
 reached through a proxy the bench can cut (bench/cuttable_proxy.py; the machine's shared
-servers are never stopped). While each fault runs, a responder writes two notes a second,
+servers are never stopped) and a mail server of its own (aiosmtpd) that can be slow to
+answer. While each fault runs, a responder writes two notes a second,
 five websocket viewers watch the incident page (reconnecting and catching up by seq as
 static/app.js does) and a prober loads the page four times a second.
 
@@ -121,9 +122,15 @@ class OwnRedis:
 class Stack:
     """`manage.py run_stack` against the proxied database and the bench's own Redis."""
 
-    def __init__(self, database_url: str, redis_url: str, log: Path) -> None:
+    def __init__(self, database_url: str, redis_url: str, log: Path, email_url: str) -> None:
         self.port = free_port()
-        env = {**os.environ, **STACK_ENV, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+        env = {
+            **os.environ,
+            **STACK_ENV,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "EMAIL_URL": email_url,
+        }
         self.log = log
         with log.open("wb") as out:
             self.process = subprocess.Popen(
@@ -278,7 +285,8 @@ def run(database_url: str) -> None:
     log = Path(settings.VAR_DIR) / "bench-faults-stack.log"
     incident, writer, cookie = _people()
     _send_tasks_to(redis.url)
-    stack = Stack(proxied, redis.url, log)
+    mailbox, smtp = _mail_server()
+    stack = Stack(proxied, redis.url, log, email_url=f"smtp://127.0.0.1:{smtp.port}?tls=0")
     print(f"run_stack on :{stack.port}; PostgreSQL through a cuttable proxy; Redis of its own")
     print(f"{VIEWERS} viewers, a prober at 4 loads/s, a responder writing {WRITES_PER_SECOND:g}/s")
     _through(proxy.port)
@@ -292,6 +300,7 @@ def run(database_url: str) -> None:
                 300,
             ),
             ("whole worker killed mid-check", _worker_killed(stack), 240),
+            ("worker killed during SMTP delivery", _killed_during_delivery(stack, mailbox), 240),
         ]
         for name, fault, timeout in faults:
             connections.close_all()
@@ -307,6 +316,7 @@ def run(database_url: str) -> None:
         print(_embedded_broker(database_url, incident, writer))
     finally:
         stack.stop()
+        smtp.stop()
         redis.kill()
         proxy.close()
         _through(upstream[1])
@@ -380,6 +390,89 @@ def _worker_killed(stack: Stack) -> Callable[[Watch], Any]:
             return killed
 
     return fault
+
+
+def _killed_during_delivery(stack: Stack, mailbox: Any) -> Callable[[Watch], Any]:
+    """An approved notice handed to the mailer; the mail server keeps the message and is
+    slow to say so; the whole worker is killed meanwhile. The broker keeps the message an
+    hour: the attempt's silent heartbeat must bring the notice back, sent once, both
+    copies with one Message-ID."""
+
+    async def fault(watch: Watch) -> float:
+        from incidents.models import Notice
+
+        mailbox.messages.clear()
+        mailbox.answer_after = 60
+        notice_id = await asyncio.to_thread(_approved_notice_sent, watch)
+        await asyncio.to_thread(_wait_for, lambda: bool(mailbox.messages), 30, "the mail server")
+        stack.kill_worker()
+        killed = time.monotonic()
+        mailbox.answer_after = 0
+
+        def sent() -> bool:
+            connections.close_all()
+            return Notice.objects.filter(pk=notice_id, state="sent").exists()
+
+        await asyncio.to_thread(_wait_for, sent, 300, "the notice")
+        took = time.monotonic() - killed
+        ids = {m["Message-ID"] for m in mailbox.messages}
+        verdict = "within" if took <= RECOVERY_TARGET else "NOT within"
+        watch.result.notes.append(
+            f"notice sent {took:.0f} s after the kill (delivery heartbeat silent 15 s + the "
+            f"10 s sweeper): {verdict} the {RECOVERY_TARGET:.0f} s target; the partner got "
+            f"{len(mailbox.messages)} copies with {len(ids)} Message-ID"
+        )
+        return killed
+
+    return fault
+
+
+def _mail_server() -> tuple[Any, Any]:
+    """A real SMTP server on loopback that keeps what it receives (tests/smtp_server.py)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.smtp_server import Mailbox
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return mailbox, controller
+
+
+def _approved_notice_sent(watch: Watch) -> int:
+    """A payment partner's notice, drafted, approved by a second person and handed over."""
+    from incidents.models import DataCategory, Partner
+    from incidents.models import NoticeTemplate as Template
+    from incidents.services.exposures import record_exposure
+    from incidents.services.notices import (
+        approve_notice,
+        draft_notice,
+        queue_send,
+        submit_for_review,
+    )
+
+    connections.close_all()
+    incident, by = watch.incident, watch.writer
+    approver, _ = User.objects.get_or_create(username="faults-approver")
+    approver.groups.add(Group.objects.get_or_create(name=roles.COMMANDER)[0])
+    payment = DataCategory.objects.get(slug="financial-payment")
+    if not incident.exposures.filter(category=payment).exists():
+        record_exposure(
+            incident=incident,
+            category=payment,
+            status="ruled_out",
+            evidence="separate segment",
+            by=by,
+        )
+    partner, _ = Partner.objects.get_or_create(name="PayFlow", audience="payment_partner")
+    if not partner.contacts.exists():
+        partner.contacts.create(name="Marc", email="security@payflow.example")
+    template = Template.objects.filter(name="Payment partner update").latest("version")
+    notice = draft_notice(incident=incident, partner=partner, template=template, by=by)
+    submit_for_review(notice=notice, by=by)
+    approved = approve_notice(notice=type(notice).objects.get(pk=notice.pk), by=approver)
+    queue_send(notice=approved, by=by)
+    return approved.pk
 
 
 async def _lost_run_back(watch: Watch, run_id: int, since: float, why: str) -> None:

@@ -107,7 +107,8 @@ def send_notice(self: Task, notice_id: int) -> None:
     attempt = notices.start_delivery(notice_id=notice_id, worker=socket.gethostname())
     retries_left = self.request.retries < (self.max_retries or 0)
     try:
-        reply = delivery.send(notice)
+        with notices.delivery_heartbeat(attempt):
+            reply = delivery.send(notice)
     except (smtplib.SMTPException, *SMTP_TRANSIENT) as error:
         said = (
             delivery.server_reply(error)

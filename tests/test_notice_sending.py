@@ -341,3 +341,40 @@ def test_a_worker_killed_during_delivery_leaves_one_sent_notice_and_one_message_
     )
     assert attempts == [(1, "pending", ""), (2, "accepted", "250 OK")]
     assert approved.incident.events.filter(verb="notice.sent").count() == 1
+
+
+def test_a_delivery_whose_heartbeat_fell_silent_is_handed_to_the_mailer_again_at_once(
+    cast, approved, queued_tasks
+):
+    """Long before the 5-minute grace: the attempt this hand-over started stopped beating,
+    so its worker died mid-delivery. A beating one is left alone, and the lost attempt
+    does not bring the notice back a second time."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.models import NoticeDelivery
+    from incidents.services.notices import DELIVERY_SILENCE, start_delivery, sweep_stuck_sends
+
+    queue_send(notice=approved, by=cast.comms)
+    queued_tasks.clear()
+    attempt = start_delivery(notice_id=approved.pk, worker="worker@doomed")
+    assert sweep_stuck_sends() == []  # beating: a live worker is talking to the server
+    NoticeDelivery.objects.filter(pk=attempt).update(
+        heartbeat_at=timezone.now() - DELIVERY_SILENCE - timedelta(seconds=1)
+    )
+    assert sweep_stuck_sends() == [approved.pk]
+    assert [q.args for q in queued_tasks] == [(approved.pk,)]
+    assert sweep_stuck_sends() == []  # that lost attempt is older than the new hand-over
+
+
+def test_a_send_is_handed_over_again_at_once_when_the_broker_lost_its_messages(
+    cast, approved, queued_tasks
+):
+    from incidents.services.notices import sweep_stuck_sends
+
+    queue_send(notice=approved, by=cast.comms)
+    queued_tasks.clear()
+    assert sweep_stuck_sends() == []
+    assert sweep_stuck_sends(broker_lost=True) == [approved.pk]
+    assert [q.args for q in queued_tasks] == [(approved.pk,)]

@@ -168,6 +168,9 @@ class NoticeDelivery(models.Model):
     attempt = models.PositiveIntegerField()
     worker = models.CharField(max_length=200, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
+    # Rewritten every few seconds while the worker talks to the mail server: an attempt
+    # with no result whose heartbeat stopped lost its worker (services/notices.py).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     reply = models.TextField(blank=True, max_length=2000)  # the server's own words

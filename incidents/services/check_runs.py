@@ -7,16 +7,13 @@ whose worker died is known within seconds."""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connections, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -34,10 +31,9 @@ from incidents.models import (
 from incidents.services import ServiceError
 from incidents.services.checklists import unfinished_dependencies
 from incidents.services.events import append_event
+from incidents.services.keepalive import beating
 from incidents.services.locking import lock_incident
 from incidents.services.notices import revalidate_notices
-
-log = logging.getLogger(__name__)
 
 PROBE_KIND = "old_credential_refused"
 # A worker running a check writes the run's heartbeat this often; a run "running" with no
@@ -117,32 +113,13 @@ def release(run_id: int) -> None:
     )
 
 
-@contextmanager
-def heartbeat(run_id: int) -> Iterator[None]:
-    """Keep the run's heartbeat while the block runs, from a thread of its own (a check
-    waits on the network; the beat must not wait for it). Dies with the worker: that
-    silence is how a lost run is told from a slow one."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(HEARTBEAT_EVERY):
-                try:
-                    CheckRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-                        heartbeat_at=timezone.now()
-                    )
-                except DatabaseError as error:  # the database away: beat again when back
-                    log.warning("run %s: heartbeat not written: %s", run_id, error)
-        finally:
-            connections.close_all()  # this thread's own connection only
-
-    thread = threading.Thread(target=beat, name=f"run-{run_id}-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
+def heartbeat(run_id: int) -> AbstractContextManager[None]:
+    """Keep the run's heartbeat while a worker runs its check."""
+    return beating(
+        lambda: CheckRun.objects.filter(pk=run_id, status=RunStatus.RUNNING),
+        HEARTBEAT_EVERY,
+        f"run {run_id}",
+    )
 
 
 def finish(run: CheckRun, outcome: CheckOutcome, *, worker: str) -> bool:

@@ -6,12 +6,13 @@ supersedes it)."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from incidents.models import (
@@ -29,6 +30,7 @@ from incidents.notices.language import MAX_TEMPLATE, OutputTooLong, TemplateErro
 from incidents.notices.rendering import render_notice, validate
 from incidents.services import ServiceError
 from incidents.services.events import append_event
+from incidents.services.keepalive import beating
 from incidents.services.locking import lock_incident
 from incidents.services.text_rules import clean_text
 
@@ -295,9 +297,23 @@ def start_delivery(*, notice_id: int, worker: str) -> int:
         Notice.objects.select_for_update().filter(pk=notice_id).first()  # numbering lock
         last = NoticeDelivery.objects.filter(notice_id=notice_id).aggregate(n=Max("attempt"))
         attempt = NoticeDelivery.objects.create(
-            notice_id=notice_id, attempt=(last["n"] or 0) + 1, worker=worker[:200]
+            notice_id=notice_id,
+            attempt=(last["n"] or 0) + 1,
+            worker=worker[:200],
+            heartbeat_at=timezone.now(),
         )
     return attempt.pk
+
+
+def delivery_heartbeat(attempt_id: int) -> AbstractContextManager[None]:
+    """Keep the attempt's heartbeat while the worker talks to the mail server."""
+    return beating(
+        lambda: NoticeDelivery.objects.filter(
+            pk=attempt_id, outcome=NoticeDelivery.Outcome.PENDING
+        ),
+        DELIVERY_HEARTBEAT_EVERY,
+        f"delivery attempt {attempt_id}",
+    )
 
 
 def _finish_attempt(attempt_id: int | None, outcome: str, reply: str) -> dict[str, Any]:
@@ -497,6 +513,10 @@ def save_template_version(
 
 
 SEND_GRACE = timedelta(minutes=5)  # retries with backoff fit well inside this
+# An attempt's heartbeat is written this often; silent for DELIVERY_SILENCE (three missed),
+# its worker was lost mid-delivery and the notice is handed to the mailer again at once.
+DELIVERY_HEARTBEAT_EVERY = 5.0
+DELIVERY_SILENCE = timedelta(seconds=15)
 
 
 BATCH_GRACE = timedelta(minutes=5)  # one draft takes milliseconds
@@ -540,26 +560,35 @@ def sweep_stuck_batches(*, broker_lost: bool = False) -> list[int]:
 
 
 def sweep_stuck_sends(*, broker_lost: bool = False) -> list[int]:
-    """Queue again every approved notice handed to the workers more than SEND_GRACE ago (or
-    at all, when the broker is known to have lost its messages) and neither sent nor
-    failed; each is an event. A copy the mail server already took is harmless: every
-    attempt has the same Message-ID."""
+    """Queue again every approved notice neither sent nor failed that was handed to the
+    workers more than SEND_GRACE ago (or at all, when the broker is known to have lost its
+    messages), or whose delivery attempt's heartbeat fell silent; each is an event. A copy
+    the mail server already took is harmless: every attempt has the same Message-ID."""
     from incidents import tasks
 
-    cutoff = timezone.now() - (timedelta(0) if broker_lost else SEND_GRACE)
+    now = timezone.now()
+    cutoff = now - (timedelta(0) if broker_lost else SEND_GRACE)
+    # The attempt this hand-over started, gone silent: its worker died mid-delivery.
+    lost_attempt = Exists(
+        NoticeDelivery.objects.filter(
+            notice=OuterRef("pk"),
+            outcome=NoticeDelivery.Outcome.PENDING,
+            started_at__gte=OuterRef("send_queued_at"),
+            heartbeat_at__lt=now - DELIVERY_SILENCE,
+        )
+    )
+    late = Q(send_queued_at__lt=cutoff) | lost_attempt
     stuck = list(
-        Notice.objects.filter(state=NoticeState.APPROVED, send_queued_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )[:500]
+        Notice.objects.filter(late, state=NoticeState.APPROVED).values_list("pk", flat=True)[:500]
     )
     requeued = []
     for notice_id in stuck:
         with transaction.atomic():
             notice = Notice.objects.select_related("partner").get(pk=notice_id)
             incident = lock_incident(notice.incident_id)
-            moved = Notice.objects.filter(
-                pk=notice_id, state=NoticeState.APPROVED, send_queued_at__lt=cutoff
-            ).update(send_queued_at=timezone.now())
+            moved = Notice.objects.filter(late, pk=notice_id, state=NoticeState.APPROVED).update(
+                send_queued_at=timezone.now()
+            )
             if not moved:
                 continue
             append_event(
