@@ -363,7 +363,7 @@ def _lost_by_the_broker(stack: Stack, redis: OwnRedis) -> Callable[[Watch], Any]
             redis.start()
             returned = time.monotonic()
             os.kill(stack.process.pid, signal.SIGCONT)  # it starts a new worker
-            why = "after Redis came back (the 10 s sweeper finds the broker's marker gone)"
+            why = "after Redis came back (the 5 s sweeper finds the broker's marker gone)"
             await _lost_run_back(watch, run.pk, returned, why)
             return returned
 
@@ -385,7 +385,7 @@ def _worker_killed(stack: Stack) -> Callable[[Watch], Any]:
             killed = time.monotonic()
             state.delay_seconds = 0
             await _lost_run_back(
-                watch, run.pk, killed, "after the kill (heartbeat silent 15 s + the 10 s sweeper)"
+                watch, run.pk, killed, "after the kill (heartbeat silent 15 s + the 5 s sweeper)"
             )
             return killed
 
@@ -419,7 +419,7 @@ def _killed_during_delivery(stack: Stack, mailbox: Any) -> Callable[[Watch], Any
         verdict = "within" if took <= RECOVERY_TARGET else "NOT within"
         watch.result.notes.append(
             f"notice sent {took:.0f} s after the kill (delivery heartbeat silent 15 s + the "
-            f"10 s sweeper): {verdict} the {RECOVERY_TARGET:.0f} s target; the partner got "
+            f"5 s sweeper): {verdict} the {RECOVERY_TARGET:.0f} s target; the partner got "
             f"{len(mailbox.messages)} copies with {len(ids)} Message-ID"
         )
         return killed

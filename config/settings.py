@@ -332,7 +332,7 @@ CELERY_BEAT_SCHEDULE = {
     # Often: a lost run comes back within seconds of its heartbeat stopping (check_runs).
     "sweep-stuck-work": {
         "task": "incidents.tasks.sweep_stuck_work",
-        "schedule": 10.0,
+        "schedule": 5.0,
     },
 }
 

@@ -161,7 +161,7 @@ def rerun_due_checks() -> int:
 
 @shared_task
 def sweep_stuck_work() -> int:
-    """Every 10 s (beat): queue again the check runs, notice sends, draft batches and
+    """Every 5 s (beat): queue again the check runs, notice sends, draft batches and
     imports the broker or a dead worker may have lost (the database knows them all); at
     once for what was waiting when the broker is found to have lost its messages. Returns
     how many."""

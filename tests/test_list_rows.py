@@ -10,15 +10,16 @@ from django.utils import timezone
 from incidents.models import ChecklistItem, Incident
 from incidents.rendering import list_rows as list_rows_module
 from incidents.rendering.list_rows import rows_html
-from incidents.selectors.incidents import as_rows, list_rows
+from incidents.selectors.incident_list import rows_among
 from tests.conftest import client_for
 from tests.factories import make_incident
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-def _row(incident: Incident):
-    return as_rows(list_rows(Incident.objects.filter(pk=incident.pk)))[0]
+def _row(incident: Incident, viewer):
+    (row,) = rows_among(viewer, [incident.pk])
+    return row
 
 
 def _step(incident: Incident, due_at) -> ChecklistItem:
@@ -31,7 +32,7 @@ def test_a_row_shows_what_the_list_needs(cast):
     incident = make_incident(by=cast.commander, title=HOSTILE, restricted=True)
     Incident.objects.filter(pk=incident.pk).update(commander=cast.commander)
     _step(incident, timezone.now() - timedelta(hours=1))
-    row = _row(incident)
+    row = _row(incident, cast.commander)
     with timezone.override(zoneinfo.ZoneInfo("Asia/Tokyo")):
         html = rows_html([row])
     assert f'<tr id="incident-row-{row.pk}">' in html
@@ -47,7 +48,7 @@ def test_a_row_shows_what_the_list_needs(cast):
 
 def test_an_unassigned_commander_is_a_dash(cast, incident):
     Incident.objects.filter(pk=incident.pk).update(commander=None)
-    assert "<td>—</td>" in rows_html([_row(incident)])
+    assert "<td>—</td>" in rows_html([_row(incident, cast.commander)])
 
 
 def test_a_row_turns_overdue_when_its_step_falls_due(cast, incident, monkeypatch):
@@ -55,11 +56,11 @@ def test_a_row_turns_overdue_when_its_step_falls_due(cast, incident, monkeypatch
     drawn again: no minute in the key, never a stale "on time"."""
     due = timezone.now() + timedelta(seconds=1)
     _step(incident, due)
-    before = rows_html([_row(incident)])
+    before = rows_html([_row(incident, cast.commander)])
     assert "overdue" not in before and f'data-refresh-at="{due.isoformat()}"' in before
     later = due + timedelta(seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    after = rows_html([_row(incident)])
+    after = rows_html([_row(incident, cast.commander)])
     assert "step overdue" in after and "data-refresh-at" not in after
 
 
@@ -84,12 +85,12 @@ def test_rows_are_shared_between_viewers_and_drawn_once(cast, incident, monkeypa
     first = client_for(cast.responder).get("/incidents/").content.decode()
     second = client_for(cast.commander).get("/incidents/").content.decode()
     assert drawn == [incident.pk]
-    row_html = rows_html([_row(incident)])
+    row_html = rows_html([_row(incident, cast.commander)])
     assert row_html in first and row_html in second
 
 
 def test_live_frames_and_the_page_render_the_same_row(cast, incident):
     page = client_for(cast.responder).get("/incidents/").content.decode()
-    frame = rows_html([_row(incident)], oob="true")
+    frame = rows_html([_row(incident, cast.commander)], oob="true")
     assert f'<tr id="incident-row-{incident.pk}" hx-swap-oob="true">' in frame
     assert frame.strip().replace(' hx-swap-oob="true"', "") in page

@@ -139,14 +139,6 @@ class NoteForm(forms.Form):
     )
 
 
-SORTS = {
-    "-created": ("-created_at", "-id"),
-    "created": ("created_at", "id"),
-    "severity": ("severity", "-created_at", "-id"),
-    "status": ("status", "-created_at", "-id"),
-    "reference": ("reference",),
-    "-updated": ("-updated_at", "-id"),
-}
 SORT_LABELS = {
     "-created": "Newest",
     "created": "Oldest",

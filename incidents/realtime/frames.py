@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from incidents.access import Pass, gate_many, visible_incidents
+from incidents.access import Pass, gate_many
 from incidents.forms.triage import IncidentFilterForm
 from incidents.models import Event
 from incidents.models.revision import SHARED_SOURCE_NAMES
@@ -31,6 +31,7 @@ from incidents.rendering.incident_sections import (
     render_facts,
     render_sections,
 )
+from incidents.selectors import incident_list
 from incidents.selectors import incidents as selectors
 from incidents.user_zone import UTC, parse_zone
 
@@ -173,18 +174,12 @@ def dashboard_rows(
     """List rows for changed incidents this user may see: new ones that match the viewer's
     filters are prepended, changed ones replaced, ones that no longer match removed. Who
     sees what is asked per viewer; the rows are the list's shared renderings."""
-    visible = selectors.as_rows(
-        selectors.list_rows(visible_incidents(user).filter(pk__in=incident_ids))
-    )
+    visible = incident_list.rows_among(user, incident_ids)
     if not visible:
         return ""
     form = IncidentFilterForm(QueryDict(filters))
     form.is_valid()
-    matching = set(
-        selectors.filtered_incidents(user, form.cleaned_data)
-        .filter(pk__in=[row.pk for row in visible])
-        .values_list("pk", flat=True)
-    )
+    matching = incident_list.matching_among(user, form.cleaned_data, [row.pk for row in visible])
     opened = set(opened_ids)
     gone = [row for row in visible if row.pk not in matching]
     new = [row for row in visible if row.pk in matching and row.pk in opened]

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from incidents.models import SEVERITY_MEANING, Severity, Status
 from incidents.rendering import clock, store
-from incidents.selectors.incidents import ListRow
+from incidents.selectors.incident_list import ListRow
 
 ROW = "incidents/incident_row.html"
 PREPEND = "incidents/incident_list.html#rows-prepended"

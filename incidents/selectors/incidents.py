@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from django.core.paginator import Page
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
-from incidents.access import Ability, may, visible_incidents
+from incidents.access import Ability, may
 from incidents.forms.incidents import TransitionForm, moves_from
-from incidents.forms.triage import SORTS, NoteForm, assignable_users
+from incidents.forms.triage import NoteForm, assignable_users
 from incidents.models import (
-    CLOSED_STATES,
     KEY_TIMES,
     DataCategory,
     Event,
@@ -21,10 +18,8 @@ from incidents.models import (
     ExposureStatus,
     Incident,
 )
-from incidents.selectors.pagination import CappedPaginator
 
 TIMELINE_PAGE = 50
-LIST_PAGE = 50
 NOTES_SHOWN = 20
 # Timeline filter: kind -> verb prefix
 TIMELINE_KINDS = {
@@ -176,110 +171,3 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
     widget templates cost more than the whole result table)."""
     categories = list(DataCategory.objects.values_list("slug", "name"))
     return {"people": people_choices(), "categories": categories}
-
-
-def filtered_incidents(user: Any, filters: dict[str, Any]) -> QuerySet[Incident]:
-    """Apply the list's filters (cleaned IncidentFilterForm data) to what the user may see.
-    Membership filters use subqueries, so no DISTINCT over the whole table."""
-    incidents = visible_incidents(user)
-    if filters.get("q"):
-        for word in filters["q"].lower().split()[:8]:
-            incidents = incidents.filter(search_text__contains=word)
-    if filters.get("status"):
-        incidents = incidents.filter(status__in=filters["status"])
-    if filters.get("severity"):
-        incidents = incidents.filter(severity__in=filters["severity"])
-    if filters.get("state") == "open":
-        incidents = incidents.exclude(status__in=CLOSED_STATES)
-    elif filters.get("state") == "closed":
-        incidents = incidents.filter(status__in=CLOSED_STATES)
-    if filters.get("commander"):
-        incidents = incidents.filter(commander=filters["commander"])
-    if filters.get("assignee"):
-        incidents = incidents.filter(
-            pk__in=Incident.assignees.through.objects.filter(user=filters["assignee"]).values(
-                "incident_id"
-            )
-        )
-    if filters.get("category"):
-        incidents = incidents.filter(
-            pk__in=Exposure.objects.filter(category=filters["category"])
-            .exclude(status=ExposureStatus.RULED_OUT)
-            .values("incident_id")
-        )
-    if filters.get("tag"):
-        incidents = incidents.filter(
-            pk__in=Incident.tags.through.objects.filter(tag__name=filters["tag"]).values(
-                "incident_id"
-            )
-        )
-    if filters.get("mine"):
-        incidents = incidents.filter(
-            Q(commander=user)
-            | Q(pk__in=Incident.assignees.through.objects.filter(user=user).values("incident_id"))
-        )
-    return incidents.order_by(*SORTS.get(filters.get("sort") or "-created", SORTS["-created"]))
-
-
-def with_earliest_due_work(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-    """The earliest due time of an unfinished rotation and of an unfinished checklist step,
-    per incident: a row says "overdue" once the clock passes it (rendering/list_rows.py),
-    so the same rendering is right before and after, whatever minute it is served."""
-    from incidents.models import ITEM_FINISHED, ROTATION_DONE, ChecklistItem, RotationTask
-
-    def earliest(work: QuerySet[Any]) -> Subquery:
-        due = work.filter(incident=OuterRef("pk"), due_at__isnull=False)
-        return Subquery(due.order_by("due_at").values("due_at")[:1])
-
-    return incidents.annotate(
-        rotation_due_at=earliest(RotationTask.objects.exclude(state__in=ROTATION_DONE)),
-        step_due_at=earliest(ChecklistItem.objects.exclude(state__in=ITEM_FINISHED)),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class ListRow:
-    """What one row of the incident list shows: read as plain values (no model instances;
-    the list reads fifty of them per request)."""
-
-    pk: int
-    reference: str
-    title: str
-    severity: str
-    status: str
-    restricted: bool
-    created_at: datetime
-    commander: str | None
-    rotation_due_at: datetime | None
-    step_due_at: datetime | None
-
-
-LIST_ROW_COLUMNS = (
-    "pk",
-    "reference",
-    "title",
-    "severity",
-    "status",
-    "restricted",
-    "created_at",
-    "commander__username",
-    "rotation_due_at",
-    "step_due_at",
-)
-
-
-def list_rows(incidents: QuerySet[Incident]) -> QuerySet[Any]:
-    """`incidents` as ListRow values, in their order (a lazy queryset of tuples: slice it,
-    then `as_rows`)."""
-    return with_earliest_due_work(incidents).values_list(*LIST_ROW_COLUMNS)
-
-
-def as_rows(values: Any) -> list[ListRow]:
-    return [ListRow(*row) for row in values]
-
-
-def incident_list_page(user: Any, filters: dict[str, Any], page_number: Any = 1) -> Page:
-    matching = filtered_incidents(user, filters)
-    page = CappedPaginator(list_rows(matching), LIST_PAGE, counted=matching).get_page(page_number)
-    page.object_list = as_rows(page.object_list)
-    return page

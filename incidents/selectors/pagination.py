@@ -61,3 +61,16 @@ class CappedPaginator(Paginator):
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+class KnownCount(CappedPaginator):
+    """A paginator whose count was read in the same statement as its page
+    (selectors/incident_list.py): exact up to COUNT_CAP, COUNT_CAP + 1 for "more"."""
+
+    def __init__(self, count: int, per_page: int) -> None:
+        super().__init__([], per_page)
+        self.known = count
+
+    @property
+    def count(self) -> int:  # a value, not a cached query
+        return self.known

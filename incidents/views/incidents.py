@@ -30,6 +30,7 @@ from incidents.rendering.list_rows import rows_html
 from incidents.rendering.store import personalise
 from incidents.roles import shared_revisions
 from incidents.selectors import incidents as selectors
+from incidents.selectors.incident_list import incident_list_page
 from incidents.services import ServiceError
 from incidents.services.heartbeat import request_check
 from incidents.services.incidents import open_incident, transition
@@ -52,7 +53,7 @@ def incident_list(request: HtmxHttpRequest) -> HttpResponse:
 
 def _list_results(request: HtmxHttpRequest, form: IncidentFilterForm) -> str:
     """The results fragment (count, rows, pager) for the viewer's filters."""
-    page = selectors.incident_list_page(request.user, form.cleaned_data, request.GET.get("page"))
+    page = incident_list_page(request.user, form.cleaned_data, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
