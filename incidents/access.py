@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -27,6 +28,7 @@ from incidents.roles import (
     COMMANDER,
     COMMUNICATIONS,
     RESPONDER,
+    ROLE_LABELS,
     RoleSet,
     User,
     remember_roles,
@@ -47,6 +49,7 @@ class Ability(StrEnum):
     READ_SECURITY_LOG = "read and export the security log"
     SEE_ALL_INCIDENTS = "see every incident, restricted or not"
     NAME_PROBE_SECRETS = "name the worker's environment variable a rotation probe presents"
+    EDIT_NOTICE_TEMPLATES = "edit notice templates (each save is a new version)"
 
 
 RESPONSE_TEAM = frozenset({ADMIN, COMMANDER, RESPONDER})
@@ -62,7 +65,40 @@ ABILITIES: dict[Ability, frozenset[str]] = {
     Ability.READ_SECURITY_LOG: frozenset({ADMIN, AUDITOR}),
     Ability.SEE_ALL_INCIDENTS: frozenset({ADMIN}),
     Ability.NAME_PROBE_SECRETS: frozenset({ADMIN}),
+    # What a notice says to partners and regulators is the communications lead's to word.
+    Ability.EDIT_NOTICE_TEMPLATES: frozenset({ADMIN, COMMUNICATIONS}),
 }
+# Who may move any checklist step, whatever role it is tied to.
+STEP_OVERSEERS = frozenset({ADMIN, COMMANDER})
+
+
+def may_move_step(user: User, item: Any, commander_id: int | None = None) -> bool:
+    """A step tied to a role (its `role`, a role name) is moved by whoever holds that role,
+    its assignee, the incident's commander (`commander_id`) or an overseer; a step tied to
+    no role by anyone who may change the response record, or its assignee. So the
+    communications lead ticks "tell partners" and the auditor "export the audit trail",
+    and neither may move anything else; a responder cannot tick the commander's decision.
+    `user` may be a RoleSet (a shared rendering): then only roles count."""
+    roles = roles_of(user)
+    if not roles:
+        return False
+    if roles & STEP_OVERSEERS:
+        return True
+    person = getattr(user, "pk", None)
+    if person is not None and person in (item.assignee_id, commander_id):
+        return True
+    if item.role:
+        return item.role in roles
+    return may(user, Ability.WRITE_RESPONSE)
+
+
+def require_step_mover(user: User, item: Any, commander_id: int | None) -> None:
+    if not may_move_step(user, item, commander_id):
+        who = f"the {ROLE_LABELS.get(item.role, item.role)} role," if item.role else ""
+        raise PermissionDenied(
+            f"Your role may not move “{item.title}”: it is moved by {who} its assignee"
+            " or the incident's commander."
+        )
 
 
 def may(user: User, ability: Ability) -> bool:

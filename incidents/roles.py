@@ -20,7 +20,7 @@ ROLE_LABELS = {
     COMMANDER: "Incident commander",
     RESPONDER: "Responder",
     COMMUNICATIONS: "Communications",
-    AUDITOR: "Auditor (read-only)",
+    AUDITOR: "Auditor",  # reads everything; writes only audit steps (access.may_move_step)
 }
 # A signed-in user, AnonymousUser or a RoleSet; typed loosely because all are duck-typed.
 User = Any

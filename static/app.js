@@ -237,4 +237,18 @@
   document.addEventListener("DOMContentLoaded", scrollableTables);
   document.addEventListener("htmx:afterSettle", scrollableTables);
   window.addEventListener("resize", scrollableTables);
+
+  // Controls the shared rendering drew for a role set may also be the viewer's as a
+  // person (a step's assignee, the incident's commander): it lists them in data-movers,
+  // and this page, which knows who is looking, shows them. The server decides either way.
+  function personalControls() {
+    var me = document.body.dataset.user;
+    if (!me) { return; }
+    document.querySelectorAll("[data-movers]").forEach(function (box) {
+      if (box.dataset.movers.split(" ").indexOf(me) !== -1) { box.hidden = false; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", personalControls);
+  document.addEventListener("htmx:afterSettle", personalControls);
+  document.addEventListener("htmx:oobAfterSwap", personalControls);
 })();

@@ -52,7 +52,14 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:member-remove": ("POST", True, True),
 }
 # Routes a responder may not use; the member test uses the role that may.
-WRITER = {"incidents:member-add": "commander", "incidents:member-remove": "commander"}
+# Who the matrix writes as, where a responder may not: the first checklist step is the
+# commander's own (access.may_move_step; tests/test_step_roles.py covers each role).
+WRITER = {
+    "incidents:member-add": "commander",
+    "incidents:member-remove": "commander",
+    "incidents:item-state": "commander",
+    "incidents:item-assign": "commander",
+}
 OUT_OF_SCOPE = {
     "healthz",
     "profile",

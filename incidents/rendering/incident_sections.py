@@ -87,7 +87,7 @@ SECTIONS: dict[str, Section] = {
         Section(
             "checklist",
             "checklist",
-            ("checklist",),
+            ("incident", "checklist"),  # "incident": its commander may move every step
             lambda load, v: mitigation.checklist_context(load(), v),
         ),
         Section("checks", "checks", (), _checks),

@@ -9,7 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from incidents.access import Ability, may
+from incidents.access import Ability, may, may_move_step
 from incidents.forms.mitigation import CampaignForm
 from incidents.models import (
     ITEM_FINISHED,
@@ -24,7 +24,7 @@ from incidents.models import (
     RunStatus,
 )
 from incidents.rendering.clock import note_flip
-from incidents.roles import unread_count
+from incidents.roles import ROLE_LABELS, unread_count
 from incidents.selectors.incidents import people_choices
 
 ROTATIONS_SHOWN = 50
@@ -107,6 +107,10 @@ def checklist_context(incident: Incident, user: Any, error: str = "") -> dict[st
     )
     now = timezone.now()
     for item in items:
+        # Who may move it: by the viewer's roles here; the assignee and the commander by
+        # the page (data-movers, static/app.js), as a shared rendering knows no person.
+        item.movable = may_move_step(user, item, incident.commander_id)  # type: ignore[attr-defined]
+        item.role_label = ROLE_LABELS.get(item.role, item.role)  # type: ignore[attr-defined]
         open_item = item.state not in ITEM_FINISHED
         item.overdue = bool(item.due_at and item.due_at < now and open_item)  # type: ignore[attr-defined]
         if open_item:

@@ -45,6 +45,7 @@ def notices_section_context(incident: Incident, user: Any, error: str = "") -> d
         "partners": list(Partner.objects.order_by("audience", "name")),
         "audiences": Audience.choices,
         "can_write_notices": can_write_notices(user),
+        "can_edit_templates": may(user, Ability.EDIT_NOTICE_TEMPLATES),
         "notice_error": error,
         "stale_count": sum(1 for n in notices if n.stale_reasons),
         "sent_count": sum(1 for n in notices if n.state == NoticeState.SENT),

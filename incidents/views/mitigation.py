@@ -14,7 +14,14 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from incidents.access import Ability, incident_for, may, require_pass, require_response_writer
+from incidents.access import (
+    Ability,
+    incident_for,
+    may,
+    require_pass,
+    require_response_writer,
+    require_step_mover,
+)
 from incidents.forms.mitigation import (
     ApplyPlaybookForm,
     CampaignForm,
@@ -195,6 +202,15 @@ def playbook_apply(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     return _respond(request, incident, "checklist", act)
 
 
+def _movable_item(
+    request: HtmxHttpRequest, reference: str, item_id: int
+) -> tuple[Incident, ChecklistItem]:
+    incident = incident_for(request.user, reference)
+    item = get_object_or_404(ChecklistItem, incident=incident, pk=item_id)
+    require_step_mover(request.user, item, incident.commander_id)
+    return incident, item
+
+
 def _item(request: HtmxHttpRequest, reference: str, item_id: int) -> tuple[Incident, ChecklistItem]:
     incident = _writable(request, reference)
     return incident, get_object_or_404(ChecklistItem, incident=incident, pk=item_id)
@@ -203,7 +219,9 @@ def _item(request: HtmxHttpRequest, reference: str, item_id: int) -> tuple[Incid
 @login_required
 @require_POST
 def item_state(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpResponse:
-    incident, item = _item(request, reference, item_id)
+    """Moved by the step's role, its assignee or the commander (access.may_move_step), not
+    by every response writer: the communications lead and the auditor move their own."""
+    incident, item = _movable_item(request, reference, item_id)
     form = ItemStateForm(request.POST)
 
     def act() -> None:
@@ -222,7 +240,9 @@ def item_state(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpRe
 @login_required
 @require_POST
 def item_assign(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpResponse:
-    incident, item = _item(request, reference, item_id)
+    """Assigned by those who may move it: an assignee may move a step, so assigning
+    oneself must not be a way round the step's role."""
+    incident, item = _movable_item(request, reference, item_id)
     form = ItemAssignForm(request.POST)
 
     def act() -> None:

@@ -1,4 +1,4 @@
-"""Notice templates: the communications role edits them (each save is a new version),
+"""Notice templates: the communications role (and admins) edit them (each save is a new version),
 with a live preview rendered against an incident of their choosing."""
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ PAGE = "incidents/notice_template.html"
 def _allowed(request: HtmxHttpRequest, *, write: bool = False) -> None:
     if not may(request.user, Ability.USE):
         raise Http404("No such page.")
-    if write and not may(request.user, Ability.WRITE_NOTICES):
-        raise PermissionDenied("Your role cannot edit notice templates.")
+    if write and not may(request.user, Ability.EDIT_NOTICE_TEMPLATES):
+        raise PermissionDenied("Notice templates are edited by communications and admins.")
 
 
 @login_required
@@ -57,7 +57,7 @@ def template_edit(request: HtmxHttpRequest, template_id: int) -> HttpResponse:
         "subject": subject,
         "body": body,
         "error": error,
-        "can_write_notices": may(request.user, Ability.WRITE_NOTICES),
+        "can_edit_templates": may(request.user, Ability.EDIT_NOTICE_TEMPLATES),
         **_help(),
         **_preview(request, incidents[0].pk if incidents else None, subject, body),
     }

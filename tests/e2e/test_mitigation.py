@@ -73,3 +73,54 @@ def test_a_worker_runs_the_patch_check_and_both_pages_see_it(cast, signed_in_pag
         expect(page_b.locator("#timeline")).to_contain_text(
             "endpoint_requires_auth check of Patch the endpoint"
         )
+
+
+def _scenario_checklist(cast):
+    incident = make_incident(by=cast.commander, title="Whose step is it")
+    seed_playbooks(Playbook, PlaybookItem)
+    apply_playbook(incident=incident, playbook=Playbook.objects.get(), by=cast.commander)
+    set_item_state(
+        item=incident.checklist.get(key="open-and-assess"), state="done", by=cast.commander
+    )
+    return incident
+
+
+@pytest.mark.parametrize(("who", "key"), [("comms", "tell-partners"), ("auditor", "export-audit")])
+def test_each_role_completes_its_own_step_and_sees_no_control_on_others(
+    cast, signed_in_page, who, key
+):
+    """The communications lead ticks "tell partners", the auditor "export the audit
+    trail" (in a non-UTC zone, at 400 px); neither is offered any other step."""
+    incident = _scenario_checklist(cast)
+    mine = incident.checklist.get(key=key)
+    other = incident.checklist.get(key="segment-network")
+    page = signed_in_page(
+        getattr(cast, who), f"/incidents/{incident.reference}/", width=400, timezone_id="Asia/Tokyo"
+    )
+    expect(page.locator(f"#item-{other.pk} select[name=state]")).to_have_count(0)
+    step = page.locator(f"#item-{mine.pk}")
+    step.locator("select[name=state]").select_option("done")
+    step.get_by_role("button", name="Set").click()
+    expect(page.locator(f"#item-{mine.pk} .state")).to_have_text("Done")
+    expect(page.locator(f"#item-{other.pk} select[name=state]")).to_have_count(0)
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def test_the_assignee_of_the_commanders_step_is_shown_its_control(cast, signed_in_page):
+    """The section is drawn for the responder role (no control on the commander's step);
+    the page shows the control to the person it is assigned to, and to nobody else."""
+    from incidents.services.checklists import assign_item
+
+    incident = _scenario_checklist(cast)
+    decision = incident.checklist.get(key="assess-risk")
+    assign_item(item=decision, assignee=cast.responder, by=cast.commander)
+    other = signed_in_page(cast.outsider, f"/incidents/{incident.reference}/")
+    expect(other.locator(f"#item-{decision.pk} select[name=state]")).to_be_hidden()
+    page = signed_in_page(cast.responder, f"/incidents/{incident.reference}/", color_scheme="dark")
+    control = page.locator(f"#item-{decision.pk} select[name=state]")
+    expect(control).to_be_visible()
+    control.select_option("in_progress")
+    page.locator(f"#item-{decision.pk}").get_by_role("button", name="Set").click()
+    expect(page.locator(f"#item-{decision.pk} .state")).to_have_text("In progress")
