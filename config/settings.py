@@ -290,6 +290,10 @@ CHECK_TARGET_ALLOWLIST = env_list("CHECK_TARGET_ALLOWLIST", [])
 # Without Redis: kombu's filesystem transport made safe for several processes
 # (incidents/embedded_broker.py; its scheme is registered in config/celery.py).
 CELERY_BROKER_URL = REDIS_URL or "breachroom-files://localhost/"  # the host is not used
+# Where workers read the old credentials rotation probes present: one file per registered
+# reference, named like it (services/probe_secrets.py); a mounted secrets folder in
+# production. A reference with no file falls back to the worker's environment variable.
+PROBE_SECRETS_DIR = Path(env_str("PROBE_SECRETS_DIR") or VAR_DIR / "probe-secrets")
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120, minimum=2)
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 10)
 # A task a killed worker held is redelivered after this; it must outlast the hard limit,

@@ -48,7 +48,7 @@ class Ability(StrEnum):
     GRANT_ROLES = "grant and revoke roles, set the MFA policy, unlock sign-ins"
     READ_SECURITY_LOG = "read and export the security log"
     SEE_ALL_INCIDENTS = "see every incident, restricted or not"
-    NAME_PROBE_SECRETS = "name the worker's environment variable a rotation probe presents"
+    REGISTER_PROBE_SECRETS = "register and retire the secret references rotation probes present"
     EDIT_NOTICE_TEMPLATES = "edit notice templates (each save is a new version)"
 
 
@@ -64,7 +64,7 @@ ABILITIES: dict[Ability, frozenset[str]] = {
     Ability.GRANT_ROLES: frozenset({ADMIN}),
     Ability.READ_SECURITY_LOG: frozenset({ADMIN, AUDITOR}),
     Ability.SEE_ALL_INCIDENTS: frozenset({ADMIN}),
-    Ability.NAME_PROBE_SECRETS: frozenset({ADMIN}),
+    Ability.REGISTER_PROBE_SECRETS: frozenset({ADMIN}),
     # What a notice says to partners and regulators is the communications lead's to word.
     Ability.EDIT_NOTICE_TEMPLATES: frozenset({ADMIN, COMMUNICATIONS}),
 }

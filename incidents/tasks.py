@@ -55,6 +55,7 @@ def run_check(self: Task, incident_id: int, check: str, run_id: str) -> None:
 
 
 TRANSIENT = (ConnectionError, TimeoutError, OSError)
+BUSY_LOOKS = 20  # a duplicate delivery looks again for up to 20 × RUN_SILENCE (5 min)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
@@ -65,11 +66,12 @@ def run_check_run(self: Task, run_id: int) -> None:
     one kills it, and its silent heartbeat brings it back: check_runs)."""
     run = check_runs.claim(run_id)
     if run is None:
-        if check_runs.being_run(run_id):
+        if check_runs.being_run(run_id) and self.request.retries < BUSY_LOOKS:
             # A duplicate delivery, or a redelivery after a worker died before its
-            # heartbeat fell silent: look again once a dead worker's would have.
-            raise self.retry(countdown=check_runs.RUN_SILENCE.seconds, max_retries=None)
-        return  # already recorded
+            # heartbeat fell silent: look again once a dead worker's would have. (Past
+            # BUSY_LOOKS the sweeper is the one to notice a silent heartbeat.)
+            raise self.retry(countdown=check_runs.RUN_SILENCE.seconds, max_retries=BUSY_LOOKS)
+        return  # already recorded, or left to the sweeper
     context = CheckContext(incident_id=run.incident_id, rotation_id=run.rotation_id)
     try:
         with check_runs.heartbeat(run.pk):

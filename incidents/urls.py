@@ -21,6 +21,7 @@ from incidents.views import (
     obligations,
     partners,
     people,
+    probe_secrets,
     profile,
     register,
     regulator_pack,
@@ -128,6 +129,12 @@ site_urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("imports/<int:job_id>/", imports.import_job, name="import-job"),
     path("people/", people.people_page, name="people"),
+    path("probe-secrets/", probe_secrets.probe_secrets_page, name="probe-secrets"),
+    path(
+        "probe-secrets/<int:secret_id>/retire/",
+        probe_secrets.probe_secret_retire,
+        name="probe-secret-retire",
+    ),
     path("people/<int:user_id>/roles/", people.person_roles, name="people-roles"),
     path(
         "people/<int:user_id>/sessions/end/",

@@ -89,6 +89,8 @@ ORG_WIDE = {
     "partners",
     "partners-import",
     "partner",
+    "probe-secrets",  # tests/test_probe_secrets.py
+    "probe-secret-retire",
 }
 
 

@@ -299,3 +299,22 @@ def test_a_check_that_overruns_its_time_is_recorded_as_an_error(cast, checklist,
     assert run.status == "error" and run.evidence == {"timed_out": True}
     ran = run.incident.events.get(verb="check.ran")
     assert "ran longer than" in str(ran.after)
+
+
+def test_a_failed_check_says_why_on_its_step(cast, checklist):
+    from django.template.loader import render_to_string
+
+    from incidents.roles import RESPONDER, RoleSet
+    from incidents.selectors.mitigation import checklist_context
+
+    item = checklist["rotation-complete"]
+    run = _queued_run(item, cast)
+    check_runs.finish(
+        check_runs.claim(run.pk), CheckOutcome("fail", "2 of 5 tasks still open"), worker="w1"
+    )
+    html = render_to_string(
+        "incidents/incident_detail.html#checklist",
+        checklist_context(item.incident, RoleSet(frozenset({RESPONDER}))),
+    )
+    step = html.split(f'id="item-{item.pk}"', 1)[1].split("</li>", 1)[0]
+    assert "FAIL</span>" in step and '<span class="why">2 of 5 tasks still open</span>' in step

@@ -83,7 +83,10 @@ def test_bad_parameters_are_refused_with_a_clear_message(kind, params, message):
 
 
 def test_the_old_credential_probe_uses_the_env_secret_and_never_shows_it(monkeypatch, incident):
+    from incidents.models import ProbeSecret
+
     monkeypatch.setenv("MELZTUBE_OLD_KEY", "old-key-123")
+    ProbeSecret.objects.create(name="MELZTUBE_OLD_KEY")
     credential = add_credential(
         name="content-api key", kind="api_key", system="content-api", identifier="…k123"
     )
@@ -104,6 +107,9 @@ def test_the_old_credential_probe_uses_the_env_secret_and_never_shows_it(monkeyp
 
 
 def test_the_probe_reports_a_missing_secret_as_an_error(incident):
+    from incidents.models import ProbeSecret
+
+    ProbeSecret.objects.create(name="NOT_SET_ANYWHERE")
     credential = Credential.objects.create(
         name="k", kind="api_key", system_id=_system(), identifier="…1"
     )

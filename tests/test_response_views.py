@@ -92,7 +92,12 @@ def test_the_rotation_table_is_gated_like_the_page(cast, restricted):
     assert outsider.get(address).status_code == 404
 
 
-def test_only_admins_name_the_probe_secret(cast, campaign):
+def test_a_responder_picks_a_registered_secret_and_edits_the_probe_later(settings, cast, campaign):
+    from incidents.services.probe_secrets import register
+
+    settings.CHECK_TARGET_ALLOWLIST = ["api.example.test"]
+    register(name="OLD_KEY", description="content-api key before rotation", by=cast.admin)
+    register(name="OLDER_KEY", description="", by=cast.admin)
     start_campaign(
         incident=campaign, credentials=Credential.objects.filter(name="key 0"), by=cast.commander
     )
@@ -101,11 +106,21 @@ def test_only_admins_name_the_probe_secret(cast, campaign):
     payload = {
         "url": "https://api.example.test/probe",
         "header": "Authorization",
-        "secret_env": "OLD_KEY",
+        "secret_env": "NOT_REGISTERED",
     }
-    assert client_for(cast.responder).post(url, payload, **HTMX).status_code == 403
+    responder = client_for(cast.responder)
+    refused = responder.post(url, payload, **HTMX)
+    assert refused.status_code == 422 and "not a registered secret reference" in (
+        refused.content.decode()
+    )
+    assert RotationTask.objects.get(pk=task.pk).probe_secret_env == ""
+    page = responder.post(url, {**payload, "secret_env": "OLD_KEY"}, **HTMX).content.decode()
+    assert RotationTask.objects.get(pk=task.pk).probe_secret_env == "OLD_KEY"
+    assert "Edit the probe for key 0" in page and 'value="OLD_KEY" selected' in page
+    edited = {**payload, "url": "https://api.example.test/v2", "secret_env": "OLDER_KEY"}
+    assert responder.post(url, edited, **HTMX).status_code == 200
     task.refresh_from_db()
-    assert task.probe_secret_env == ""
+    assert (task.probe_url, task.probe_secret_env) == ("https://api.example.test/v2", "OLDER_KEY")
 
 
 def test_a_probe_url_off_the_allow_list_is_refused(settings, cast, campaign):

@@ -65,7 +65,7 @@ class ProbeForm(forms.Form):
         regex=r"^[A-Za-z_][A-Za-z0-9_]*$",
         max_length=100,
         required=False,
-        label="Old credential: environment variable on the workers (admins only)",
+        label="Old credential (a secret reference an admin registered)",
     )
 
 

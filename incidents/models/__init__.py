@@ -43,6 +43,7 @@ from incidents.models.rotation import (
     ROTATION_FLOW,
     Credential,
     CredentialKind,
+    ProbeSecret,
     RotationState,
     RotationTask,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "PartnerContact",
     "Playbook",
     "PlaybookItem",
+    "ProbeSecret",
     "Protection",
     "Recipients",
     "ReferenceCounter",

@@ -132,6 +132,10 @@ class CheckRun(models.Model):
     status = models.CharField(max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     evidence = models.JSONField(default=dict, blank=True)
+    # The outcome in a sentence ("got 200 from …"): shown on the step, so a failure says
+    # why where it is seen, not only in the timeline. Nullable: adding it so keeps SQLite
+    # from rebuilding the table, which would drop its revision triggers (migration 0019).
+    summary = models.TextField(null=True, blank=True, max_length=500)  # noqa: DJ001
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     # Written every few seconds by the worker running it (services/check_runs.py): a run

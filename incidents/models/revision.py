@@ -50,6 +50,7 @@ SHARED_SOURCES: dict[str, str] = {
     "partnercontact": "partners",
     "credential": "credentials",
     "credential_tags": "credentials",
+    "probesecret": "credentials",
 }
 INCIDENT_SOURCE_NAMES = tuple(dict.fromkeys(INCIDENT_SOURCES.values()))
 SHARED_SOURCE_NAMES = tuple(dict.fromkeys(SHARED_SOURCES.values()))

@@ -1,6 +1,7 @@
 """Credentials in scope and the tasks that rotate them. Breachroom never stores a secret:
 only a non-secret identifier (fingerprint or last characters)."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -62,8 +63,8 @@ ROTATION_DONE = (RotationState.VERIFIED, RotationState.EXEMPTED)
 class RotationTask(models.Model):
     """Rotate one credential for one incident, down to 'old key verified dead'.
 
-    The probe presents the old credential from `probe_secret_env`, the name of an
-    environment variable an admin set on the workers; the value never reaches the DB."""
+    The probe presents the old credential named by `probe_secret_env`, a ProbeSecret an
+    admin registered; the value never reaches the DB."""
 
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.PROTECT, related_name="rotations"
@@ -93,3 +94,26 @@ class RotationTask(models.Model):
 
     def __str__(self) -> str:
         return f"rotate {self.credential_id} for {self.incident_id}: {self.state}"
+
+
+class ProbeSecret(models.Model):
+    """A reference to an old credential a rotation probe may present, registered by an
+    admin and picked from a list by whoever sets up the probe. The value never enters the
+    database: the worker reads it at probe time from the file of this name in
+    PROBE_SECRETS_DIR, or else from its environment variable of this name
+    (checks/old_credential.py), so registering a new one and placing its file needs no
+    restart."""
+
+    name = models.CharField(max_length=100, unique=True)  # an environment-variable shape
+    description = models.CharField(max_length=200, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

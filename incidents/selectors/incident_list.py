@@ -242,6 +242,7 @@ def rows_among(user: Any, incident_ids: list[int]) -> list[ListRow]:
     sql = (
         f"SELECT {columns} FROM {INCIDENT} i LEFT JOIN {USER} u ON u.id = i.commander_id"
         f" WHERE {' AND '.join([*where, f'i.id IN {listed}'])}"
+        f" ORDER BY {ORDER_BY['-created']}"  # newest first, as new rows go on top
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*column_params, *params, *ids])

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from incidents.access import Ability, may, may_move_step
@@ -15,6 +15,7 @@ from incidents.models import (
     ITEM_FINISHED,
     ROTATION_DONE,
     ChecklistItem,
+    CheckRun,
     Credential,
     Incident,
     ItemState,
@@ -26,6 +27,7 @@ from incidents.models import (
 from incidents.rendering.clock import note_flip
 from incidents.roles import ROLE_LABELS, unread_count
 from incidents.selectors.incidents import people_choices
+from incidents.services import probe_secrets
 
 ROTATIONS_SHOWN = 50
 CREDENTIALS_PAGE = 50
@@ -70,12 +72,14 @@ def rotation_section_context(incident: Incident, user: Any, error: str = "") -> 
         .select_related("credential", "credential__system")
         .order_by("state", "credential__system__name", "credential__name")[:ROTATIONS_SHOWN]
     )
+    secrets = probe_secrets.active()
     return {
         "incident": incident,
         "progress": rotation_progress(incident),
         "rotation_tasks": tasks,
         "can_write": may(user, Ability.WRITE_RESPONSE),
-        "can_name_probe_secrets": may(user, Ability.NAME_PROBE_SECRETS),
+        "probe_secrets": secrets,  # the references a probe may present
+        "probe_secret_names": {secret.name for secret in secrets},
         "now": timezone.now(),
         "campaign_form": CampaignForm(),
         "rotation_states": RotationState.choices,
@@ -101,7 +105,13 @@ def checklist_context(incident: Incident, user: Any, error: str = "") -> dict[st
         .annotate(
             pending_runs=Count(
                 "runs", filter=Q(runs__status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
-            )
+            ),
+            # Why the last run came out as it did, on the step itself.
+            last_summary=Subquery(
+                CheckRun.objects.filter(item=OuterRef("pk"), finished_at__isnull=False)
+                .order_by("-finished_at", "-pk")
+                .values("summary")[:1]
+            ),
         )
         .order_by("position")
     )

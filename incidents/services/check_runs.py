@@ -129,7 +129,12 @@ def finish(run: CheckRun, outcome: CheckOutcome, *, worker: str) -> bool:
         finished = (
             CheckRun.objects.filter(pk=run.pk)
             .exclude(status__in=RUN_FINISHED)
-            .update(status=outcome.status, evidence=outcome.evidence, finished_at=timezone.now())
+            .update(
+                status=outcome.status,
+                evidence=outcome.evidence,
+                summary=outcome.summary[:500],
+                finished_at=timezone.now(),
+            )
         )
         if not finished:
             return False

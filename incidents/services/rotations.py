@@ -164,18 +164,21 @@ def _move_one(
 def configure_probe(
     *, task: RotationTask, url: str, header: str, secret_env: str, by: Any
 ) -> RotationTask:
-    """Set the probe that proves the old credential is dead. `secret_env` names the worker
-    environment variable holding the old credential; only admins may set it (the view checks)."""
+    """Set (or change) the probe that proves the old credential is dead. `secret_env` is a
+    registered secret reference (services/probe_secrets.py) or empty; whoever may change
+    the response may pick one, only admins register them."""
     from incidents.checks.target_policy import check_url_shape
+    from incidents.services.probe_secrets import is_active
 
     url, header, secret_env = url.strip(), header.strip() or "Authorization", secret_env.strip()
     try:
         check_url_shape(url)
     except ValidationError as refused:
         raise ServiceError(" ".join(refused.messages)) from None
-    if secret_env and not secret_env.replace("_", "").isalnum():
+    if secret_env and secret_env != task.probe_secret_env and not is_active(secret_env):
         raise ServiceError(
-            "The secret reference must be an environment variable name (letters, digits, _)."
+            f"{secret_env} is not a registered secret reference: pick one from the list "
+            "(an admin registers them on the Probe secrets page)."
         )
     with transaction.atomic():
         locked = lock_incident(task.incident_id)
