@@ -56,7 +56,31 @@ def test_a_task_walks_to_verified_and_records_the_new_identifier(incident, cast,
     move_rotation(task=task, to="revoked", by=cast.responder)
     task.refresh_from_db()
     assert task.state == "revoked" and task.new_identifier == "…new1"
-    assert Credential.objects.get(pk=keys[0].pk).last_rotated_at is not None
+    assert task.old_identifier == "…0000"
+    credential = Credential.objects.get(pk=keys[0].pk)
+    assert credential.last_rotated_at is not None
+    # The inventory names the key in use now, and what it replaced.
+    assert (credential.identifier, credential.previous_identifier) == ("…new1", "…0000")
+    event = incident.events.filter(verb="rotation.state_changed").first()
+    assert event.after["old_identifier"] == "…0000" and event.after["new_identifier"] == "…new1"
+
+
+def test_the_inventory_and_the_rotation_table_show_the_key_in_use_and_the_one_replaced(
+    incident, cast, keys
+):
+    from tests.conftest import client_for
+
+    start_campaign(
+        incident=incident, credentials=Credential.objects.filter(pk=keys[0].pk), by=cast.responder
+    )
+    move_rotation(
+        task=RotationTask.objects.get(), to="rotated", by=cast.responder, new_identifier="…new1"
+    )
+    inventory = client_for(cast.responder).get("/credentials/").content.decode()
+    assert "<code>…new1</code> <small>(was <code>…0000</code>)</small>" in inventory
+    table = client_for(cast.responder).get(f"/incidents/{incident.reference}/rotations/")
+    row = table.content.decode()
+    assert "key 0 <code>…0000</code></td>" in row and "<td>…new1</td>" in row
 
 
 def test_skipping_a_state_is_refused_naming_the_allowed_ones(incident, cast, keys):

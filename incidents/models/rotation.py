@@ -28,6 +28,10 @@ class Credential(models.Model):
         max_length=100, help_text="Fingerprint or last 4 characters; never the secret itself."
     )
     last_rotated_at = models.DateTimeField(null=True, blank=True)
+    # The identifier before the latest rotation that named a new one (services/rotations.py).
+    # Nullable so adding it does not make SQLite rebuild the table (and drop its revision
+    # triggers, migration 0019).
+    previous_identifier = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     tags = models.ManyToManyField("incidents.Tag", related_name="credentials", blank=True)
 
     class Meta:
@@ -74,6 +78,9 @@ class RotationTask(models.Model):
         max_length=10, choices=RotationState.choices, default=RotationState.PENDING
     )
     new_identifier = models.CharField(max_length=100, blank=True)
+    # The credential's identifier when this task rotated it (the inventory then shows the
+    # new one); nullable for the same reason as Credential.previous_identifier.
+    old_identifier = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     exemption_reason = models.TextField(blank=True, max_length=2000)
     due_at = models.DateTimeField(null=True, blank=True)
     probe_url = models.URLField(blank=True, max_length=500)

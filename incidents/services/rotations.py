@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from incidents.models import (
@@ -145,11 +145,19 @@ def _move_one(
         )
     after: dict[str, Any] = {"credential": task.credential.name, "state": to}
     task.state = to
-    if to == RotationState.ROTATED and new_identifier:
-        task.new_identifier = after["new_identifier"] = new_identifier
     if to == RotationState.EXEMPTED:
         task.exemption_reason = after["reason"] = reason
-    if to == RotationState.ROTATED:
+    if to == RotationState.ROTATED and new_identifier:
+        # The inventory names the credential in use now; the task keeps what it replaced.
+        current = Credential.objects.values_list("identifier", flat=True).get(pk=task.credential_id)
+        task.new_identifier = after["new_identifier"] = new_identifier
+        task.old_identifier = after["old_identifier"] = current
+        Credential.objects.filter(pk=task.credential_id).update(
+            identifier=new_identifier,
+            previous_identifier=F("identifier"),
+            last_rotated_at=timezone.now(),
+        )
+    elif to == RotationState.ROTATED:
         Credential.objects.filter(pk=task.credential_id).update(last_rotated_at=timezone.now())
     task.save()
     append_event(
