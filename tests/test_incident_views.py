@@ -26,6 +26,65 @@ def test_opening_with_bad_input_shows_errors_and_writes_nothing(cast):
     assert not Incident.objects.exists() and not Event.objects.exists()
 
 
+def test_opening_records_what_the_first_minutes_know_in_the_users_zone(cast):
+    import datetime as dt
+
+    from incidents.models import BreachVector
+
+    vector = BreachVector.objects.first()
+    client = client_for(cast.responder)
+    client.cookies["tz"] = "Asia%2FTokyo"
+    form = client.get("/incidents/new/").content.decode()
+    assert '<option value="sam" selected>' in form  # the opener commands by default
+    assert "Asia/Tokyo" in form  # the times' zone is named beside them
+    response = client.post(
+        "/incidents/new/",
+        {
+            "title": "Internal API reachable",
+            "severity": "sev1",
+            "breach_vector": vector.slug,
+            "detected_at": "2026-11-30T09:00",
+            "aware_at": "2026-11-30T10:30",
+            "commander": "dana",
+        },
+    )
+    assert response.status_code == 302
+    incident = Incident.objects.get(title="Internal API reachable")
+    assert incident.detected_at == dt.datetime(2026, 11, 30, 0, 0, tzinfo=dt.UTC)
+    assert incident.aware_at == dt.datetime(2026, 11, 30, 1, 30, tzinfo=dt.UTC)
+    assert (incident.commander, incident.breach_vector) == (cast.commander, vector)
+    opened = incident.events.get(verb="incident.opened")
+    assert opened.after["breach_vector"] == vector.name
+
+
+def test_became_aware_before_detected_is_refused_at_the_field_and_nothing_written(cast):
+    response = client_for(cast.commander).post(
+        "/incidents/new/",
+        {
+            "title": "Out of order",
+            "severity": "sev2",
+            "detected_at": "2026-11-30T10:00",
+            "aware_at": "2026-11-30T09:00",
+        },
+    )
+    assert response.status_code == 422
+    assert "Becoming aware comes after detection" in response.content.decode()
+    assert not Incident.objects.exists() and not Event.objects.exists()
+
+
+def test_only_became_aware_given_dates_detection_no_later(cast):
+    import datetime as dt
+
+    client_for(cast.commander).post(
+        "/incidents/new/",
+        {"title": "Aware only", "severity": "sev2", "aware_at": "2026-11-30T09:00"},
+    )
+    incident = Incident.objects.get(title="Aware only")
+    assert (
+        incident.detected_at == incident.aware_at == dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+    )
+
+
 def test_the_incident_page_shows_header_timeline_and_live_marker(cast, incident):
     client = client_for(cast.responder)
     body = client.get(f"/incidents/{incident.reference}/").content.decode()

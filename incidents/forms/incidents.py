@@ -2,21 +2,59 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from incidents.models import Severity, Status
+from incidents.forms.time_fields import LocalDateTimeField
+from incidents.forms.triage import assignable_users
+from incidents.models import BreachVector, Severity, Status
 from incidents.models.lifecycle import allowed_moves
 
 
 class OpenIncidentForm(forms.Form):
+    """What the first minutes know. The commander defaults to whoever opens it."""
+
     title = forms.CharField(max_length=200)
     severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.SEV2)
+    breach_vector = forms.ModelChoiceField(
+        queryset=BreachVector.objects.all(),
+        required=False,
+        to_field_name="slug",
+        label="How it happened",
+        empty_label="Not known yet",
+    )
+    detected_at = LocalDateTimeField(
+        past_event=True,
+        label="Detected",
+        help_extra="Empty: when it became aware, if given, or now.",
+    )
+    aware_at = LocalDateTimeField(
+        past_event=True,
+        label="Became aware",
+        help_extra="When the team was reasonably sure personal data was affected: notification "
+        "deadlines count from it. Empty if not yet.",
+    )
+    commander = forms.ModelChoiceField(
+        queryset=assignable_users(),
+        required=False,
+        to_field_name="username",
+        label="Incident commander",
+        empty_label="Nobody yet",
+    )
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20_000
     )
     restricted = forms.BooleanField(
         required=False, help_text="Only members and admins can see a restricted incident."
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        detected, aware = data.get("detected_at"), data.get("aware_at")
+        if detected and aware and aware < detected:
+            self.add_error("aware_at", "Becoming aware comes after detection: check both times.")
+        return data
 
 
 class TransitionForm(forms.Form):

@@ -37,7 +37,10 @@ def open_incident(
     commander: Any = None,
     detected_at: datetime | None = None,
     aware_at: datetime | None = None,
+    breach_vector: Any = None,
 ) -> Incident:
+    """Detected defaults to the time it became aware when that is given (detection cannot
+    come after it), else to now."""
     title = title.strip()
     if not title:
         raise ServiceError("An incident needs a title.")
@@ -53,7 +56,8 @@ def open_incident(
             severity=severity,
             restricted=restricted,
             commander=commander,
-            detected_at=detected_at or timezone.now(),
+            breach_vector=breach_vector,
+            detected_at=detected_at or aware_at or timezone.now(),
             aware_at=aware_at,
         )
         check_time_order(incident)
@@ -71,6 +75,7 @@ def open_incident(
                 "status": incident.status,
                 "restricted": restricted,
                 "commander": commander.get_username() if commander else None,
+                "breach_vector": breach_vector.name if breach_vector else None,
                 "detected_at": incident.detected_at,
                 "aware_at": incident.aware_at,
             },

@@ -93,7 +93,9 @@ def _filter_form(request: HttpRequest) -> IncidentFilterForm:
 @require_http_methods(["GET", "POST"])
 def incident_open(request: HttpRequest) -> HttpResponse:
     require(request.user, Ability.OPEN_INCIDENT)
-    form = OpenIncidentForm(request.POST or None)
+    form = OpenIncidentForm(
+        request.POST or None, initial={"commander": request.user.get_username()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             incident = open_incident(by=request.user, **form.cleaned_data)
