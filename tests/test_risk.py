@@ -136,3 +136,44 @@ def test_a_bad_assessment_is_422_and_keeps_what_was_typed(cast, incident):
         and "rationale for: ease of identification" in body
         and "kept text" in body
     )
+
+
+def test_a_reassessment_starts_from_the_current_version_keeping_suggestions_live(cast, incident):
+    """The circumstances and what the assessor set apart from the suggestion are filled
+    in; a factor taken as suggested stays "As suggested" so the record still moves it."""
+    from incidents.models import DataCategory
+    from incidents.roles import COMMANDER, RoleSet
+    from incidents.selectors.obligations import risk_context
+    from incidents.services.exposures import record_exposure
+    from tests.conftest import client_for
+
+    record_exposure(
+        incident=incident,
+        category=DataCategory.objects.get(slug="viewing-history"),
+        status="suspected",
+        by=cast.commander,
+        people_by_jurisdiction={"FR": 40},
+    )
+    suggested = risk_context(incident, RoleSet(frozenset({COMMANDER})))["suggestion"]
+    other_dpc = "4" if suggested.dpc != 4 else "3"
+    response = client_for(cast.commander).post(
+        f"/incidents/{incident.reference}/risk/",
+        {
+            "recipients": "unknown",
+            "backup": "none",
+            "dpc": other_dpc,
+            "dpc_rationale": "profiles reveal health interests",
+            "ei_rationale": "",
+            "cb_rationale": "",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200, response.content.decode()[:500]
+    form = risk_context(incident, RoleSet(frozenset({COMMANDER})))["risk_form"]
+    assert form.initial["recipients"] == "unknown" and form.initial["backup"] == "none"
+    assert form.initial["dpc"] == other_dpc
+    assert form.initial["dpc_rationale"] == "profiles reveal health interests"
+    assert "ei" not in form.initial and "confidentiality" not in form.initial
+    page = client_for(cast.commander).get(f"/incidents/{incident.reference}/").content.decode()
+    assert "Reassess <small>(starting from v1)</small>" in page
+    assert "profiles reveal health interests</textarea>" in page

@@ -92,8 +92,40 @@ def risk_context(
         "risk_fact": risk_fact(versions),
         "can_assess": can_assess,
         "suggestion": suggestion,
-        "risk_form": RiskForm(auto_id="risk-%s"),
+        "risk_form": RiskForm(auto_id="risk-%s", initial=reassessment_start(latest, suggestion)),
     }
+
+
+FACTORS = ("dpc", "ei", "confidentiality", "integrity", "availability")
+
+
+def reassessment_start(latest: Any, suggestion: Any) -> dict[str, Any]:
+    """A reassessment starts from the current version: its circumstances and the factors,
+    malicious intent and level the assessor set apart from the suggestion (with their
+    reasons). A factor the current version took as suggested stays "As suggested", so a
+    change in the record still reaches the new score."""
+    if latest is None:
+        return {}
+    start: dict[str, Any] = {
+        name: getattr(latest, name)
+        for name in ("recipients", "backup", "unavailable_hours", "measures", "measures_text")
+    }
+    for name in FACTORS:
+        value = getattr(latest, name)
+        if suggestion is None or value != getattr(suggestion, name):
+            start[name] = format(value.normalize(), "f")
+    if suggestion is None or latest.malicious != suggestion.malicious:
+        start["malicious"] = "yes" if latest.malicious else "no"
+    if latest.level != latest.computed_level:
+        start["level"], start["level_rationale"] = latest.level, latest.level_rationale
+    for rationale, factors in (
+        ("dpc_rationale", ("dpc",)),
+        ("ei_rationale", ("ei",)),
+        ("cb_rationale", ("confidentiality", "integrity", "availability", "malicious")),
+    ):
+        if any(name in start for name in factors):
+            start[rationale] = getattr(latest, rationale)
+    return start
 
 
 def obligations_context(
