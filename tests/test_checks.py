@@ -52,7 +52,7 @@ def test_rate_limit_fails_within_its_bounds_when_no_429_comes():
         (
             "endpoint_requires_auth",
             {"url": "http://10.1.1.1/"},
-            "not on the check target allow-list",
+            "is not one of them",
         ),
         (
             "endpoint_requires_auth",

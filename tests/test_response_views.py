@@ -150,6 +150,31 @@ def test_completing_a_step_out_of_order_is_refused_in_the_page(cast, incident):
         f"/incidents/{incident.reference}/checklist/{item.pk}/state/", {"state": "done"}, **HTMX
     )
     assert response.status_code == 422 and "cannot be done before" in response.content.decode()
+    # Said beside the step that caused it, not at the top of the checklist.
+    step = response.content.decode().split(f'id="item-{item.pk}"', 1)[1].split("</li>", 1)[0]
+    assert f'id="item-{item.pk}-error"' in step and "cannot be done before" in step
+
+
+def test_a_check_settings_error_is_beside_its_step_in_a_responders_words(settings, cast, incident):
+    settings.CHECK_TARGET_ALLOWLIST = ["api.melztube.test"]
+    seed_playbooks(Playbook, PlaybookItem)
+    client = client_for(cast.commander)
+    client.post(
+        f"/incidents/{incident.reference}/checklist/apply/",
+        {"playbook": Playbook.objects.get().pk},
+        **HTMX,
+    )
+    item = incident.checklist.get(key="patch-endpoint")
+    response = client.post(
+        f"/incidents/{incident.reference}/checklist/{item.pk}/check/",
+        {"url": "https://elsewhere.example/internal"},
+        **HTMX,
+    )
+    body = response.content.decode()
+    step = body.split(f'id="item-{item.pk}"', 1)[1].split("</li>", 1)[0]
+    assert response.status_code == 422
+    assert "Checks may only call the hosts your administrators allowed" in step
+    assert "elsewhere.example is not one of them" in step
 
 
 def test_an_unknown_item_of_another_incident_is_404(cast, incident):

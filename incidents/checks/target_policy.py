@@ -39,6 +39,15 @@ class Target:
     path: str
 
 
+def not_allowed(host: str) -> str:
+    """Why a host is refused, in a responder's words (the setting is named for the admin)."""
+    return (
+        f"Checks may only call the hosts your administrators allowed, and {host} is not one "
+        "of them. Use an allowed host, or ask an admin to add it to the check targets "
+        "(CHECK_TARGET_ALLOWLIST)."
+    )
+
+
 def allowlist() -> list[str]:
     return [entry.lower() for entry in getattr(settings, "CHECK_TARGET_ALLOWLIST", [])]
 
@@ -83,13 +92,9 @@ def check_url_shape(url: str) -> None:
     if literal is not None:
         _refuse_forbidden(str(literal))
         if not _address_allowed(str(literal), entries) and host not in entries:
-            raise ValidationError(
-                f"{host} is not on the check target allow-list (CHECK_TARGET_ALLOWLIST)."
-            )
+            raise ValidationError(not_allowed(host))
     elif not _host_allowed(host, entries):
-        raise ValidationError(
-            f"{host} is not on the check target allow-list (CHECK_TARGET_ALLOWLIST)."
-        )
+        raise ValidationError(not_allowed(host))
 
 
 def _refuse_forbidden(address: str) -> None:

@@ -97,7 +97,10 @@ def rotation_page(incident: Incident, page_number: Any) -> Page:
     return Paginator(tasks, 100).get_page(page_number)
 
 
-def checklist_context(incident: Incident, user: Any, error: str = "") -> dict[str, Any]:
+def checklist_context(
+    incident: Incident, user: Any, error: str = "", error_item: int | None = None
+) -> dict[str, Any]:
+    """`error_item`: the step the error is about, shown beside it rather than on top."""
     items = list(
         ChecklistItem.objects.filter(incident=incident)
         .select_related("assignee")
@@ -134,6 +137,7 @@ def checklist_context(incident: Incident, user: Any, error: str = "") -> dict[st
         "playbooks": list(latest.values()),
         "can_write": may(user, Ability.WRITE_RESPONSE),
         "checklist_error": error,
+        "checklist_error_item": error_item,
         "done_count": sum(1 for i in items if i.state in ITEM_FINISHED),
         "item_states": ItemState.choices,
         "people": people_choices(),

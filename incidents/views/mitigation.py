@@ -44,7 +44,11 @@ DETAIL = "incidents/incident_detail.html"
 
 
 def _respond(
-    request: HtmxHttpRequest, incident: Incident, section: str, action: Callable[[], Any]
+    request: HtmxHttpRequest,
+    incident: Incident,
+    section: str,
+    action: Callable[[], Any],
+    item: ChecklistItem | None = None,
 ) -> HttpResponse:
     """Run the action; answer with the section (htmx) or a redirect with a message."""
     error = ""
@@ -59,7 +63,9 @@ def _respond(
     if section == "rotations":
         context = sections.rotation_section_context(incident, request.user, error)
     else:
-        context = sections.checklist_context(incident, request.user, error)
+        context = sections.checklist_context(
+            incident, request.user, error, item.pk if item is not None else None
+        )
     return render(request, f"{DETAIL}#{section}", context, status=UNPROCESSABLE if error else 200)
 
 
@@ -225,7 +231,7 @@ def item_state(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpRe
             reason=form.cleaned_data["reason"],
         )
 
-    return _respond(request, incident, "checklist", act)
+    return _respond(request, incident, "checklist", act, item)
 
 
 @login_required
@@ -241,7 +247,7 @@ def item_assign(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpR
             _invalid(form)
         checklists.assign_item(item=item, assignee=form.cleaned_data["assignee"], by=request.user)
 
-    return _respond(request, incident, "checklist", act)
+    return _respond(request, incident, "checklist", act, item)
 
 
 @login_required
@@ -263,7 +269,7 @@ def item_check(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpRe
         if rerun != item.rerun_every_minutes:
             checklists.set_rerun(item=item, every_minutes=rerun, by=request.user)
 
-    return _respond(request, incident, "checklist", act)
+    return _respond(request, incident, "checklist", act, item)
 
 
 @login_required
@@ -275,4 +281,5 @@ def item_run(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpResp
         incident,
         "checklist",
         lambda: check_runs.request_item_check(item=item, by=request.user),
+        item,
     )
