@@ -84,7 +84,7 @@ def test_membership_moves_the_members_revision(cast, restricted):
 
 def test_every_table_a_page_shows_has_its_trigger_and_nothing_is_forgotten():
     """Each incident-owned table is counted or named here as not shown; the incident's
-    UPDATE trigger lists every column but the chain head."""
+    UPDATE trigger lists every column a page shows."""
     prefix = "incidents_"
     counted = {
         (name if name.startswith("auth_") else prefix + name)
@@ -99,9 +99,26 @@ def test_every_table_a_page_shows_has_its_trigger_and_nothing_is_forgotten():
     definitions = _trigger_definitions()
     assert {table for table, _ in definitions} >= counted
     incident_update = " ".join(sql for table, sql in definitions if table == "incidents_incident")
-    columns = {f.column for f in Incident._meta.concrete_fields} - {"id", "event_seq", "head_hash"}
+    # Not shown on any page: the chain head, and the search text (rewritten on every note).
+    unshown = {"id", "event_seq", "head_hash", "search_text"}
+    columns = {f.column for f in Incident._meta.concrete_fields} - unshown
     missing = {c for c in columns if c not in incident_update}
     assert missing == set(), f"add to the incident's revision trigger: {missing}"
+    assert "search_text" not in incident_update
+
+
+def test_a_note_moves_the_notes_revision_only_though_it_is_searched(cast, incident):
+    from incidents.models import Revision
+    from incidents.services.notes import add_note
+
+    def rev(source: str) -> int:
+        found = Revision.objects.filter(incident_id=incident.pk, source=source).first()
+        return found.rev if found else 0
+
+    before = rev("incident"), rev("note")
+    add_note(incident=incident, body="searchable words", by=cast.commander)
+    assert rev("incident") == before[0] and rev("note") > before[1]
+    assert "searchable words" in Incident.objects.get(pk=incident.pk).search_text
 
 
 def _trigger_definitions() -> list[tuple[str, str]]:

@@ -303,3 +303,30 @@ def test_filtered_list_query_count_is_flat(cast, many, settings):
         make_incident(by=cast.commander, title=f"Other {n}")
     assert _queries_for(client, url) == first
     assert Incident.objects.count() == 24
+
+
+def test_search_finds_systems_tags_evidence_and_notes(cast):
+    from incidents.services.notes import add_note
+
+    found = make_incident(by=cast.commander, title="Scraped videos")
+    other = make_incident(by=cast.commander, title="Something else")
+    update_field(
+        incident=found,
+        field="affected_systems",
+        value=["internal-content-api"],
+        was="",
+        by=cast.commander,
+    )
+    update_field(incident=found, field="tags", value=["scraping"], was="", by=cast.commander)
+    record_exposure(
+        incident=found,
+        category=DataCategory.objects.get(slug="financial-payment"),
+        status="ruled_out",
+        evidence="PCI segment has no route from the content API",
+        by=cast.commander,
+    )
+    add_note(incident=found, body="Rate limiter deployed on the edge at 14:05", by=cast.commander)
+    client = client_for(cast.responder)
+    for query in ("internal-content-api", "scraping", "pci segment", "rate limiter"):
+        body = client.get("/incidents/", {"q": query}).content.decode()
+        assert found.reference in body and other.reference not in body, query

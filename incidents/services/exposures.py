@@ -13,7 +13,7 @@ from incidents.jurisdictions import unknown_codes
 from incidents.models import DataCategory, Exposure, ExposureStatus, Incident, Protection
 from incidents.services import ServiceError, free_text, obligations
 from incidents.services.events import append_event
-from incidents.services.incident_fields import EditConflict
+from incidents.services.incident_fields import EditConflict, refresh_search_text
 from incidents.services.locking import lock_incident
 from incidents.services.notices import revalidate_notices
 
@@ -104,6 +104,7 @@ def record_exposure(
         exposure.decided_by, exposure.decided_at = by, timezone.now()
         exposure.version += 1
         exposure.save()
+        refresh_search_text(locked)  # evidence is searched
         append_event(
             incident=locked, verb="exposure.recorded", actor=by, before=before, after=after
         )

@@ -139,8 +139,37 @@ def _apply_many(incident: Incident, field: str, value: list[Any]) -> None:
     elif field == "affected_systems":
         value = [System.objects.get_or_create(name=name)[0] for name in value]
     getattr(incident, field).set(value)
-    incident.save(update_fields=["updated_at"])
+    incident.search_text = search_text_for(incident)
+    incident.save(update_fields=["updated_at", "search_text"])
+
+
+# The newest notes' text kept for search, at most this much (a long response's notes
+# would otherwise make every incident's search text as long as its history).
+SEARCHED_NOTES = 50_000
 
 
 def search_text_for(incident: Incident) -> str:
-    return f"{incident.reference} {incident.title} {incident.summary}".lower()
+    """What the list's search reads: reference, title, summary, affected systems, tags,
+    exposure evidence and the newest notes (an `internal-content-api` search finds the
+    incident it hit). An incident not saved yet has only its own columns."""
+    parts = [incident.reference, incident.title, incident.summary]
+    if incident.pk is not None:
+        parts += list(incident.affected_systems.values_list("name", flat=True))
+        parts += list(incident.tags.values_list("name", flat=True))
+        parts += [e for e in incident.exposures.values_list("evidence", flat=True) if e]
+        kept = 0
+        newest = incident.notes.order_by("-created_at", "-pk").values_list("body", flat=True)
+        for body in newest[:500]:
+            if kept + len(body) > SEARCHED_NOTES:
+                break
+            parts.append(body)
+            kept += len(body)
+    return " ".join(parts).lower()
+
+
+def refresh_search_text(incident: Incident) -> None:
+    """After a change to something the search reads but the incident's row does not hold
+    (systems, tags, exposures, notes); inside the writer's transaction. No page shows the
+    search text, so writing it moves no revision (migration 0028): a note does not redraw
+    the incident's other sections."""
+    Incident.objects.filter(pk=incident.pk).update(search_text=search_text_for(incident))

@@ -9,6 +9,7 @@ from django.db import transaction
 from incidents.models import Incident, Note
 from incidents.services import ServiceError, free_text
 from incidents.services.events import append_event
+from incidents.services.incident_fields import refresh_search_text
 from incidents.services.locking import lock_incident
 
 MAX_NOTE = 20_000
@@ -26,6 +27,7 @@ def add_note(*, incident: Incident, body: str, by: Any, secrets: str = free_text
     with transaction.atomic():
         locked = lock_incident(incident.pk)
         note = Note.objects.create(incident=locked, author=by, body=body)
+        refresh_search_text(locked)  # notes are searched
         append_event(
             incident=locked, verb="note.added", actor=by, after={"note_id": note.pk, "body": body}
         )
