@@ -79,6 +79,7 @@ urlpatterns = [
         name="rotation-verify",
     ),
     path("<str:reference>/checklist/apply/", mitigation.playbook_apply, name="playbook-apply"),
+    path("<str:reference>/checklist/add/", mitigation.step_add, name="step-add"),
     path(
         "<str:reference>/checklist/<int:item_id>/state/",
         mitigation.item_state,

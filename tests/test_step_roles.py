@@ -129,3 +129,47 @@ def test_notice_templates_are_edited_by_communications_and_admins_only(cast, inc
     assert not NoticeTemplate.objects.filter(name="Creator update", version=3).exists()
     assert client_for(cast.admin).post(url, body).status_code == 302
     assert NoticeTemplate.objects.filter(name="Creator update", version=3).exists()
+
+
+def test_a_step_is_added_ad_hoc_at_the_end_with_its_role_and_due_time(cast, steps, incident):
+    import datetime as dt
+
+    client = client_for(cast.responder)
+    client.cookies["tz"] = "Asia%2FTokyo"
+    url = f"/incidents/{incident.reference}/checklist/add/"
+    response = client.post(
+        url,
+        {
+            "title": "Tell the hosting provider",
+            "role": "communications",
+            "due_at": "2026-12-03T09:00",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and "Tell the hosting provider" in response.content.decode()
+    added = incident.checklist.get(title="Tell the hosting provider")
+    assert (
+        added.position > max(s.position for s in steps.values()) and added.role == "communications"
+    )
+    assert added.due_at == dt.datetime(2026, 12, 3, 0, 0, tzinfo=dt.UTC)
+    again = client.post(url, {"title": "Tell the hosting provider"}, HTTP_HX_REQUEST="true")
+    assert (
+        again.status_code == 200
+        and incident.checklist.filter(title="Tell the hosting provider").count() == 2
+    )
+    event = incident.events.filter(verb="checklist.item_added").first()
+    from incidents.presentation.timeline_words import describe
+
+    assert "added the step “Tell the hosting provider” for Communications" in describe(event)
+    # The communications lead then ticks it: it is hers.
+    assert _move(cast.comms, added).status_code == 200
+
+
+def test_a_bad_step_is_refused_beside_the_form_and_nothing_written(cast, steps, incident):
+    before = Event.objects.count()
+    url = f"/incidents/{incident.reference}/checklist/add/"
+    for bad in ({"title": ""}, {"title": "x", "role": "janitor"}):
+        response = client_for(cast.responder).post(url, bad, HTTP_HX_REQUEST="true")
+        assert response.status_code == 422
+    assert client_for(cast.comms).post(url, {"title": "x"}).status_code == 403
+    assert Event.objects.count() == before

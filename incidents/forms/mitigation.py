@@ -7,6 +7,7 @@ from django import forms
 from incidents.forms.time_fields import LocalDateTimeField
 from incidents.forms.triage import assignable_users
 from incidents.models import CredentialKind, ItemState, RotationState
+from incidents.roles import ROLE_LABELS
 
 RERUN_CHOICES = [
     ("", "Do not re-run"),
@@ -85,6 +86,17 @@ class ItemCheckForm(forms.Form):
     requests = forms.IntegerField(min_value=1, max_value=500, required=False)
     seconds = forms.IntegerField(min_value=1, max_value=60, required=False)
     rerun = forms.ChoiceField(choices=RERUN_CHOICES, required=False, label="Re-run until it passes")
+
+
+class AddStepForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Step")
+    role = forms.ChoiceField(
+        choices=[("", "Any responder"), *ROLE_LABELS.items()], required=False, label="Whose step"
+    )
+    due_at = LocalDateTimeField(past_event=False, label="Due")
+    instructions = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ApplyPlaybookForm(forms.Form):

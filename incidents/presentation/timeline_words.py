@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from incidents.models import KEY_TIMES, Event, Severity, Status
 from incidents.presentation.timefmt import local_text
+from incidents.roles import ROLE_LABELS
 
 # Looked up per event on every timeline page: Status.values builds a new list per call.
 STATUS_LABELS = {s.value: str(s.label) for s in Status}
@@ -130,6 +131,13 @@ def _playbook(e: Event) -> str:
 def _item(e: Event) -> str:
     state = ITEM_WORDS.get(e.after.get("state", ""), e.after.get("state"))
     return f"{e.actor_label} marked “{e.after.get('step')}” {state}{_because(e)}"
+
+
+def _item_added(e: Event) -> str:
+    whose = (
+        f" for {ROLE_LABELS.get(e.after['role'], e.after['role'])}" if e.after.get("role") else ""
+    )
+    return f"{e.actor_label} added the step “{e.after.get('step')}”{whose}"
 
 
 def _item_assigned(e: Event) -> str:
@@ -298,6 +306,7 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "checklist.playbook_applied": _playbook,
     "checklist.item_changed": _item,
     "checklist.item_assigned": _item_assigned,
+    "checklist.item_added": _item_added,
     "checklist.check_configured": _check_configured,
     "checklist.rerun_set": _rerun,
     "check.queued": _check_queued,

@@ -10,7 +10,7 @@ from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from incidents.access import Ability, may, may_move_step
-from incidents.forms.mitigation import CampaignForm
+from incidents.forms.mitigation import AddStepForm, CampaignForm
 from incidents.models import (
     ITEM_FINISHED,
     ROTATION_DONE,
@@ -141,6 +141,7 @@ def checklist_context(
         "done_count": sum(1 for i in items if i.state in ITEM_FINISHED),
         "item_states": ItemState.choices,
         "people": people_choices(),
+        "add_step_form": AddStepForm(auto_id="add-step-%s"),
     }
 
 

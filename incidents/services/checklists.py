@@ -124,6 +124,57 @@ def apply_playbook(*, incident: Incident, playbook: Playbook, by: Any) -> list[C
     return list(items.values())
 
 
+def add_step(
+    *,
+    incident: Incident,
+    title: str,
+    by: Any,
+    role: str = "",
+    due_at: Any = None,
+    instructions: str = "",
+) -> ChecklistItem:
+    """A step the playbook did not foresee, added at the end of the checklist (a manual
+    one: automated checks come from playbooks)."""
+    from django.utils.text import slugify
+
+    from incidents.roles import ALL_ROLES
+
+    title, instructions = " ".join(title.split()), instructions.strip()
+    if not title:
+        raise ServiceError("A step needs a title.")
+    if len(title) > 200:
+        raise ServiceError(f"A step's title can be at most 200 characters ({len(title)} given).")
+    if role and role not in ALL_ROLES:
+        raise ServiceError(f"Unknown role {role!r}.")
+    with transaction.atomic():
+        locked = lock_incident(incident.pk)
+        steps = ChecklistItem.objects.filter(incident=locked)
+        base = slugify(title)[:50] or "step"
+        taken = set(steps.filter(key__startswith=base).values_list("key", flat=True))
+        key = (
+            base
+            if base not in taken
+            else next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+        )
+        last = steps.order_by("-position").values_list("position", flat=True).first()
+        item = ChecklistItem.objects.create(
+            incident=locked,
+            key=key,
+            position=(last or 0) + 1,
+            title=title,
+            instructions=instructions,
+            role=role,
+            due_at=due_at,
+        )
+        append_event(
+            incident=locked,
+            verb="checklist.item_added",
+            actor=by,
+            after={"step": title, "role": role, "due_at": due_at},
+        )
+    return item
+
+
 def set_item_state(*, item: ChecklistItem, state: str, by: Any, reason: str = "") -> ChecklistItem:
     if state not in ItemState.values:
         raise ServiceError(f"Unknown state {state!r}.")

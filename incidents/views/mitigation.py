@@ -20,6 +20,7 @@ from incidents.access import (
     require_step_mover,
 )
 from incidents.forms.mitigation import (
+    AddStepForm,
     ApplyPlaybookForm,
     CampaignForm,
     ItemAssignForm,
@@ -195,6 +196,20 @@ def playbook_apply(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         if playbook is None:
             raise ServiceError("No such playbook.")
         checklists.apply_playbook(incident=incident, playbook=playbook, by=request.user)
+
+    return _respond(request, incident, "checklist", act)
+
+
+@login_required
+@require_POST
+def step_add(request: HtmxHttpRequest, reference: str) -> HttpResponse:
+    incident = _writable(request, reference)
+    form = AddStepForm(request.POST)
+
+    def act() -> None:
+        if not form.is_valid():
+            _invalid(form)
+        checklists.add_step(incident=incident, by=request.user, **form.cleaned_data)
 
     return _respond(request, incident, "checklist", act)
 
