@@ -157,6 +157,18 @@ site_urlpatterns = [
     path("partners/", partners.partner_list, name="partners"),
     path("partners/import/", partners.partner_import, name="partners-import"),
     path("partners/<int:partner_id>/", partners.partner_log, name="partner"),
+    path("partners/<int:partner_id>/edit/", partners.partner_edit, name="partner-edit"),
+    path("partners/<int:partner_id>/retire/", partners.partner_retire, name="partner-retire"),
+    path(
+        "partners/<int:partner_id>/contacts/<int:contact_id>/edit/",
+        partners.contact_edit,
+        name="partner-contact-edit",
+    ),
+    path(
+        "partners/<int:partner_id>/contacts/<int:contact_id>/retire/",
+        partners.contact_retire,
+        name="partner-contact-retire",
+    ),
     path("register.csv", register.breach_register, name="breach-register"),
     path("obligations/", obligations.obligation_dashboard, name="obligations"),
     path(

@@ -90,6 +90,10 @@ ORG_WIDE = {
     "partners",
     "partners-import",
     "partner",
+    "partner-edit",  # tests/test_partner_directory.py
+    "partner-retire",
+    "partner-contact-edit",
+    "partner-contact-retire",
     "probe-secrets",  # tests/test_probe_secrets.py
     "probe-secret-retire",
 }

@@ -81,7 +81,7 @@ def test_an_unapproved_notice_cannot_be_sent(cast, approved):
 
 def test_a_partner_without_an_email_contact_is_refused(cast, approved):
     approved.partner.contacts.all().delete()
-    with pytest.raises(ServiceError, match="has no email contact"):
+    with pytest.raises(ServiceError, match="has no current email contact"):
         queue_send(notice=approved, by=cast.comms)
     assert Notice.objects.get(pk=approved.pk).state == "approved"
 

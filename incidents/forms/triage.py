@@ -103,7 +103,7 @@ def field_value_field(name: str) -> forms.Field:
     if name == "controller":
         return forms.ModelChoiceField(
             label="Controller to tell",
-            queryset=Partner.objects.all(),
+            queryset=Partner.objects.filter(retired_at__isnull=True),
             required=False,
             help_text="From the partner directory.",
         )

@@ -28,6 +28,8 @@ class Partner(models.Model):
     jurisdictions = models.JSONField(default=list, blank=True)
     language = models.CharField(max_length=10, default="en")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # Retired: kept with its history and its notices, offered for no new one.
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["audience", "name"]
@@ -41,6 +43,7 @@ class PartnerContact(models.Model):
     name = models.CharField(max_length=120)
     email = models.EmailField()
     role = models.CharField(max_length=120, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)  # no longer sent to
 
     class Meta:
         ordering = ["partner", "name"]

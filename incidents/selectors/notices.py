@@ -42,7 +42,9 @@ def notices_section_context(incident: Incident, user: Any, error: str = "") -> d
         "incident": incident,
         "notices": notices,
         "templates": list(latest.values()),
-        "partners": list(Partner.objects.order_by("audience", "name")),
+        "partners": list(
+            Partner.objects.filter(retired_at__isnull=True).order_by("audience", "name")
+        ),
         "audiences": Audience.choices,
         "can_write_notices": can_write_notices(user),
         "can_edit_templates": may(user, Ability.EDIT_NOTICE_TEMPLATES),

@@ -247,10 +247,14 @@ def queue_send(*, notice: Notice, by: Any) -> Notice:
                 f"Only an approved notice can be sent (this one is "
                 f"{NoticeState(locked.state).label.lower()})."
             )
-        recipients = sorted(locked.partner.contacts.values_list("email", flat=True))
+        if locked.partner.retired_at is not None:
+            raise ServiceError(f"{locked.partner.name} was retired from the directory.")
+        recipients = sorted(
+            locked.partner.contacts.filter(retired_at__isnull=True).values_list("email", flat=True)
+        )
         if not recipients:
             raise ServiceError(
-                f"{locked.partner.name} has no email contact; add one before sending."
+                f"{locked.partner.name} has no current email contact; add one before sending."
             )
         try:
             rendered = render_notice(

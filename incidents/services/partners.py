@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from incidents.jurisdictions import unknown_codes
-from incidents.models import Audience, Channel, Partner
-from incidents.services import ServiceError
+from incidents.models import Audience, Channel, Partner, PartnerContact
+from incidents.services import ServiceError, security_log
 from incidents.services.csv_import import CsvShape, ImportReport, import_rows
 from incidents.services.text_rules import clean_text
 
@@ -87,6 +88,140 @@ def add_partner_contact(
                 name=contact_name or contact_email, email=contact_email, role=contact_role
             )
     return partner
+
+
+# Who is told about a breach is security-relevant (a wrong address sends breach details to
+# a stranger): every change to the directory is on the security log, with what it was.
+
+
+def _partner_facts(partner: Partner) -> dict[str, object]:
+    return {
+        "name": partner.name,
+        "audience": partner.audience,
+        "jurisdictions": list(partner.jurisdictions),
+        "language": partner.language,
+        "channel": partner.channel,
+    }
+
+
+def edit_partner(
+    *,
+    partner: Partner,
+    name: str,
+    audience: str,
+    jurisdictions: list[str],
+    language: str,
+    channel: str,
+    by: object,
+    request: object = None,
+) -> Partner:
+    name = clean_text("Organisation", name, 160, one_line=True)
+    if not name:
+        raise ServiceError("The organisation's name is required.")
+    if audience not in Audience.values:
+        raise ServiceError(f"Unknown audience {audience!r}.")
+    if channel not in Channel.values:
+        raise ServiceError(f"Unknown channel {channel!r}.")
+    if not language.replace("-", "").isalpha() or not 2 <= len(language) <= 10:
+        raise ServiceError(f"{language!r} is not a language code (e.g. en, fr, pt-BR).")
+    codes = sorted({c.strip().upper() for c in jurisdictions if c.strip()})
+    if bad := unknown_codes([c for c in codes if c != "EU"]):
+        raise ServiceError(f"Unknown jurisdiction code(s): {', '.join(bad)}.")
+    if Partner.objects.filter(name=name).exclude(pk=partner.pk).exists():
+        raise ServiceError(f"{name} is already in the directory.")
+    with transaction.atomic():
+        locked = Partner.objects.select_for_update().get(pk=partner.pk)
+        before = _partner_facts(locked)
+        locked.name, locked.audience, locked.jurisdictions = name, audience, codes
+        locked.language, locked.channel = language, channel
+        after = _partner_facts(locked)
+        if after != before:
+            locked.save()
+            changed = {k: v for k, v in after.items() if before[k] != v}
+            security_log.record(
+                "partner.changed",
+                actor=by,
+                request=request,
+                details={
+                    "partner": locked.pk,
+                    "was": {k: before[k] for k in changed},
+                    "now": changed,
+                },
+            )
+    return locked
+
+
+def retire_partner(*, partner: Partner, by: object, request: object = None) -> Partner:
+    """Offered for no new notice; its notices and history stay."""
+    with transaction.atomic():
+        moved = Partner.objects.filter(pk=partner.pk, retired_at__isnull=True).update(
+            retired_at=timezone.now()
+        )
+        if moved:
+            security_log.record(
+                "partner.retired",
+                actor=by,
+                request=request,
+                details={"partner": partner.pk, "name": partner.name},
+            )
+    partner.refresh_from_db()
+    return partner
+
+
+def edit_contact(
+    *,
+    contact: PartnerContact,
+    name: str,
+    email: str,
+    role: str,
+    by: object,
+    request: object = None,
+) -> PartnerContact:
+    name = clean_text("Contact name", name, 120, one_line=True)
+    email = clean_text("Contact email", email, 254, one_line=True)
+    role = clean_text("Contact role", role, 120, one_line=True)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ServiceError(f"{email!r} is not a valid email address.") from None
+    with transaction.atomic():
+        locked = PartnerContact.objects.select_for_update().get(pk=contact.pk)
+        before = {"name": locked.name, "email": locked.email, "role": locked.role}
+        after = {"name": name or email, "email": email, "role": role}
+        if after != before:
+            locked.name, locked.email, locked.role = after["name"], email, role
+            locked.save()
+            security_log.record(
+                "partner_contact.changed",
+                actor=by,
+                request=request,
+                details={
+                    "partner": locked.partner_id,
+                    "contact": locked.pk,
+                    "was": before,
+                    "now": after,
+                },
+            )
+    return locked
+
+
+def retire_contact(*, contact: PartnerContact, by: object, request: object = None) -> None:
+    """No longer sent to; kept, with the notices already sent to it."""
+    with transaction.atomic():
+        moved = PartnerContact.objects.filter(pk=contact.pk, retired_at__isnull=True).update(
+            retired_at=timezone.now()
+        )
+        if moved:
+            security_log.record(
+                "partner_contact.retired",
+                actor=by,
+                request=request,
+                details={
+                    "partner": contact.partner_id,
+                    "contact": contact.pk,
+                    "email": contact.email,
+                },
+            )
 
 
 CSV_SHAPE = CsvShape(CSV_COLUMNS, frozenset(REQUIRED), MAX_BYTES)

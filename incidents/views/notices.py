@@ -56,7 +56,7 @@ def notices_draft(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         chosen = Partner.objects.filter(pk__in=[_int(p) for p in request.POST.getlist("partners")])
         if request.POST.get("audience"):  # everyone of an audience, e.g. all advertisers
             chosen = chosen | Partner.objects.filter(audience=request.POST["audience"])
-        partners = list(chosen.distinct())
+        partners = list(chosen.filter(retired_at__isnull=True).distinct())  # retired: none
         if template is None or not partners:
             raise ServiceError("Choose a template and at least one partner.")
         notice_service.draft_for(
