@@ -154,6 +154,7 @@ site_urlpatterns = [
     path("credentials/import/", credentials.credential_import, name="credentials-import"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
+    path("notifications/badge/", notifications.notification_badge, name="notifications-badge"),
     path("partners/", partners.partner_list, name="partners"),
     path("partners/import/", partners.partner_import, name="partners-import"),
     path("partners/<int:partner_id>/", partners.partner_log, name="partner"),

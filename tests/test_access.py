@@ -87,6 +87,7 @@ ORG_WIDE = {
     "credentials-import",
     "notifications",
     "notifications-read",
+    "notifications-badge",  # tests/test_notifications.py
     "partners",
     "partners-import",
     "partner",

@@ -181,8 +181,14 @@ def test_reminders_fire_once_per_stage_to_the_commander(cast, incident):
         ("obligation.reminder", 6),
         ("obligation.overdue", 0),
     ]
-    texts = list(Notification.objects.filter(user=cast.commander).values_list("text", flat=True))
+    texts = list(
+        Notification.objects.filter(user=cast.commander, text__contains="Art. 33").values_list(
+            "text", flat=True
+        )
+    )
     assert len(texts) == 3 and any("past its deadline" in t for t in texts)
+    # Besides: being made commander (by the admin) was a notification of its own.
+    assert Notification.objects.filter(user=cast.commander, text__contains="made you").count() == 1
 
 
 def test_a_duty_found_past_due_gets_one_overdue_reminder_not_three(cast, incident):

@@ -135,7 +135,9 @@ class FieldEditForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label="Add a note (Markdown)", max_length=20_000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Add a note (Markdown; @name tells a teammate)",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

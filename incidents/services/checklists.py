@@ -14,6 +14,7 @@ from incidents.models import ITEM_FINISHED, ChecklistItem, Incident, ItemState, 
 from incidents.services import ServiceError
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
+from incidents.services.notifications import incident_path, notify
 
 
 def validate_steps(steps: list[dict[str, Any]]) -> None:
@@ -221,6 +222,13 @@ def assign_item(*, item: ChecklistItem, assignee: Any, by: Any) -> ChecklistItem
             actor=by,
             before={"assignee": before},
             after={"step": item.title, "assignee": assignee.get_username() if assignee else None},
+        )
+        notify(
+            user=assignee,
+            incident=locked_incident,
+            text=f"{by} gave you the step “{item.title}” on {locked_incident.reference}",
+            path=incident_path(locked_incident, f"#item-{item.pk}"),
+            by=by,
         )
     return item
 

@@ -109,7 +109,29 @@ def update_field(
         )
         if field in RULE_FACTS:  # the regulators' clocks start here; roles decide duties
             obligations.recompute(incident=locked, by=by)
+        _tell_whom_it_gives_work(locked, field, before, by)
     return locked
+
+
+def _tell_whom_it_gives_work(incident: Incident, field: str, before: Any, by: Any) -> None:
+    """The new commander, and each new assignee, is told."""
+    from incidents.services.notifications import incident_path, notify
+
+    if field == "commander" and incident.commander is not None:
+        people, words = [incident.commander], "made you incident commander of"
+    elif field == "assignees":
+        people = [u for u in incident.assignees.all() if u.get_username() not in before]
+        words = "assigned you to"
+    else:
+        return
+    for person in people:
+        notify(
+            user=person,
+            incident=incident,
+            text=f"{by} {words} {incident.reference}",
+            path=incident_path(incident),
+            by=by,
+        )
 
 
 def _as_text(value: Any) -> str:

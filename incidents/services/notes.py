@@ -11,6 +11,7 @@ from incidents.services import ServiceError, free_text
 from incidents.services.events import append_event
 from incidents.services.incident_fields import refresh_search_text
 from incidents.services.locking import lock_incident
+from incidents.services.notifications import notify_mentions
 
 MAX_NOTE = 20_000
 
@@ -28,6 +29,9 @@ def add_note(*, incident: Incident, body: str, by: Any, secrets: str = free_text
         locked = lock_incident(incident.pk)
         note = Note.objects.create(incident=locked, author=by, body=body)
         refresh_search_text(locked)  # notes are searched
+        note.missed_mentions = notify_mentions(  # type: ignore[attr-defined]
+            incident=locked, body=body, by=by, anchor="#notes"
+        )
         append_event(
             incident=locked, verb="note.added", actor=by, after={"note_id": note.pk, "body": body}
         )

@@ -32,6 +32,7 @@ from incidents.services import ServiceError
 from incidents.services.events import append_event
 from incidents.services.keepalive import beating
 from incidents.services.locking import lock_incident
+from incidents.services.notifications import notice_path, notify
 from incidents.services.text_rules import clean_text
 
 OPEN_STATES = (
@@ -179,7 +180,36 @@ def _move(
             before={"state": before},
             after={"notice": locked.pk, "partner": locked.partner.name, "state": to},
         )
+        _tell_about(locked, incident, to, by)
     return locked
+
+
+def _tell_about(notice: Notice, incident: Incident, state: str, by: Any) -> None:
+    """The incident's commander learns a notice waits for approval; its editor that it
+    was approved, sent or failed."""
+    to_partner = f"The notice to {notice.partner.name} on {incident.reference}"
+    path = notice_path(incident, notice.pk)
+    if state == NoticeState.IN_REVIEW:
+        notify(
+            user=incident.commander,
+            incident=incident,
+            text=f"{to_partner} waits for your approval",
+            path=path,
+            by=by,
+        )
+    elif state in (NoticeState.APPROVED, NoticeState.SENT, NoticeState.SEND_FAILED):
+        words = {
+            NoticeState.APPROVED: f"was approved by {by}",
+            NoticeState.SENT: "was sent",
+            NoticeState.SEND_FAILED: "could not be sent",
+        }[NoticeState(state)]
+        notify(
+            user=notice.last_editor,
+            incident=incident,
+            text=f"{to_partner} {words}",
+            path=path,
+            by=by,
+        )
 
 
 def revalidate_notices(*, incident: Incident, by: Any) -> list[Notice]:
@@ -378,6 +408,7 @@ def record_delivery(
             before={"state": before},
             after={"notice": notice.pk, "partner": notice.partner.name, **after},
         )
+        _tell_about(notice, incident, notice.state, None)
     return notice
 
 

@@ -1,17 +1,70 @@
-"""A person's notifications: raising one, marking them read."""
+"""A person's notifications: raising one (only to someone who may see the incident, never
+to whoever did the thing), the @mentions in a note, marking them read."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Notification
 
+# @sam, @dana.k, @ana-maria: a username as Django allows it, after a space or the start.
+MENTION = re.compile(r"(?:(?<=\s)|^)@([\w.+-]{1,150})", re.UNICODE)
 
-def notify(*, user: Any, incident: Any, text: str) -> Notification:
-    """Something for `user` to look at about `incident` (the text is cut to fit)."""
-    return Notification.objects.create(user=user, incident=incident, text=text[:300])
+
+def notify(
+    *, user: Any, incident: Any, text: str, path: str = "", by: Any = None
+) -> Notification | None:
+    """Something for `user` to look at about `incident` (the text is cut to fit). Nothing
+    for nobody, for the person who did it, or for someone who may not see the incident."""
+    from incidents.access import visible_incidents
+
+    if user is None or (by is not None and getattr(by, "pk", None) == user.pk):
+        return None
+    if not visible_incidents(user).filter(pk=incident.pk).exists():
+        return None
+    return Notification.objects.create(user=user, incident=incident, text=text[:300], path=path)
+
+
+def incident_path(incident: Any, anchor: str = "") -> str:
+    return reverse("incidents:detail", args=[incident.reference]) + anchor
+
+
+def notice_path(incident: Any, notice_id: int) -> str:
+    return reverse("incidents:notice", args=[incident.reference, notice_id])
+
+
+def mentions(body: str) -> list[str]:
+    return list(dict.fromkeys(m.group(1).rstrip(".") for m in MENTION.finditer(body)))
+
+
+def notify_mentions(*, incident: Any, body: str, by: Any, anchor: str = "") -> list[str]:
+    """Tell each person @mentioned who may see the incident; returns the names that reached
+    nobody (no such person, or one who may not see it), for the author to be told."""
+    users = {
+        u.get_username(): u
+        for u in get_user_model().objects.filter(username__in=mentions(body), is_active=True)
+    }
+    missed = []
+    for name in mentions(body):
+        person = users.get(name)
+        told = person is not None and (
+            person.pk == getattr(by, "pk", None)
+            or notify(
+                user=person,
+                incident=incident,
+                text=f"{by} mentioned you on {incident.reference}",
+                path=incident_path(incident, anchor),
+                by=by,
+            )
+        )
+        if not told:
+            missed.append(name)
+    return missed
 
 
 def mark_all_read(*, user: Any) -> int:

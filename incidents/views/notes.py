@@ -25,23 +25,35 @@ def note_add(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
     require_response_writer(request.user, incident)
     form = NoteForm(request.POST)
-    looks_secret = False
+    looks_secret, missed = False, []
     if form.is_valid():
         try:
-            add_note(
+            note = add_note(
                 incident=incident,
                 body=form.cleaned_data["body"],
                 by=request.user,
                 secrets=request.POST.get("secrets", ""),
             )
+            missed = note.missed_mentions  # type: ignore[attr-defined]
         except ServiceError as error:
             form.add_error(None, error)
             looks_secret = isinstance(error, LooksSecret)
+    # The author is told whom an @mention reached nobody as (unknown, or cannot see it).
+    unreached = (
+        "Not notified: "
+        + ", ".join(f"@{name}" for name in missed)
+        + " (no such person, or someone who cannot see this incident)."
+        if missed
+        else ""
+    )
     if not request.htmx:
         for problem in form.errors.get("__all__", []) + form.errors.get("body", []):
             messages.error(request, str(problem))
+        if unreached:
+            messages.warning(request, unreached)
         return redirect("incidents:detail", reference=reference)
     context = selectors.notes_context(incident, request.user)
+    context["mentions_unreached"] = unreached
     if form.errors:
         context["note_form"] = form
         context["looks_secret"] = looks_secret

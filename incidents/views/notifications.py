@@ -1,4 +1,5 @@
-"""A person's notifications (deadlines nearing or missed), newest first."""
+"""A person's notifications, newest first, and the nav's unread badge (which every page
+asks for again every 30 s, so it follows without a reload)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,10 @@ def notification_list(request: AuthedRequest) -> HttpResponse:
 def notifications_read(request: AuthedRequest) -> HttpResponse:
     mark_all_read(user=request.user)
     return redirect("notifications")
+
+
+@login_required
+@require_GET
+def notification_badge(request: AuthedRequest) -> HttpResponse:
+    """The nav's link with the unread count (one query: the count, read per request)."""
+    return render(request, "incidents/notification_badge.html")

@@ -1,0 +1,119 @@
+"""People are told what needs them: a step or an incident given to them, a notice waiting
+for their approval, theirs approved, sent or failed, an @mention; never whoever did it,
+never someone who may not see the incident; each links to the thing."""
+
+import pytest
+
+from incidents.models import NoticeTemplate, Notification, Partner
+from incidents.services.checklists import add_step, assign_item
+from incidents.services.incident_fields import update_field
+from incidents.services.notifications import mentions
+from tests.conftest import client_for
+
+
+def _texts(user) -> list[str]:
+    return list(Notification.objects.filter(user=user).values_list("text", flat=True))
+
+
+def test_a_step_given_to_someone_tells_them_with_a_link_to_it(cast, incident):
+    step = add_step(incident=incident, title="Call the host", by=cast.commander)
+    assign_item(item=step, assignee=cast.responder, by=cast.commander)
+    note = Notification.objects.get(user=cast.responder)
+    assert "gave you the step “Call the host”" in note.text
+    assert note.path == f"/incidents/{incident.reference}/#item-{step.pk}"
+    assign_item(item=step, assignee=cast.commander, by=cast.commander)  # herself: nothing
+    assert _texts(cast.commander) == []
+    page = client_for(cast.responder).get("/notifications/").content.decode()
+    assert f'href="/incidents/{incident.reference}/#item-{step.pk}"' in page
+
+
+def test_the_new_commander_and_new_assignees_are_told(cast, incident):
+    update_field(incident=incident, field="commander", value=cast.responder, was="", by=cast.admin)
+    update_field(
+        incident=incident, field="assignees", value=[cast.comms], was="", by=cast.commander
+    )
+    assert _texts(cast.responder) == [f"ada made you incident commander of {incident.reference}"]
+    assert _texts(cast.comms) == [f"dana assigned you to {incident.reference}"]
+
+
+def test_nobody_is_told_about_an_incident_they_may_not_see(cast, restricted):
+    step = add_step(incident=restricted, title="Secret step", by=cast.commander)
+    assign_item(item=step, assignee=cast.outsider, by=cast.commander)
+    assert _texts(cast.outsider) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("@sam please check", ["sam"]),
+        ("ask @dana.k and @sam.", ["dana.k", "sam"]),
+        ("mail me at x@sam.example", []),
+        ("@sam @sam", ["sam"]),
+    ],
+)
+def test_mentions_are_read_from_the_text(body, found):
+    assert mentions(body) == found
+
+
+def test_a_mention_tells_who_may_see_it_and_the_author_hears_who_was_not(cast, restricted):
+    response = client_for(cast.commander).post(
+        f"/incidents/{restricted.reference}/notes/",
+        {"body": "@sam look at the logs; @olive too; @nobody"},
+        HTTP_HX_REQUEST="true",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Not notified: @olive, @nobody" in page
+    assert _texts(cast.responder) == [f"dana mentioned you on {restricted.reference}"]
+    assert _texts(cast.outsider) == []
+
+
+def test_a_notice_waiting_and_its_fate_reach_the_right_people(cast, incident):
+    from incidents.models import DataCategory
+    from incidents.services.exposures import record_exposure
+    from incidents.services.notices import (
+        approve_notice,
+        draft_notice,
+        record_delivery,
+        submit_for_review,
+    )
+
+    update_field(incident=incident, field="commander", value=cast.commander, was="", by=cast.admin)
+    record_exposure(
+        incident=incident,
+        category=DataCategory.objects.get(slug="financial-payment"),
+        status="ruled_out",
+        evidence="separate segment",
+        by=cast.commander,
+    )
+    partner = Partner.objects.create(name="PayFlow", audience="payment_partner")
+    notice = draft_notice(
+        incident=incident,
+        partner=partner,
+        template=NoticeTemplate.objects.filter(name="Payment partner update").latest("version"),
+        by=cast.comms,
+    )
+    Notification.objects.all().delete()
+    submit_for_review(notice=notice, by=cast.comms)
+    assert _texts(cast.commander) == [
+        f"The notice to PayFlow on {incident.reference} waits for your approval"
+    ]
+    waiting = Notification.objects.get(user=cast.commander)
+    assert waiting.path == f"/incidents/{incident.reference}/notices/{notice.pk}/"
+    approve_notice(notice=type(notice).objects.get(pk=notice.pk), by=cast.commander)
+    record_delivery(notice_id=notice.pk, error="550 no such user")
+    assert _texts(cast.comms) == [
+        f"The notice to PayFlow on {incident.reference} could not be sent",
+        f"The notice to PayFlow on {incident.reference} was approved by dana",
+    ]
+
+
+def test_the_badge_is_asked_again_and_counts_what_is_unread(cast, incident):
+    step = add_step(incident=incident, title="Call the host", by=cast.commander)
+    client = client_for(cast.responder)
+    page = client.get("/incidents/").content.decode()
+    assert 'hx-get="/notifications/badge/" hx-trigger="every 30s"' in page
+    assert 'class="badge"' not in client.get("/notifications/badge/").content.decode()
+    assign_item(item=step, assignee=cast.responder, by=cast.commander)
+    badge = client.get("/notifications/badge/").content.decode()
+    assert '<span class="badge" aria-label="1 unread">1</span>' in badge
