@@ -330,6 +330,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chains": {"task": "incidents.tasks.verify_audit_chains", "schedule": 3600.0},
+    "mail-notification-digests": {
+        "task": "incidents.tasks.mail_notification_digests",
+        "schedule": 3600.0,
+    },
     "deadline-watch": {"task": "incidents.tasks.deadline_watch", "schedule": 60.0},
     "obligation-reminders": {"task": "incidents.tasks.obligation_reminders", "schedule": 60.0},
     "rerun-due-checks": {"task": "incidents.tasks.rerun_due_checks", "schedule": 30.0},
@@ -344,6 +348,8 @@ CELERY_BEAT_SCHEDULE = {
 # or none: messages are written to files under var/sent-mail to read.
 EMAIL_URL = require_scheme("EMAIL_URL", env_str("EMAIL_URL"), ("smtp", "smtps", "console"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "incident-response@breachroom.invalid")
+# Where people open Breachroom: the links in notification mail start with it.
+PUBLIC_URL = env_str("PUBLIC_URL", "http://localhost:8000").rstrip("/")
 EMAIL_TIMEOUT = 20
 
 

@@ -179,6 +179,25 @@ def sweep_stuck_work() -> int:
     )
 
 
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def mail_notification(self: Task, notification_id: int) -> bool:
+    """One notification by mail, for whoever wants each one (services/notification_mail)."""
+    from incidents.services.notification_mail import mail_one
+
+    try:
+        return mail_one(notification_id)
+    except (smtplib.SMTPException, *SMTP_TRANSIENT) as error:
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+
+
+@shared_task
+def mail_notification_digests() -> int:
+    """Hourly (beat): one mail to each person who chose the digest and has something new."""
+    from incidents.services.notification_mail import mail_digests
+
+    return mail_digests()
+
+
 @shared_task
 def verify_audit_chains() -> int:
     """Hourly (beat): log loudly if any chain is broken; returns the number broken."""

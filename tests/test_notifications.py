@@ -117,3 +117,73 @@ def test_the_badge_is_asked_again_and_counts_what_is_unread(cast, incident):
     assign_item(item=step, assignee=cast.responder, by=cast.commander)
     badge = client.get("/notifications/badge/").content.decode()
     assert '<span class="badge" aria-label="1 unread">1</span>' in badge
+
+
+def _with_mail(user, address: str):
+    user.email = address
+    user.save(update_fields=["email"])
+    return user
+
+
+def test_each_notification_is_mailed_once_with_a_link_and_no_breach_details(
+    cast, incident, queued_tasks, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    from tests.conftest import run_queued
+
+    settings.PUBLIC_URL = "https://breachroom.example"
+    _with_mail(cast.responder, "sam@melztube.example")
+    step = add_step(incident=incident, title="Rotate the Stripe key sk_test_x", by=cast.commander)
+    with django_capture_on_commit_callbacks(execute=True):
+        assign_item(item=step, assignee=cast.responder, by=cast.commander)
+    assert [q.task.name for q in queued_tasks] == ["incidents.tasks.mail_notification"]
+    run_queued(queued_tasks)
+    (mail,) = mailoutbox
+    assert mail.to == ["sam@melztube.example"]
+    assert mail.subject == f"[Breachroom] Something needs you on {incident.reference}"
+    assert f"https://breachroom.example/incidents/{incident.reference}/#item-{step.pk}" in mail.body
+    assert "Stripe" not in mail.subject + mail.body and "Rotate" not in mail.body
+    from incidents.services.notification_mail import mail_one
+
+    assert mail_one(Notification.objects.get(user=cast.responder).pk) is False  # once
+    assert len(mailoutbox) == 1
+
+
+def test_the_digest_gathers_the_hours_notifications_into_one_mail(
+    cast, incident, mailoutbox, django_capture_on_commit_callbacks, queued_tasks
+):
+    from incidents.services.notification_mail import mail_digests
+    from incidents.services.profiles import set_email_notifications
+
+    _with_mail(cast.responder, "sam@melztube.example")
+    set_email_notifications(user=cast.responder, choice="hourly")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            step = add_step(incident=incident, title=f"Step {n}", by=cast.commander)
+            assign_item(item=step, assignee=cast.responder, by=cast.commander)
+    assert queued_tasks == []  # not one by one
+    assert mail_digests() == 1 and mail_digests() == 0
+    (mail,) = mailoutbox
+    assert mail.subject == "[Breachroom] 3 things need you" and "/notifications/" in mail.body
+
+
+def test_off_means_no_mail_and_the_choice_is_made_on_the_settings_page(
+    cast, incident, django_capture_on_commit_callbacks, queued_tasks
+):
+    _with_mail(cast.responder, "sam@melztube.example")
+    client = client_for(cast.responder)
+    page = client.get("/accounts/profile/").content.decode()
+    assert "never the breach&#x27;s details" in page or "never the breach's details" in page
+    assert (
+        client.post(
+            "/accounts/profile/", {"time_zone": "", "email_notifications": "off"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post("/accounts/profile/", {"time_zone": "", "email_notifications": "x"}).status_code
+        == 422
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        step = add_step(incident=incident, title="Quiet", by=cast.commander)
+        assign_item(item=step, assignee=cast.responder, by=cast.commander)
+    assert queued_tasks == [] and Notification.objects.filter(user=cast.responder).count() == 1

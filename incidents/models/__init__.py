@@ -35,7 +35,7 @@ from incidents.models.notice import (
 )
 from incidents.models.notification import Notification
 from incidents.models.obligation import Obligation, ObligationState
-from incidents.models.profile import UserProfile
+from incidents.models.profile import EmailNotifications, UserProfile
 from incidents.models.revision import Revision
 from incidents.models.risk import Backup, Measures, Recipients, RiskAssessment
 from incidents.models.rotation import (
@@ -77,6 +77,7 @@ __all__ = [
     "CredentialKind",
     "DataCategory",
     "DataRole",
+    "EmailNotifications",
     "EnisaDataType",
     "Event",
     "EventOutbox",

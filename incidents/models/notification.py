@@ -17,6 +17,7 @@ class Notification(models.Model):
     path = models.CharField(max_length=300, blank=True, default="")  # "" = the incident page
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # told by mail (once)
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,13 +4,16 @@ to whoever did the thing), the @mentions in a note, marking them read."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Notification
+from incidents.services.notification_mail import wants_each
 
 # @sam, @dana.k, @ana-maria: a username as Django allows it, after a space or the start.
 MENTION = re.compile(r"(?:(?<=\s)|^)@([\w.+-]{1,150})", re.UNICODE)
@@ -27,7 +30,16 @@ def notify(
         return None
     if not visible_incidents(user).filter(pk=incident.pk).exists():
         return None
-    return Notification.objects.create(user=user, incident=incident, text=text[:300], path=path)
+    note = Notification.objects.create(user=user, incident=incident, text=text[:300], path=path)
+    if wants_each(user):  # mailed once the change that raised it is committed
+        transaction.on_commit(partial(_mail_later, note.pk))
+    return note
+
+
+def _mail_later(notification_id: int) -> None:
+    from incidents import tasks  # tasks import services
+
+    tasks.mail_notification.delay(notification_id)
 
 
 def incident_path(incident: Any, anchor: str = "") -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from incidents.models import UserProfile
+from incidents.models import EmailNotifications, UserProfile
 from incidents.services import ServiceError
 from incidents.user_zone import SESSION_KEY, parse_zone
 
@@ -38,3 +38,15 @@ def chosen_zone(user: Any) -> str:
     return str(
         UserProfile.objects.filter(user=user).values_list("time_zone", flat=True).first() or ""
     )
+
+
+def set_email_notifications(*, user: Any, choice: str) -> UserProfile:
+    """How notifications reach the person's mail: each, an hourly digest, or none."""
+    if choice not in EmailNotifications.values:
+        raise ServiceError(f"Unknown choice {choice[:20]!r}.")
+    with transaction.atomic():
+        profile, _ = UserProfile.objects.select_for_update().get_or_create(user=user)
+        if profile.email_notifications != choice:
+            profile.email_notifications = choice
+            profile.save(update_fields=["email_notifications", "updated_at"])
+    return profile

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from incidents.models import UserSession
+from incidents.models import EmailNotifications, UserSession
 from incidents.services import ServiceError, security_log
-from incidents.services.profiles import chosen_zone, set_time_zone
+from incidents.services.notification_mail import preference
+from incidents.services.profiles import chosen_zone, set_email_notifications, set_time_zone
 from incidents.signin.sessions import end_sessions
 from incidents.user_zone import COOKIE, parse_zone, utc_offset_text, zone_names
 from incidents.views.htmx import UNPROCESSABLE, AuthedRequest
@@ -28,10 +29,14 @@ def profile_page(request: AuthedRequest) -> HttpResponse:
                 zone=request.POST.get("time_zone", "")[:100],
                 session=request.session,
             )
+            if "email_notifications" in request.POST:
+                set_email_notifications(
+                    user=request.user, choice=request.POST["email_notifications"]
+                )
         except ServiceError as refused:
             error, status = " ".join(refused.messages), UNPROCESSABLE
         else:
-            messages.success(request, "Saved: times are now shown in your chosen zone.")
+            messages.success(request, "Saved.")
             return redirect("profile")
     browser = parse_zone(request.COOKIES.get(COOKIE))
     now = timezone.now()
@@ -45,6 +50,9 @@ def profile_page(request: AuthedRequest) -> HttpResponse:
         "shown_zone": str(shown),
         "shown_offset": utc_offset_text(shown, now),
         "error": error,
+        "email_choices": EmailNotifications.choices,
+        "email_chosen": preference(request.user),
+        "email_address": request.user.email,
     }
     return render(request, "incidents/profile.html", context, status=status)
 
