@@ -100,6 +100,11 @@ urlpatterns = [
     path("<str:reference>/notices/draft/", notices.notices_draft, name="notices-draft"),
     path("<str:reference>/notices/<int:notice_id>/", notices.notice_page, name="notice"),
     path(
+        "<str:reference>/notices/<int:notice_id>/status/",
+        notices.notice_status,
+        name="notice-status",
+    ),
+    path(
         "<str:reference>/notices/<int:notice_id>/preview/",
         notices.notice_preview,
         name="notice-preview",

@@ -36,6 +36,7 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:notices-draft": ("POST", True, True),
     "incidents:risk-assess": ("POST", True, True),
     "incidents:notice": ("GET", True, False),
+    "incidents:notice-status": ("GET", True, False),
     "incidents:notice-preview": ("POST", True, True),
     "incidents:notice-edit": ("POST", True, True),
     "incidents:notice-submit": ("POST", True, True),

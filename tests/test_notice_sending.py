@@ -378,3 +378,23 @@ def test_a_send_is_handed_over_again_at_once_when_the_broker_lost_its_messages(
     assert sweep_stuck_sends() == []
     assert sweep_stuck_sends(broker_lost=True) == [approved.pk]
     assert [q.args for q in queued_tasks] == [(approved.pk,)]
+
+
+def test_the_notice_page_says_sending_then_reloads_on_the_outcome(cast, approved, queued_tasks):
+    """After "Send" the page says "sending…" and asks every 2 s; once the mail server has
+    answered, the answer tells the page to reload (showing sent, or the failure)."""
+    from incidents.services.notices import record_delivery
+    from tests.conftest import client_for
+
+    queue_send(notice=approved, by=cast.comms)
+    client = client_for(cast.comms)
+    page_url = f"/incidents/{approved.incident.reference}/notices/{approved.pk}/"
+    page = client.get(page_url).content.decode()
+    assert 'id="delivery-status"' in page and 'hx-trigger="every 2s"' in page
+    status = client.get(page_url + "status/")
+    assert "Sending…" in status.content.decode() and "HX-Refresh" not in status
+    record_delivery(notice_id=approved.pk, error="550 mailbox unavailable")
+    done = client.get(page_url + "status/")
+    assert done["HX-Refresh"] == "true"
+    after = client.get(page_url).content.decode()
+    assert 'id="delivery-status"' not in after and "550 mailbox unavailable" in after

@@ -89,4 +89,7 @@ def notice_page_context(notice: Notice, user: Any) -> dict[str, Any]:
         "claims": {k: c.says for k, c in CLAIMS.items()},
         "filters": list(FILTERS),
         "is_last_editor": notice.last_editor_id == getattr(user, "pk", None),
+        # Who a send reaches now (retired contacts are sent nothing).
+        "current_contacts": list(notice.partner.contacts.filter(retired_at__isnull=True)),
+        "sending": notice.state == NoticeState.APPROVED and notice.send_queued_at is not None,
     }

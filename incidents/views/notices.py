@@ -87,6 +87,21 @@ def notice_page(request: HtmxHttpRequest, reference: str, notice_id: int) -> Htt
 
 
 @login_required
+@require_GET
+def notice_status(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
+    """Asked every 2 s while a notice is being sent: the same "sending…" while it is, and
+    a reload of the page once the mail server answered (sent, or failed with its reply)."""
+    notice = _notice(request, reference, notice_id, write=False)
+    if notice.state == NoticeState.APPROVED and notice.send_queued_at is not None:
+        return render(
+            request, f"{PAGE}#delivery-status", {"notice": notice, "incident": notice.incident}
+        )
+    done = HttpResponse(status=200)
+    done["HX-Refresh"] = "true"
+    return done
+
+
+@login_required
 @require_POST
 def notice_preview(request: HtmxHttpRequest, reference: str, notice_id: int) -> HttpResponse:
     """Live preview beside the editor: renders the unsaved text against the incident now."""
