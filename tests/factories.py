@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import Group, User
 
@@ -102,4 +103,26 @@ def assess_high_risk(incident: Incident, *, by: User) -> None:
         availability=Decimal("0"),
         malicious=True,
         cb_rationale="scraped by an unknown party",
+    )
+
+
+def payment_partner_draft(incident: Incident, partner: Any, *, by: User, decided_by: User) -> Any:
+    """A draft of the SCENARIO's "Payment partner update" to `partner`, with the fact its
+    claim rests on recorded (payment data ruled out) so it can be approved."""
+    from incidents.models import DataCategory, NoticeTemplate
+    from incidents.services.exposures import record_exposure
+    from incidents.services.notices import draft_notice
+
+    record_exposure(
+        incident=incident,
+        category=DataCategory.objects.get(slug="financial-payment"),
+        status="ruled_out",
+        evidence="separate segment",
+        by=decided_by,
+    )
+    return draft_notice(
+        incident=incident,
+        partner=partner,
+        template=NoticeTemplate.objects.filter(name="Payment partner update").latest("version"),
+        by=by,
     )

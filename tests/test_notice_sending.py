@@ -2,11 +2,11 @@
 
 import pytest
 
-from incidents.models import DataCategory, Notice, NoticeTemplate, Partner
+from incidents.models import Notice, NoticeTemplate, Partner
 from incidents.services import ServiceError
-from incidents.services.exposures import record_exposure
-from incidents.services.notices import approve_notice, draft_notice, queue_send, submit_for_review
+from incidents.services.notices import approve_notice, queue_send, submit_for_review
 from tests.conftest import run_queued
+from tests.factories import payment_partner_draft
 from tests.smtp_server import smtp_server
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the send is queued on commit
@@ -14,21 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the send is queued on co
 
 @pytest.fixture
 def approved(cast, incident):
-    record_exposure(
-        incident=incident,
-        category=DataCategory.objects.get(slug="financial-payment"),
-        status="ruled_out",
-        evidence="separate segment",
-        by=cast.commander,
-    )
     partner = Partner.objects.create(name="PayFlow", audience="payment_partner")
     partner.contacts.create(name="Marc", email="security@payflow.example")
-    notice = draft_notice(
-        incident=incident,
-        partner=partner,
-        template=NoticeTemplate.objects.filter(name="Payment partner update").latest("version"),
-        by=cast.comms,
-    )
+    notice = payment_partner_draft(incident, partner, by=cast.comms, decided_by=cast.commander)
     submit_for_review(notice=notice, by=cast.comms)
     return approve_notice(notice=Notice.objects.get(pk=notice.pk), by=cast.commander)
 

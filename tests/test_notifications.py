@@ -4,11 +4,12 @@ never someone who may not see the incident; each links to the thing."""
 
 import pytest
 
-from incidents.models import NoticeTemplate, Notification, Partner
+from incidents.models import Notification, Partner
 from incidents.services.checklists import add_step, assign_item
 from incidents.services.incident_fields import update_field
 from incidents.services.notifications import mentions
 from tests.conftest import client_for
+from tests.factories import payment_partner_draft
 
 
 def _texts(user) -> list[str]:
@@ -69,30 +70,15 @@ def test_a_mention_tells_who_may_see_it_and_the_author_hears_who_was_not(cast, r
 
 
 def test_a_notice_waiting_and_its_fate_reach_the_right_people(cast, incident):
-    from incidents.models import DataCategory
-    from incidents.services.exposures import record_exposure
     from incidents.services.notices import (
         approve_notice,
-        draft_notice,
         record_delivery,
         submit_for_review,
     )
 
     update_field(incident=incident, field="commander", value=cast.commander, was="", by=cast.admin)
-    record_exposure(
-        incident=incident,
-        category=DataCategory.objects.get(slug="financial-payment"),
-        status="ruled_out",
-        evidence="separate segment",
-        by=cast.commander,
-    )
     partner = Partner.objects.create(name="PayFlow", audience="payment_partner")
-    notice = draft_notice(
-        incident=incident,
-        partner=partner,
-        template=NoticeTemplate.objects.filter(name="Payment partner update").latest("version"),
-        by=cast.comms,
-    )
+    notice = payment_partner_draft(incident, partner, by=cast.comms, decided_by=cast.commander)
     Notification.objects.all().delete()
     submit_for_review(notice=notice, by=cast.comms)
     assert _texts(cast.commander) == [

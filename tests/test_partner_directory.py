@@ -8,6 +8,7 @@ from incidents.models import Partner, SecurityEvent
 from incidents.services import ServiceError
 from incidents.services.partners import add_partner_contact, retire_contact
 from tests.conftest import client_for
+from tests.factories import payment_partner_draft
 
 
 @pytest.fixture
@@ -77,29 +78,14 @@ def test_bad_edits_are_refused_and_nothing_changes(cast, payco):
 def test_a_retired_contact_is_sent_nothing_and_a_retired_partner_is_offered_nothing(
     cast, incident, payco
 ):
-    from incidents.models import DataCategory, NoticeTemplate
     from incidents.selectors.notices import notices_section_context
-    from incidents.services.exposures import record_exposure
     from incidents.services.notices import (
         approve_notice,
-        draft_notice,
         queue_send,
         submit_for_review,
     )
 
-    record_exposure(  # what the payment partners' template claims
-        incident=incident,
-        category=DataCategory.objects.get(slug="financial-payment"),
-        status="ruled_out",
-        evidence="separate segment",
-        by=cast.commander,
-    )
-    notice = draft_notice(
-        incident=incident,
-        partner=payco,
-        template=NoticeTemplate.objects.filter(audience="payment_partner").latest("version"),
-        by=cast.comms,
-    )
+    notice = payment_partner_draft(incident, payco, by=cast.comms, decided_by=cast.commander)
     submit_for_review(notice=notice, by=cast.comms)
     approved = approve_notice(notice=type(notice).objects.get(pk=notice.pk), by=cast.commander)
     retire_contact(contact=payco.contacts.get(), by=cast.comms)

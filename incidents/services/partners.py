@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 
 from incidents.jurisdictions import unknown_codes
 from incidents.models import Audience, Channel, Partner, PartnerContact
 from incidents.services import ServiceError, security_log
 from incidents.services.csv_import import CsvShape, ImportReport, import_rows
+from incidents.services.retirement import retire_once
 from incidents.services.text_rules import clean_text
 
 CSV_COLUMNS = (
@@ -153,17 +153,13 @@ def edit_partner(
 
 def retire_partner(*, partner: Partner, by: object, request: object = None) -> Partner:
     """Offered for no new notice; its notices and history stay."""
-    with transaction.atomic():
-        moved = Partner.objects.filter(pk=partner.pk, retired_at__isnull=True).update(
-            retired_at=timezone.now()
-        )
-        if moved:
-            security_log.record(
-                "partner.retired",
-                actor=by,
-                request=request,
-                details={"partner": partner.pk, "name": partner.name},
-            )
+    retire_once(
+        Partner.objects.filter(pk=partner.pk),
+        "partner.retired",
+        by=by,
+        request=request,
+        details={"partner": partner.pk, "name": partner.name},
+    )
     partner.refresh_from_db()
     return partner
 
@@ -207,21 +203,13 @@ def edit_contact(
 
 def retire_contact(*, contact: PartnerContact, by: object, request: object = None) -> None:
     """No longer sent to; kept, with the notices already sent to it."""
-    with transaction.atomic():
-        moved = PartnerContact.objects.filter(pk=contact.pk, retired_at__isnull=True).update(
-            retired_at=timezone.now()
-        )
-        if moved:
-            security_log.record(
-                "partner_contact.retired",
-                actor=by,
-                request=request,
-                details={
-                    "partner": contact.partner_id,
-                    "contact": contact.pk,
-                    "email": contact.email,
-                },
-            )
+    retire_once(
+        PartnerContact.objects.filter(pk=contact.pk),
+        "partner_contact.retired",
+        by=by,
+        request=request,
+        details={"partner": contact.partner_id, "contact": contact.pk, "email": contact.email},
+    )
 
 
 CSV_SHAPE = CsvShape(CSV_COLUMNS, frozenset(REQUIRED), MAX_BYTES)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from incidents.models import ProbeSecret
 from incidents.services import ServiceError, security_log
+from incidents.services.retirement import retire_once
 
 # The shape of an environment variable, which is also a safe file name (no path parts).
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
@@ -55,13 +56,12 @@ def register(*, name: str, description: str, by: Any, request: Any = None) -> Pr
 
 def retire(*, secret: ProbeSecret, by: Any, request: Any = None) -> ProbeSecret:
     """Probes that name it stop presenting it (their runs say it was retired)."""
-    with transaction.atomic():
-        moved = ProbeSecret.objects.filter(pk=secret.pk, retired_at__isnull=True).update(
-            retired_at=timezone.now()
-        )
-        if moved:
-            security_log.record(
-                "probe_secret.retired", actor=by, request=request, details={"name": secret.name}
-            )
+    retire_once(
+        ProbeSecret.objects.filter(pk=secret.pk),
+        "probe_secret.retired",
+        by=by,
+        request=request,
+        details={"name": secret.name},
+    )
     secret.refresh_from_db()
     return secret
