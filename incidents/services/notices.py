@@ -187,29 +187,22 @@ def _move(
 def _tell_about(notice: Notice, incident: Incident, state: str, by: Any) -> None:
     """The incident's commander learns a notice waits for approval; its editor that it
     was approved, sent or failed."""
-    to_partner = f"The notice to {notice.partner.name} on {incident.reference}"
-    path = notice_path(incident, notice.pk)
-    if state == NoticeState.IN_REVIEW:
-        notify(
-            user=incident.commander,
-            incident=incident,
-            text=f"{to_partner} waits for your approval",
-            path=path,
-            by=by,
-        )
-    elif state in (NoticeState.APPROVED, NoticeState.SENT, NoticeState.SEND_FAILED):
-        words = {
-            NoticeState.APPROVED: f"was approved by {by}",
-            NoticeState.SENT: "was sent",
-            NoticeState.SEND_FAILED: "could not be sent",
-        }[NoticeState(state)]
-        notify(
-            user=notice.last_editor,
-            incident=incident,
-            text=f"{to_partner} {words}",
-            path=path,
-            by=by,
-        )
+    told = {
+        NoticeState.IN_REVIEW: (incident.commander, "waits for your approval"),
+        NoticeState.APPROVED: (notice.last_editor, f"was approved by {by}"),
+        NoticeState.SENT: (notice.last_editor, "was sent"),
+        NoticeState.SEND_FAILED: (notice.last_editor, "could not be sent"),
+    }.get(NoticeState(state))
+    if told is None:
+        return
+    person, words = told
+    notify(
+        user=person,
+        incident=incident,
+        text=f"The notice to {notice.partner.name} on {incident.reference} {words}",
+        path=notice_path(incident, notice.pk),
+        by=by,
+    )
 
 
 def revalidate_notices(*, incident: Incident, by: Any) -> list[Notice]:
