@@ -116,6 +116,8 @@ VECTORS = [
     ("malware", "Malware / ransomware"),
     ("insider", "Insider"),
     ("third-party", "Third party / supplier"),
+    ("lost-device", "Lost or stolen device"),
+    ("misdirected", "Misdirected email or post"),
     ("other", "Other"),
 ]
 # Vectors that are attacks: malicious intent in the ENISA circumstances (§3.1.3).
@@ -273,9 +275,236 @@ EXPOSED_API_PLAYBOOK = {
 }
 
 
-def seed_playbooks(playbook_model: Any, item_model: Any) -> None:
-    """Create version 1 of the SCENARIO playbook if it is missing."""
-    spec = EXPOSED_API_PLAYBOOK
+# More responses as playbooks, each offered first for its breach vector (PLAYBOOK_FOR_VECTOR).
+# Due times are the team's own targets in hours from becoming aware, not legal deadlines:
+# those come from the duty rules (incidents/regulation/rules/).
+# key, title, role, due after hours, depends on, check kind, instructions
+Step = tuple[str, str, str, int, list[str], str, str]
+_ASSESS: Step = (
+    "assess-risk",
+    "Assess the risk to the people affected and decide on notifications",
+    "incident_commander",
+    48,
+    ["open-and-assess"],
+    "",
+    "Record the assessment in the Risk section: the duties follow from it.",
+)
+_OPEN: Step = (
+    "open-and-assess",
+    "Open the incident, set severity, record when the team became aware",
+    "incident_commander",
+    1,
+    [],
+    "",
+    "The *became aware* time starts the regulators' clocks: record it now, not later.",
+)
+_AUDIT: Step = (
+    "export-audit",
+    "Export and verify the audit trail",
+    "auditor",
+    336,
+    [],
+    "",
+    "Download the audit export and check that verification says intact.",
+)
+RESPONSE_PLAYBOOKS: list[dict[str, Any]] = [
+    {
+        "slug": "credential-leak",
+        "name": "Leaked or stolen credentials",
+        "description": "Passwords, keys or tokens were exposed or used by someone else.",
+        "vector": "stolen-credentials",
+        "steps": [
+            _OPEN,
+            (
+                "scope-credentials",
+                "List every credential exposed and what each one opens",
+                "responder",
+                4,
+                ["open-and-assess"],
+                "",
+                "Add them to the credential inventory: the rotation campaign starts from it.",
+            ),
+            (
+                "rotate-credentials",
+                "Rotate every exposed credential and revoke the old ones",
+                "responder",
+                24,
+                ["scope-credentials"],
+                "",
+                "Start a rotation campaign; probe each old key until it is refused.",
+            ),
+            (
+                "rotation-complete",
+                "Every rotation verified or exempted",
+                "responder",
+                48,
+                ["rotate-credentials"],
+                "rotation_campaign_complete",
+                "Passes when each task is verified (old key refused) or exempted with a reason.",
+            ),
+            (
+                "review-use",
+                "Review the access logs for use of the leaked credentials",
+                "responder",
+                48,
+                ["scope-credentials"],
+                "",
+                "Note what was reached with them: it decides which data categories are exposed.",
+            ),
+            _ASSESS,
+            _AUDIT,
+        ],
+    },
+    {
+        "slug": "ransomware",
+        "name": "Ransomware or destructive malware",
+        "description": "Systems were encrypted or damaged by malware; data may have been taken.",
+        "vector": "malware",
+        "steps": [
+            _OPEN,
+            (
+                "isolate-hosts",
+                "Isolate the affected hosts from the network",
+                "responder",
+                1,
+                [],
+                "",
+                "Disconnect, do not power off: memory holds evidence.",
+            ),
+            (
+                "preserve-evidence",
+                "Preserve evidence: disk and memory images, logs, the ransom note",
+                "responder",
+                4,
+                ["isolate-hosts"],
+                "",
+                "Record who took each image and where it is kept.",
+            ),
+            (
+                "check-exfiltration",
+                "Find out whether data was taken before the encryption",
+                "responder",
+                24,
+                ["preserve-evidence"],
+                "",
+                "Outbound traffic, staging folders, the attackers' leak site: it changes the risk.",
+            ),
+            (
+                "restore-backups",
+                "Restore from backups known to be clean",
+                "responder",
+                72,
+                ["isolate-hosts"],
+                "",
+                "Record how long the data was unavailable: the risk assessment asks for it.",
+            ),
+            _ASSESS,
+            _AUDIT,
+        ],
+    },
+    {
+        "slug": "misdirected-communication",
+        "name": "Misdirected email or post",
+        "description": "Personal data was sent to the wrong person.",
+        "vector": "misdirected",
+        "steps": [
+            _OPEN,
+            (
+                "ask-recipient",
+                "Ask the recipient to delete it and not to share it",
+                "communications",
+                2,
+                [],
+                "",
+                "By phone first, then in writing.",
+            ),
+            (
+                "deletion-confirmed",
+                "Get the recipient's written confirmation that it was deleted",
+                "communications",
+                24,
+                ["ask-recipient"],
+                "",
+                "Keep the confirmation: it is evidence for the risk assessment.",
+            ),
+            (
+                "what-was-sent",
+                "Record exactly what personal data was sent, about whom",
+                "responder",
+                4,
+                ["open-and-assess"],
+                "",
+                "One exposure per data category, with the people per jurisdiction.",
+            ),
+            _ASSESS,
+            (
+                "fix-cause",
+                "Fix what made it go to the wrong address",
+                "responder",
+                168,
+                ["what-was-sent"],
+                "",
+                "Address autocompletion, a mail merge, a shared mailbox: say what changed.",
+            ),
+        ],
+    },
+    {
+        "slug": "lost-device",
+        "name": "Lost or stolen device",
+        "description": "A laptop, phone or storage medium holding personal data went missing.",
+        "vector": "lost-device",
+        "steps": [
+            _OPEN,
+            (
+                "lock-device",
+                "Lock or wipe the device remotely",
+                "responder",
+                1,
+                [],
+                "",
+                "Record whether the wipe was confirmed by the device.",
+            ),
+            (
+                "encryption-status",
+                "Establish whether the device's storage was encrypted, and its key safe",
+                "responder",
+                4,
+                ["open-and-assess"],
+                "",
+                "Record it on each exposure as its protection: it changes the duties.",
+            ),
+            (
+                "revoke-access",
+                "Revoke the device's sessions, certificates and stored credentials",
+                "responder",
+                4,
+                ["open-and-assess"],
+                "",
+                "",
+            ),
+            (
+                "police-report",
+                "If stolen, report it to the police and keep the reference",
+                "incident_commander",
+                48,
+                [],
+                "",
+                "",
+            ),
+            _ASSESS,
+        ],
+    },
+]
+# Which playbook a breach vector suggests first.
+PLAYBOOK_FOR_VECTOR = {
+    "misconfiguration-unauthenticated-api": "exposed-internal-api-endpoint",
+    **{spec["vector"]: spec["slug"] for spec in RESPONSE_PLAYBOOKS},
+}
+
+
+def seed_playbooks(playbook_model: Any, item_model: Any, spec: dict | None = None) -> None:
+    """Create version 1 of a playbook (the SCENARIO's by default) if it is missing."""
+    spec = spec or EXPOSED_API_PLAYBOOK
     playbook, created = playbook_model.objects.get_or_create(
         slug=spec["slug"],
         version=1,

@@ -198,7 +198,11 @@ def exposed(cast, restricted):
     add_credential(name="content key", kind="api_key", system="content-api", identifier="…9f2c")
     start_campaign(incident=restricted, credentials=Credential.objects.all(), by=cast.commander)
     seed_playbooks(Playbook, PlaybookItem)
-    apply_playbook(incident=restricted, playbook=Playbook.objects.get(), by=cast.commander)
+    apply_playbook(
+        incident=restricted,
+        playbook=Playbook.objects.get(slug="exposed-internal-api-endpoint"),
+        by=cast.commander,
+    )
     from incidents.models import NoticeTemplate, Partner
     from incidents.services.notices import draft_notice
 

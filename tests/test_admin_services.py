@@ -74,7 +74,7 @@ def test_making_a_category_personal_data_re_decides_open_incidents(cast, inciden
 
 def test_a_playbook_in_use_is_read_only_and_edited_as_a_new_version(cast, incident, staff):
     seed_playbooks(Playbook, PlaybookItem)
-    playbook = Playbook.objects.get()
+    playbook = Playbook.objects.get(slug="exposed-internal-api-endpoint")
     apply_playbook(incident=incident, playbook=playbook, by=cast.commander)
     page = staff.get(f"/admin/incidents/playbook/{playbook.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()  # view only

@@ -196,7 +196,11 @@ def test_a_complete_record_has_nothing_missing(cast, incident):
     from incidents.services.checklists import apply_playbook, set_item_state
 
     seed_playbooks(Playbook, PlaybookItem)
-    apply_playbook(incident=incident, playbook=Playbook.objects.get(), by=cast.commander)
+    apply_playbook(
+        incident=incident,
+        playbook=Playbook.objects.get(slug="exposed-internal-api-endpoint"),
+        by=cast.commander,
+    )
     set_item_state(
         item=incident.checklist.get(key="open-and-assess"), state="done", by=cast.commander
     )

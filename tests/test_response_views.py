@@ -142,7 +142,7 @@ def test_completing_a_step_out_of_order_is_refused_in_the_page(cast, incident):
     client = client_for(cast.commander)
     client.post(
         f"/incidents/{incident.reference}/checklist/apply/",
-        {"playbook": Playbook.objects.get().pk},
+        {"playbook": Playbook.objects.get(slug="exposed-internal-api-endpoint").pk},
         **HTMX,
     )
     item = incident.checklist.get(key="patch-endpoint")
@@ -161,7 +161,7 @@ def test_a_check_settings_error_is_beside_its_step_in_a_responders_words(setting
     client = client_for(cast.commander)
     client.post(
         f"/incidents/{incident.reference}/checklist/apply/",
-        {"playbook": Playbook.objects.get().pk},
+        {"playbook": Playbook.objects.get(slug="exposed-internal-api-endpoint").pk},
         **HTMX,
     )
     item = incident.checklist.get(key="patch-endpoint")
@@ -184,7 +184,8 @@ def test_an_unknown_item_of_another_incident_is_404(cast, incident):
     other = make_incident(by=cast.commander, title="Other")
     client = client_for(cast.commander)
     client.post(
-        f"/incidents/{other.reference}/checklist/apply/", {"playbook": Playbook.objects.get().pk}
+        f"/incidents/{other.reference}/checklist/apply/",
+        {"playbook": Playbook.objects.get(slug="exposed-internal-api-endpoint").pk},
     )
     item = other.checklist.first()
     assert (
@@ -250,7 +251,8 @@ def test_detail_page_queries_stay_flat_with_a_big_campaign_and_checklist(cast, c
     seed_playbooks(Playbook, PlaybookItem)
     client = client_for(cast.commander)
     client.post(
-        f"/incidents/{campaign.reference}/checklist/apply/", {"playbook": Playbook.objects.get().pk}
+        f"/incidents/{campaign.reference}/checklist/apply/",
+        {"playbook": Playbook.objects.get(slug="exposed-internal-api-endpoint").pk},
     )
     start_campaign(incident=campaign, credentials=Credential.objects.all(), by=cast.commander)
     url = f"/incidents/{campaign.reference}/"

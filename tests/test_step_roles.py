@@ -17,7 +17,11 @@ from tests.conftest import client_for
 @pytest.fixture
 def steps(cast, incident) -> dict[str, ChecklistItem]:
     seed_playbooks(Playbook, PlaybookItem)
-    apply_playbook(incident=incident, playbook=Playbook.objects.get(), by=cast.commander)
+    apply_playbook(
+        incident=incident,
+        playbook=Playbook.objects.get(slug="exposed-internal-api-endpoint"),
+        by=cast.commander,
+    )
     return {item.key: item for item in incident.checklist.all()}
 
 
@@ -173,3 +177,27 @@ def test_a_bad_step_is_refused_beside_the_form_and_nothing_written(cast, steps, 
         assert response.status_code == 422
     assert client_for(cast.comms).post(url, {"title": "x"}).status_code == 403
     assert Event.objects.count() == before
+
+
+def test_the_breach_vector_suggests_its_playbook_first(cast):
+    from incidents.models import BreachVector
+    from incidents.roles import COMMANDER
+    from tests.factories import make_incident
+
+    seed_playbooks(Playbook, PlaybookItem)
+    incident = make_incident(by=cast.commander, title="Laptop left on a train")
+    update_field(
+        incident=incident,
+        field="breach_vector",
+        value=BreachVector.objects.get(slug="lost-device"),
+        was="",
+        by=cast.commander,
+    )
+    incident.refresh_from_db()
+    offered = checklist_context(incident, RoleSet(frozenset({COMMANDER})))["playbooks"]
+    slugs = [p.slug for p in offered]
+    assert slugs[0] == "lost-device" and offered[0].suggested_for == "Lost or stolen device"
+    assert {"credential-leak", "ransomware", "misdirected-communication"} <= set(slugs)
+    assert "exposed-internal-api-endpoint" in slugs and not offered[1].suggested_for
+    steps = apply_playbook(incident=incident, playbook=offered[0], by=cast.commander)
+    assert [s.key for s in steps][:2] == ["open-and-assess", "lock-device"]

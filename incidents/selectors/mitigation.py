@@ -26,6 +26,7 @@ from incidents.models import (
 )
 from incidents.rendering.clock import note_flip
 from incidents.roles import ROLE_LABELS, unread_count
+from incidents.seed import PLAYBOOK_FOR_VECTOR
 from incidents.selectors.incidents import people_choices
 from incidents.services import probe_secrets
 
@@ -131,10 +132,16 @@ def checklist_context(
     latest: dict[str, Playbook] = {}
     for playbook in Playbook.objects.order_by("slug", "-version"):
         latest.setdefault(playbook.slug, playbook)
+    # The playbook the breach vector suggests comes first, marked as such.
+    vector = incident.breach_vector
+    suggested = PLAYBOOK_FOR_VECTOR.get(vector.slug) if vector is not None else None
+    for playbook in latest.values():
+        playbook.suggested_for = vector.name if playbook.slug == suggested else ""  # type: ignore[attr-defined,union-attr]
+    offered = sorted(latest.values(), key=lambda p: (p.slug != suggested, p.name))
     return {
         "incident": incident,
         "checklist_items": items,
-        "playbooks": list(latest.values()),
+        "playbooks": offered,
         "can_write": may(user, Ability.WRITE_RESPONSE),
         "checklist_error": error,
         "checklist_error_item": error_item,

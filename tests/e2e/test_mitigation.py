@@ -50,7 +50,11 @@ def test_the_rotation_progress_bar_moves_on_every_screen(cast, signed_in_page):
 def test_a_worker_runs_the_patch_check_and_both_pages_see_it(cast, signed_in_page):
     incident = make_incident(by=cast.commander, title="Patch the endpoint")
     seed_playbooks(Playbook, PlaybookItem)
-    apply_playbook(incident=incident, playbook=Playbook.objects.get(), by=cast.commander)
+    apply_playbook(
+        incident=incident,
+        playbook=Playbook.objects.get(slug="exposed-internal-api-endpoint"),
+        by=cast.commander,
+    )
     for key in ("open-and-assess", "rate-limit"):
         set_item_state(item=incident.checklist.get(key=key), state="done", by=cast.commander)
     item = incident.checklist.get(key="patch-endpoint")
@@ -78,7 +82,11 @@ def test_a_worker_runs_the_patch_check_and_both_pages_see_it(cast, signed_in_pag
 def _scenario_checklist(cast):
     incident = make_incident(by=cast.commander, title="Whose step is it")
     seed_playbooks(Playbook, PlaybookItem)
-    apply_playbook(incident=incident, playbook=Playbook.objects.get(), by=cast.commander)
+    apply_playbook(
+        incident=incident,
+        playbook=Playbook.objects.get(slug="exposed-internal-api-endpoint"),
+        by=cast.commander,
+    )
     set_item_state(
         item=incident.checklist.get(key="open-and-assess"), state="done", by=cast.commander
     )
