@@ -1,4 +1,5 @@
-"""The sign-in, settings, People, security log and second-factor pages in a real browser:
+"""The sign-in, settings, People, security log, second-factor and directory pages
+(credentials, probe secrets, partners, notifications) in a real browser:
 at 400 px and on a desktop, dark and light, nothing pushes the page sideways and axe finds
 no serious or critical problem. Screenshots for a person to look at."""
 
@@ -20,6 +21,10 @@ PAGES = [
     ("/people/", "People"),
     ("/security-log/", "Security log"),
     ("/accounts/2fa/", "Two-Factor Authentication"),
+    ("/credentials/", "Credential inventory"),
+    ("/probe-secrets/", "Probe secrets"),
+    ("/partners/", "Partners and authorities"),
+    ("/notifications/", "Notifications"),
 ]
 
 
