@@ -174,6 +174,36 @@ def seed_category_flags(data_category: Any) -> None:
         ).update(enisa_data_type=data_type, children=children, withheld_from_partners=withheld)
 
 
+# Steps several playbooks share.
+# key, title, role, due after hours, depends on, check kind, instructions
+Step = tuple[str, str, str, int, list[str], str, str]
+_ASSESS: Step = (
+    "assess-risk",
+    "Assess the risk to the people affected and decide on notifications",
+    "incident_commander",
+    48,
+    ["open-and-assess"],
+    "",
+    "Record the assessment in the Risk section: the duties follow from it.",
+)
+_OPEN: Step = (
+    "open-and-assess",
+    "Open the incident, set severity, record when the team became aware",
+    "incident_commander",
+    1,
+    [],
+    "",
+    "The *became aware* time starts the regulators' clocks: record it now, not later.",
+)
+_AUDIT: Step = (
+    "export-audit",
+    "Export and verify the audit trail",
+    "auditor",
+    336,
+    [],
+    "",
+    "Download the audit export and check that verification says intact.",
+)
 # The SCENARIO's response as a playbook: key, title, role, due after (hours from becoming
 # aware), depends on, check kind, instructions.
 EXPOSED_API_PLAYBOOK = {
@@ -181,15 +211,7 @@ EXPOSED_API_PLAYBOOK = {
     "name": "Exposed internal API endpoint",
     "description": "An internal service-to-service endpoint was reachable without authentication.",
     "steps": [
-        (
-            "open-and-assess",
-            "Open the incident, set severity, record when the team became aware",
-            "incident_commander",
-            1,
-            [],
-            "",
-            "The *became aware* time starts the regulators' clocks: record it now, not later.",
-        ),
+        _OPEN,
         (
             "rotate-credentials",
             "Rotate every API key and service credential in scope",
@@ -262,15 +284,7 @@ EXPOSED_API_PLAYBOOK = {
             "",
             "List the endpoints reviewed and what was found.",
         ),
-        (
-            "export-audit",
-            "Export and verify the audit trail",
-            "auditor",
-            336,
-            [],
-            "",
-            "Download the audit export and check that verification says intact.",
-        ),
+        _AUDIT,
     ],
 }
 
@@ -278,35 +292,6 @@ EXPOSED_API_PLAYBOOK = {
 # More responses as playbooks, each offered first for its breach vector (PLAYBOOK_FOR_VECTOR).
 # Due times are the team's own targets in hours from becoming aware, not legal deadlines:
 # those come from the duty rules (incidents/regulation/rules/).
-# key, title, role, due after hours, depends on, check kind, instructions
-Step = tuple[str, str, str, int, list[str], str, str]
-_ASSESS: Step = (
-    "assess-risk",
-    "Assess the risk to the people affected and decide on notifications",
-    "incident_commander",
-    48,
-    ["open-and-assess"],
-    "",
-    "Record the assessment in the Risk section: the duties follow from it.",
-)
-_OPEN: Step = (
-    "open-and-assess",
-    "Open the incident, set severity, record when the team became aware",
-    "incident_commander",
-    1,
-    [],
-    "",
-    "The *became aware* time starts the regulators' clocks: record it now, not later.",
-)
-_AUDIT: Step = (
-    "export-audit",
-    "Export and verify the audit trail",
-    "auditor",
-    336,
-    [],
-    "",
-    "Download the audit export and check that verification says intact.",
-)
 RESPONSE_PLAYBOOKS: list[dict[str, Any]] = [
     {
         "slug": "credential-leak",

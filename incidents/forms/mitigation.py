@@ -8,6 +8,7 @@ from incidents.forms.time_fields import LocalDateTimeField
 from incidents.forms.triage import assignable_users
 from incidents.models import CredentialKind, ItemState, RotationState
 from incidents.roles import ROLE_LABELS
+from incidents.services.probe_secrets import NAME as SECRET_REFERENCE
 
 RERUN_CHOICES = [
     ("", "Do not re-run"),
@@ -63,7 +64,7 @@ class ProbeForm(forms.Form):
     url = forms.URLField(max_length=500, label="Probe URL", assume_scheme="https")
     header = forms.CharField(max_length=100, initial="Authorization")
     secret_env = forms.RegexField(
-        regex=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        regex=SECRET_REFERENCE,  # the registry's own rule (services/probe_secrets.py)
         max_length=100,
         required=False,
         label="Old credential (a secret reference an admin registered)",
