@@ -88,3 +88,40 @@ def test_an_empty_title_is_refused(incident, cast):
 def test_an_unknown_field_is_refused(incident, cast):
     with pytest.raises(ServiceError, match="cannot be edited"):
         update_field(incident=incident, field="restricted", value=True, was="", by=cast.commander)
+
+
+def test_an_earlier_awareness_moves_a_detection_time_breachroom_assumed(cast):
+    from incidents.services.incidents import open_incident
+
+    opened = open_incident(title="Scraped API", by=cast.commander)
+    assert opened.detected_assumed is True
+    earlier = opened.detected_at - timedelta(hours=3)
+    _edit(opened, "aware_at", earlier, cast.commander)
+    opened.refresh_from_db()
+    assert (opened.aware_at, opened.detected_at) == (earlier, earlier)
+    event = opened.events.order_by("-seq").first()
+    assert set(event.after) == {"aware_at", "detected_at"}  # the log says both moved
+
+
+def test_a_detection_time_a_person_entered_is_never_moved_by_awareness(cast):
+    from incidents.services.incidents import open_incident
+
+    detected = timezone.now() - timedelta(hours=1)
+    opened = open_incident(title="Scraped API", by=cast.commander, detected_at=detected)
+    assert opened.detected_assumed is False
+    with pytest.raises(ServiceError, match="cannot be after Became aware"):
+        _edit(opened, "aware_at", detected - timedelta(hours=2), cast.commander)
+    opened.refresh_from_db()
+    assert opened.detected_at == detected and opened.aware_at is None
+
+
+def test_editing_detection_makes_it_a_persons_and_no_longer_assumed(cast):
+    from incidents.services.incidents import open_incident
+
+    opened = open_incident(title="Scraped API", by=cast.commander)
+    when = opened.detected_at - timedelta(hours=5)
+    _edit(opened, "detected_at", when, cast.commander)
+    opened.refresh_from_db()
+    assert opened.detected_assumed is False
+    with pytest.raises(ServiceError):
+        _edit(opened, "aware_at", when - timedelta(hours=1), cast.commander)

@@ -183,6 +183,16 @@ def test_the_timeline_pages_by_sequence_cursor(cast, incident):
     assert 'id="event-11"' in older and 'id="event-1"' in older and "<html" not in older
 
 
+def test_the_timeline_filter_in_a_pages_address_is_kept(cast, incident):
+    client = client_for(cast.responder)
+    page = client.get(f"/incidents/{incident.reference}/?timeline=notes").content.decode()
+    assert f'hx-get="/incidents/{incident.reference}/timeline/?kind=notes"' in page
+    junk = client.get(f"/incidents/{incident.reference}/?timeline=%3Cx%3E").content.decode()
+    assert f'hx-get="/incidents/{incident.reference}/timeline/"' in junk and "%3Cx" not in junk
+    own = client.get(f"/incidents/{incident.reference}/timeline/?timeline=notes").content.decode()
+    assert "No events of this kind." in own  # an incident just opened has no notes
+
+
 def test_the_audit_export_carries_events_and_verification(cast, incident):
     response = client_for(cast.auditor).get(f"/incidents/{incident.reference}/audit.json")
     data = response.json()

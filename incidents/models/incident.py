@@ -84,6 +84,11 @@ class Incident(models.Model):
         null=True, blank=True, help_text="When the breach began (how long it ran)."
     )
     detected_at = models.DateTimeField(null=True, blank=True)
+    # True while "detected" is the time Breachroom filled in at opening (when it became
+    # aware, or the moment it was opened), not one a person entered: an earlier "became
+    # aware" then moves it along instead of being refused. Null for incidents opened
+    # before this was kept (taken as entered). Nullable so SQLite keeps its triggers.
+    detected_assumed = models.BooleanField(null=True, editable=False)
     aware_at = models.DateTimeField(
         null=True, blank=True, help_text="When the team became aware: starts regulators' clocks."
     )

@@ -95,22 +95,39 @@ def update_field(
         locked = lock_incident(incident.pk)
         if token_of(locked, field) != was:
             raise EditConflict(field, _as_text(display_of(locked, field)))
-        before = display_of(locked, field)
+        before = {field: display_of(locked, field)}
+        moved = _assumed_detection_moved(locked, field, value)
+        if moved:
+            before["detected_at"] = display_of(locked, "detected_at")
+            locked.detected_at = value
         _apply(locked, field, value)
-        after = display_of(locked, field)
+        after = {name: display_of(locked, name) for name in before}
         if before == after:
             return locked
         append_event(
             incident=locked,
             verb="incident.field_changed",
             actor=by,
-            before={field: before},
-            after={field: after},
+            before=before,
+            after=after,
         )
         if field in RULE_FACTS:  # the regulators' clocks start here; roles decide duties
             obligations.recompute(incident=locked, by=by)
         _tell_whom_it_gives_work(locked, field, before, by)
     return locked
+
+
+def _assumed_detection_moved(incident: Incident, field: str, value: Any) -> bool:
+    """An earlier "became aware" moves a "detected" Breachroom assumed at opening along with
+    it (detection cannot come after awareness); one a person entered is never moved, and
+    the order check names both times instead."""
+    return bool(
+        field == "aware_at"
+        and incident.detected_assumed
+        and isinstance(value, datetime)
+        and incident.detected_at is not None
+        and value < incident.detected_at
+    )
 
 
 def _tell_whom_it_gives_work(incident: Incident, field: str, before: Any, by: Any) -> None:
@@ -149,6 +166,8 @@ def _apply(incident: Incident, field: str, value: Any) -> None:
     if field == "data_role" and value not in DataRole.values:
         raise ServiceError(f"Unknown role {value!r}: controller or processor.")
     setattr(incident, field, value.strip() if isinstance(value, str) else value)
+    if field == "detected_at":
+        incident.detected_assumed = False  # a person has said when
     if field in KEY_TIMES:
         check_time_order(incident)
     incident.search_text = search_text_for(incident)

@@ -58,6 +58,7 @@ def open_incident(
             commander=commander,
             breach_vector=breach_vector,
             detected_at=detected_at or aware_at or timezone.now(),
+            detected_assumed=detected_at is None,
             aware_at=aware_at,
         )
         check_time_order(incident)
@@ -77,6 +78,7 @@ def open_incident(
                 "commander": commander.get_username() if commander else None,
                 "breach_vector": breach_vector.name if breach_vector else None,
                 "detected_at": incident.detected_at,
+                "detected_assumed": incident.detected_assumed,
                 "aware_at": incident.aware_at,
             },
         )

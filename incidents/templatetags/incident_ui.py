@@ -48,6 +48,12 @@ def fact_label(name: str) -> str:
 @register.simple_tag
 def fact_value(incident: Any, name: str) -> SafeString | str:
     value = getattr(incident, name)
+    if name == "detected_at" and value and incident.detected_assumed:
+        return format_html(
+            '{} <small class="muted">{}</small>',
+            when(value),
+            "assumed when the incident was opened: edit it if detection came earlier",
+        )
     if name in KEY_TIMES:
         return when(value) if value else EMPTY
     if name == "summary":

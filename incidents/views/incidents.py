@@ -129,11 +129,18 @@ def incident_detail(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         "reference": gate.reference,
         "title": gate.title,
         "seq": gate.seq,
+        "timeline_kind": _timeline_kind(request),
         "sections": {"incident_header": placed("incident-header")},
         "left": [placed(name) for name in PAGE_LEFT],
         "right": [placed(name) for name in PAGE_RIGHT],
     }
     return render(request, DETAIL, context)
+
+
+def _timeline_kind(request: HttpRequest) -> str:
+    """The timeline filter kept in the page's address (`?timeline=notices`), if known."""
+    kind = request.GET.get("timeline", "")
+    return kind if kind in selectors.TIMELINE_KINDS else ""
 
 
 def _original_for(request: HttpRequest, data: dict) -> Incident | None:

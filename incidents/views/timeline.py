@@ -22,7 +22,9 @@ from incidents.views.htmx import HtmxHttpRequest, wants_partial
 def incident_timeline(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     gate = require_pass(request.user, reference)
     before = _positive_int(request.GET.get("before"))
-    kind = request.GET.get("kind", "")
+    # `timeline` is the name the filter takes in a page's address (pushed by the filter
+    # links, so Back and bookmarks keep it); `kind` is the fragment's own parameter.
+    kind = request.GET.get("kind") or request.GET.get("timeline", "")
     kind = kind if kind in TIMELINE_KINDS else ""
     if wants_partial(request):
         html = timeline(gate, kind, before, whole_section=before is None)
