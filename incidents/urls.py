@@ -96,6 +96,11 @@ urlpatterns = [
         name="item-check",
     ),
     path("<str:reference>/checklist/<int:item_id>/run/", mitigation.item_run, name="item-run"),
+    path(
+        "<str:reference>/checklist/<int:item_id>/note/",
+        mitigation.step_note,
+        name="step-note",
+    ),
     path("<str:reference>/audit.json", audit.audit_export, name="audit-export"),
     path("<str:reference>/notices/draft/", notices.notices_draft, name="notices-draft"),
     path("<str:reference>/notices/<int:notice_id>/", notices.notice_page, name="notice"),

@@ -33,6 +33,7 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:item-assign": ("POST", True, True),
     "incidents:item-check": ("POST", True, True),
     "incidents:item-run": ("POST", True, True),
+    "incidents:step-note": ("POST", True, True),
     "incidents:notices-draft": ("POST", True, True),
     "incidents:risk-assess": ("POST", True, True),
     "incidents:notice": ("GET", True, False),
@@ -134,7 +135,7 @@ def _url(name: str, incident) -> str:
         kwargs["notice_id"] = incident.notices.first().pk
     if name.startswith("incidents:obligation-"):
         kwargs["pk"] = incident.obligations.first().pk
-    if name.startswith("incidents:item-"):
+    if name.startswith("incidents:item-") or name == "incidents:step-note":
         kwargs["item_id"] = incident.checklist.first().pk
     return reverse(name, kwargs=kwargs)
 
@@ -156,6 +157,7 @@ def _payload(name: str) -> dict[str, object]:
         "incidents:playbook-apply": {"playbook": "1"},
         "incidents:step-add": {"title": "Call the hosting provider"},
         "incidents:item-state": {"state": "in_progress"},
+        "incidents:step-note": {"body": "Waiting on NetOps"},
         "incidents:item-assign": {"assignee": ""},
         "incidents:item-check": {"url": "http://127.0.0.1/"},
         "incidents:notices-draft": {"template": "1", "partners": ["1"]},

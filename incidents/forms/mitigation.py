@@ -8,6 +8,7 @@ from incidents.forms.time_fields import LocalDateTimeField
 from incidents.forms.triage import assignable_users
 from incidents.models import CredentialKind, ItemState, RotationState
 from incidents.roles import ROLE_LABELS
+from incidents.services import free_text
 from incidents.services.probe_secrets import NAME as SECRET_REFERENCE
 
 RERUN_CHOICES = [
@@ -98,6 +99,11 @@ class AddStepForm(forms.Form):
     instructions = forms.CharField(
         max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class StepNoteForm(forms.Form):
+    body = forms.CharField(max_length=5000, label="Note")
+    secrets = forms.ChoiceField(choices=[(c, c) for c in free_text.CHOICES], required=False)
 
 
 class ApplyPlaybookForm(forms.Form):

@@ -8,6 +8,7 @@ from incidents.models.checklist import (
     Playbook,
     PlaybookItem,
     RunStatus,
+    StepNote,
 )
 from incidents.models.event import GENESIS_HASH, Event, EventOutbox
 from incidents.models.exposure import Exposure, ExposureStatus, Protection
@@ -115,6 +116,7 @@ __all__ = [
     "SensitivityTier",
     "Severity",
     "Status",
+    "StepNote",
     "System",
     "Tag",
     "UserProfile",

@@ -149,3 +149,22 @@ class CheckRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} {self.kind} {self.status}"
+
+
+class StepNote(models.Model):
+    """A note on one checklist step (what was tried, why it is blocked), shown under the
+    step; never edited, like an incident's notes, so the event log's copy is the story."""
+
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, related_name="step_notes"
+    )
+    step = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=5_000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["step", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on step {self.step_id}"

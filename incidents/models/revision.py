@@ -29,6 +29,7 @@ INCIDENT_SOURCES: dict[str, str] = {
     "checklistitem": "checklist",
     "checklistitem_depends_on": "checklist",
     "checkrun": "checklist",
+    "stepnote": "checklist",  # shown under its step
     "riskassessment": "risk",
     "obligation": "obligation",
     "notice": "notice",

@@ -140,6 +140,12 @@ def _item_added(e: Event) -> str:
     return f"{e.actor_label} added the step “{e.after.get('step')}”{whose}"
 
 
+def _step_noted(e: Event) -> str:
+    body = str(e.after.get("body", ""))
+    short = f"{body[:200]}{'…' if len(body) > 200 else ''}"
+    return f"{e.actor_label} noted on “{e.after.get('step')}”: “{short}”"
+
+
 def _item_assigned(e: Event) -> str:
     return (
         f"{e.actor_label} assigned “{e.after.get('step')}” to {e.after.get('assignee') or 'nobody'}"
@@ -307,6 +313,7 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "checklist.item_changed": _item,
     "checklist.item_assigned": _item_assigned,
     "checklist.item_added": _item_added,
+    "checklist.step_noted": _step_noted,
     "checklist.check_configured": _check_configured,
     "checklist.rerun_set": _rerun,
     "check.queued": _check_queued,

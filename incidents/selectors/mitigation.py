@@ -105,7 +105,7 @@ def checklist_context(
     items = list(
         ChecklistItem.objects.filter(incident=incident)
         .select_related("assignee")
-        .prefetch_related("depends_on")
+        .prefetch_related("depends_on", "notes__author")
         .annotate(
             pending_runs=Count(
                 "runs", filter=Q(runs__status__in=(RunStatus.QUEUED, RunStatus.RUNNING))

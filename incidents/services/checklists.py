@@ -10,11 +10,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.checks import check_for, clean_params
-from incidents.models import ITEM_FINISHED, ChecklistItem, Incident, ItemState, Playbook
-from incidents.services import ServiceError
+from incidents.models import (
+    ITEM_FINISHED,
+    ChecklistItem,
+    Incident,
+    ItemState,
+    Playbook,
+    StepNote,
+)
+from incidents.services import ServiceError, free_text
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
-from incidents.services.notifications import incident_path, notify
+from incidents.services.notifications import incident_path, notify, notify_mentions
 
 
 def validate_steps(steps: list[dict[str, Any]]) -> None:
@@ -174,6 +181,38 @@ def add_step(
             after={"step": title, "role": role, "due_at": due_at},
         )
     return item
+
+
+MAX_STEP_NOTE = 5_000
+
+
+def add_step_note(
+    *, item: ChecklistItem, body: str, by: Any, secrets: str = free_text.ASK
+) -> StepNote:
+    """A note under one step: what was tried, what blocks it. Those @mentioned who may see
+    the incident are told (the rest come back as `missed_mentions`); text shaped like a
+    live secret is refused unless `secrets` says what to keep (services.free_text)."""
+    body = free_text.guard({"note": body.strip()}, secrets, by=by)["note"]
+    if not body:
+        raise ServiceError("A note cannot be empty.")
+    if len(body) > MAX_STEP_NOTE:
+        raise ServiceError(
+            f"A step's note can be at most {MAX_STEP_NOTE:,} characters "
+            f"(this one is {len(body):,})."
+        )
+    with transaction.atomic():
+        locked = lock_incident(item.incident_id)
+        note = StepNote.objects.create(incident=locked, step=item, author=by, body=body)
+        note.missed_mentions = notify_mentions(  # type: ignore[attr-defined]
+            incident=locked, body=body, by=by, anchor=f"#item-{item.pk}"
+        )
+        append_event(
+            incident=locked,
+            verb="checklist.step_noted",
+            actor=by,
+            after={"step": item.title, "step_id": item.pk, "note_id": note.pk, "body": body},
+        )
+    return note
 
 
 def set_item_state(*, item: ChecklistItem, state: str, by: Any, reason: str = "") -> ChecklistItem:

@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import (
+    Ability,
     incident_for,
+    may,
     require_pass,
     require_response_writer,
     require_step_mover,
@@ -28,6 +30,7 @@ from incidents.forms.mitigation import (
     ItemStateForm,
     ProbeForm,
     RotationMoveForm,
+    StepNoteForm,
 )
 from incidents.models import (
     ChecklistItem,
@@ -39,7 +42,9 @@ from incidents.rendering.incident_sections import render_sections
 from incidents.rendering.store import personalise
 from incidents.selectors import mitigation as sections
 from incidents.services import ServiceError, check_runs, checklists, rotations
+from incidents.services.free_text import LooksSecret
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text, wants_partial
+from incidents.views.notes import unreached_text
 
 DETAIL = "incidents/incident_detail.html"
 
@@ -50,8 +55,10 @@ def _respond(
     section: str,
     action: Callable[[], Any],
     item: ChecklistItem | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Run the action; answer with the section (htmx) or a redirect with a message."""
+    """Run the action; answer with the section (htmx) or a redirect with a message.
+    `extra`: what this answer adds for the person who acted (a draft kept, a warning)."""
     error = ""
     try:
         action()
@@ -67,6 +74,7 @@ def _respond(
         context = sections.checklist_context(
             incident, request.user, error, item.pk if item is not None else None
         )
+    context.update(extra or {})
     return render(request, f"{DETAIL}#{section}", context, status=UNPROCESSABLE if error else 200)
 
 
@@ -298,3 +306,36 @@ def item_run(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpResp
         lambda: check_runs.request_item_check(item=item, by=request.user),
         item,
     )
+
+
+@login_required
+@require_POST
+def step_note(request: HtmxHttpRequest, reference: str, item_id: int) -> HttpResponse:
+    """Noted by whoever may change the response record or move this step (so the
+    communications lead and the auditor can say why their step waits)."""
+    incident = incident_for(request.user, reference)
+    item = get_object_or_404(ChecklistItem, incident=incident, pk=item_id)
+    if not may(request.user, Ability.WRITE_RESPONSE):
+        require_step_mover(request.user, item, incident.commander_id)
+    form = StepNoteForm(request.POST)
+    draft: dict[str, Any] = {"item": item.pk}
+
+    def act() -> None:
+        if not form.is_valid():
+            _invalid(form)
+        try:
+            note = checklists.add_step_note(
+                item=item,
+                body=form.cleaned_data["body"],
+                by=request.user,
+                secrets=form.cleaned_data["secrets"],
+            )
+        except LooksSecret:
+            draft.update(body=form.cleaned_data["body"], looks_secret=True)
+            raise
+        draft["unreached"] = unreached_text(note.missed_mentions)  # type: ignore[attr-defined]
+
+    response = _respond(request, incident, "checklist", act, item, extra={"step_note": draft})
+    if not request.htmx and draft.get("unreached"):
+        messages.warning(request, draft["unreached"])
+    return response

@@ -38,14 +38,7 @@ def note_add(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         except ServiceError as error:
             form.add_error(None, error)
             looks_secret = isinstance(error, LooksSecret)
-    # The author is told whom an @mention reached nobody as (unknown, or cannot see it).
-    unreached = (
-        "Not notified: "
-        + ", ".join(f"@{name}" for name in missed)
-        + " (no such person, or someone who cannot see this incident)."
-        if missed
-        else ""
-    )
+    unreached = unreached_text(missed)
     if not request.htmx:
         for problem in form.errors.get("__all__", []) + form.errors.get("body", []):
             messages.error(request, str(problem))
@@ -58,3 +51,11 @@ def note_add(request: HtmxHttpRequest, reference: str) -> HttpResponse:
         context["note_form"] = form
         context["looks_secret"] = looks_secret
     return render(request, f"{DETAIL}#notes", context, status=UNPROCESSABLE if form.errors else 200)
+
+
+def unreached_text(missed: list[str]) -> str:
+    """The author is told whom an @mention reached nobody as (unknown, or cannot see it)."""
+    if not missed:
+        return ""
+    names = ", ".join(f"@{name}" for name in missed)
+    return f"Not notified: {names} (no such person, or someone who cannot see this incident)."
