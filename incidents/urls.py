@@ -62,6 +62,11 @@ urlpatterns = [
         obligations.obligation_waive,
         name="obligation-waive",
     ),
+    path(
+        "<str:reference>/obligations/<int:pk>/owner/",
+        obligations.obligation_owner,
+        name="obligation-owner",
+    ),
     path("<str:reference>/regulator-pack/", regulator_pack.pack_page, name="regulator-pack"),
     path("<str:reference>/regulator-pack.pdf", regulator_pack.pack_pdf, name="regulator-pack-pdf"),
     path("<str:reference>/checks/<str:check>/", incidents.incident_run_check, name="run-check"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from incidents.forms.time_fields import LocalDateTimeField
+from incidents.forms.triage import assignable_users
 
 
 class MeetForm(forms.Form):
@@ -17,3 +18,9 @@ class MeetForm(forms.Form):
 class WaiveForm(forms.Form):
     reason = forms.CharField(max_length=2000)
     exception = forms.CharField(required=False, max_length=300)
+
+
+class DutyOwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        queryset=assignable_users(), required=False, to_field_name="username", label="Owner"
+    )

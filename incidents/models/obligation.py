@@ -52,6 +52,11 @@ class Obligation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Who sees it through (files it, chases it); told when given it and reminded before
+    # the deadline with the commander.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Reminders already raised for the current deadline (reset when the deadline moves).
     warned_24h_at = models.DateTimeField(null=True, blank=True)
     warned_6h_at = models.DateTimeField(null=True, blank=True)

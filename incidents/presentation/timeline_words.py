@@ -260,6 +260,13 @@ def _obligation(e: Event) -> str:
         return f"{e.actor_label} recorded “{name}” as met by {e.after.get('how')}{ref} at {_time_text(e.after.get('met_at'))}{late}"
     if e.verb == "obligation.waived":
         return f"{e.actor_label} waived “{name}” by hand (an override): “{e.after.get('reason')}”"
+    if e.verb == "obligation.owner_set":
+        owner = e.after.get("owner")
+        return (
+            f"{e.actor_label} made {owner} owner of “{name}”"
+            if owner
+            else f"{e.actor_label} left “{name}” without an owner"
+        )
     if e.verb == "obligation.overdue":
         return f"“{name}” passed its deadline ({_time_text(e.after.get('deadline'))}) without being met"
     return f"Reminder: “{name}” is due within {e.after.get('hours_before')} hours ({_time_text(e.after.get('deadline'))})"
@@ -306,6 +313,7 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "obligation.waived": _obligation,
     "obligation.reminder": _obligation,
     "obligation.overdue": _obligation,
+    "obligation.owner_set": _obligation,
     "rotation.campaign_started": _campaign,
     "rotation.state_changed": _rotation,
     "rotation.probe_configured": _probe,

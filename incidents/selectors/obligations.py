@@ -36,6 +36,7 @@ from incidents.regulation.gaps import record_gaps
 from incidents.regulation.rules import all_rules, rule_by_id
 from incidents.regulation.severity import LONG_RUNNING, Circumstances, suggest
 from incidents.rendering.clock import note_flip
+from incidents.selectors.incidents import people_choices
 
 STATE_ORDER: dict[str, int] = {
     ObligationState.OPEN: 0,
@@ -140,7 +141,7 @@ def obligations_context(
     now = timezone.now()
     records = list(
         Obligation.objects.filter(incident=incident).select_related(
-            "met_notice__partner", "decided_by"
+            "met_notice__partner", "decided_by", "owner"
         )
     )
     shown = [o for o in records if o.state != ObligationState.LAPSED]
@@ -166,6 +167,7 @@ def obligations_context(
         "now": now,
         "awareness_missing": incident.aware_at is None and bool(open_duties),
         "can_decide": can_decide,
+        "people": people_choices() if can_decide else [],
         "exposures_checked": len(facts.exposures),
     }
 
@@ -207,7 +209,7 @@ def _sent_notices(incident: Incident) -> list[Notice]:
 
 def open_obligations(incidents: QuerySet[Incident], state: str = "open") -> QuerySet[Obligation]:
     """Duties on the given (already access-filtered) incidents, what is due first on top."""
-    rows = Obligation.objects.filter(incident__in=incidents).select_related("incident")
+    rows = Obligation.objects.filter(incident__in=incidents).select_related("incident", "owner")
     if state != "all":
         rows = rows.filter(state=state)
     else:

@@ -1,5 +1,6 @@
 """Reminders for open notification duties: 24 hours before, 6 hours before and at the
-deadline, each once per deadline, as an event and a notification to the commander."""
+deadline, each once per deadline, as an event and a notification to the commander and the
+duty's owner."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from incidents.models import Obligation, ObligationState
 from incidents.presentation.timefmt import countdown_words
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
-from incidents.services.notifications import notify
+from incidents.services.notifications import incident_path, notify
 
 # Most urgent first: a duty found already past due is not also told "24 hours left".
 STAGES = (
@@ -54,7 +55,7 @@ def _raise(pk: int, stage: int, now: dt.datetime) -> int:
         )
         if not unclaimed.update(**{f: now for f in FLAGS[stage:]}):
             return 0
-        obligation = Obligation.objects.select_related("incident__commander").get(pk=pk)
+        obligation = Obligation.objects.select_related("incident__commander", "owner").get(pk=pk)
         incident = lock_incident(obligation.incident_id)
         assert obligation.deadline is not None
         when = (
@@ -73,8 +74,13 @@ def _raise(pk: int, stage: int, now: dt.datetime) -> int:
                 "hours_before": int(lead.total_seconds() // 3600),
             },
         )
-        commander = obligation.incident.commander
-        if commander is not None:
-            text = f"{incident.reference}: “{obligation.name}” {when}"
-            notify(user=commander, incident=incident, text=text)
+        text = f"{incident.reference}: “{obligation.name}” {when}"
+        told = {obligation.incident.commander, obligation.owner} - {None}
+        for person in sorted(told, key=lambda p: p.pk):
+            notify(
+                user=person,
+                incident=incident,
+                text=text,
+                path=incident_path(incident, f"#duty-{obligation.pk}"),
+            )
     return 1

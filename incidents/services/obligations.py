@@ -240,6 +240,41 @@ def waive(*, obligation: Obligation, by: Any, reason: str, exception: str = "") 
     return current
 
 
+def set_owner(*, obligation: Obligation, owner: Any, by: Any) -> Obligation:
+    """Who sees the duty through (None: nobody). The new owner is told, and is reminded
+    with the commander as the deadline nears (services/obligation_watch.py)."""
+    from incidents.services.notifications import incident_path, notify
+
+    with transaction.atomic():
+        incident = lock_incident(obligation.incident_id)
+        current = (
+            Obligation.objects.select_for_update().select_related("owner").get(pk=obligation.pk)
+        )
+        before = current.owner.get_username() if current.owner else None
+        after = owner.get_username() if owner else None
+        if before == after:
+            return current
+        current.owner = owner
+        current.save(update_fields=["owner", "updated_at"])
+        _event(
+            incident,
+            "obligation.owner_set",
+            by,
+            current,
+            before={"owner": before},
+            after={"owner": after},
+        )
+        if owner is not None:
+            notify(
+                user=owner,
+                incident=incident,
+                text=f"{by} made you owner of “{current.name}” on {incident.reference}",
+                path=incident_path(incident, f"#duty-{current.pk}"),
+                by=by,
+            )
+    return current
+
+
 def _open_for_update(obligation: Obligation) -> Obligation:
     current = Obligation.objects.select_for_update().get(pk=obligation.pk)
     if current.state != ObligationState.OPEN:

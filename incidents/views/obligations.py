@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import Ability, incident_for, may, visible_incidents
-from incidents.forms.obligations import MeetForm, WaiveForm
+from incidents.forms.obligations import DutyOwnerForm, MeetForm, WaiveForm
 from incidents.models import Incident, Notice, Obligation, ObligationState
 from incidents.selectors.obligations import obligations_context, open_obligations
 from incidents.selectors.pagination import CappedPaginator
@@ -82,6 +82,24 @@ def obligation_waive(request: HtmxHttpRequest, reference: str, pk: int) -> HttpR
                 by=request.user,
                 reason=form.cleaned_data["reason"],
                 exception=form.cleaned_data["exception"],
+            )
+        except ServiceError as refused:
+            error = " ".join(refused.messages)
+    return _section(request, incident, error, obligation.pk)
+
+
+@login_required
+@require_POST
+def obligation_owner(request: HtmxHttpRequest, reference: str, pk: int) -> HttpResponse:
+    """Given an owner by those who decide duties; the owner is told and reminded."""
+    incident, obligation = _deciding(request, reference, pk)
+    form, error = DutyOwnerForm(request.POST), ""
+    if not form.is_valid():
+        error = form_errors_text(form)
+    else:
+        try:
+            obligations.set_owner(
+                obligation=obligation, owner=form.cleaned_data["owner"], by=request.user
             )
         except ServiceError as refused:
             error = " ".join(refused.messages)
