@@ -103,6 +103,27 @@
     liveState(CLOSE_TEXT[code] || "Reconnecting…", CLOSE_TEXT[code] ? "refused" : "reconnecting");
   });
 
+  // The unread badge, pushed (incidents/realtime/badge.py) on a socket of its own, apart
+  // from the page's live view: it never speaks for whether the page is live. The badge's
+  // 30 s poll stays as the fallback while this socket is away.
+  function openBadgeSocket(delay) {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var ws = new WebSocket(scheme + location.host + "/ws/notifications/");
+    ws.onopen = function () { delay = 1000; };
+    ws.onmessage = function (event) {
+      var current = document.getElementById("notifications-link");
+      var fresh = new DOMParser().parseFromString(event.data, "text/html").getElementById("notifications-link");
+      if (!current || !fresh) { return; }
+      current.replaceWith(fresh);
+      if (window.htmx) { window.htmx.process(fresh); }
+    };
+    ws.onclose = function (event) {
+      if (event.code === 4401 || event.code === 4403) { return; }  // signed out, or no access
+      window.setTimeout(function () { openBadgeSocket(Math.min(delay * 2, 30000)); }, delay);
+    };
+  }
+  if (document.getElementById("notifications-link") && window.WebSocket) { openBadgeSocket(1000); }
+
   function flash(text, kind) {
     var box = document.getElementById("flash");
     if (!box) { return; }

@@ -13,8 +13,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from incidents.access import gate
-from incidents.realtime import frames, hub
-from incidents.realtime.groups import DASHBOARD
+from incidents.realtime import badge, frames, hub
+from incidents.realtime.groups import DASHBOARD, person_group
 from incidents.realtime.hub import Deliver, Socket, station
 from incidents.signin import mfa_policy
 from incidents.signin.sessions import expired, store
@@ -193,3 +193,36 @@ class DashboardConsumer(_AuthenticatedConsumer):
         )
         if html:
             await self.send(text_data=html)
+
+
+class BadgeConsumer(_AuthenticatedConsumer):
+    """A person's unread badge, pushed when their notifications change (realtime/badge.py).
+    Each push passes the gate: the session still stands, and the person may still use
+    Breachroom (else 4403); nothing about any incident is sent, only the count."""
+
+    group = ""
+
+    async def connect(self) -> None:
+        user = await self._authenticated_user()
+        if user is None:
+            return
+        self.group = person_group(user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.badge_changed({})  # what is true now, in case a nudge came meanwhile
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        await self.close(code=CLOSE_BAD_MESSAGE)  # push only: nothing is asked of it
+
+    async def badge_changed(self, message: dict) -> None:
+        if not await self._session_still_usable():
+            return
+        html = await database_sync_to_async(badge.badge_for)(self.scope["user"].pk)
+        if html is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.send(text_data=html)

@@ -13,3 +13,11 @@ def incident_event_message(incident_id: int, seq: int) -> dict:
 
 def dashboard_message(changed: list[int], opened: list[int]) -> dict:
     return {"type": "dashboard.changed", "incident_ids": changed, "opened_ids": opened}
+
+
+def person_group(user_id: int) -> str:
+    """One person's own channel: their unread count changed (never what the notice says)."""
+    return f"person.{user_id}"
+
+
+BADGE_MESSAGE = {"type": "badge.changed"}

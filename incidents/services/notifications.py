@@ -33,7 +33,14 @@ def notify(
     note = Notification.objects.create(user=user, incident=incident, text=text[:300], path=path)
     if wants_each(user):  # mailed once the change that raised it is committed
         transaction.on_commit(partial(_mail_later, note.pk))
+    transaction.on_commit(partial(_nudge_badge, user.pk))
     return note
+
+
+def _nudge_badge(user_id: int) -> None:
+    from incidents.realtime.badge import nudge
+
+    nudge(user_id)
 
 
 def _mail_later(notification_id: int) -> None:
@@ -83,4 +90,6 @@ def mark_all_read(*, user: Any) -> int:
     marked = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if marked:  # the person's other open pages drop their badge too
+        transaction.on_commit(partial(_nudge_badge, user.pk))
     return marked

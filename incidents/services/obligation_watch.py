@@ -75,8 +75,8 @@ def _raise(pk: int, stage: int, now: dt.datetime) -> int:
             },
         )
         text = f"{incident.reference}: “{obligation.name}” {when}"
-        told = {obligation.incident.commander, obligation.owner} - {None}
-        for person in sorted(told, key=lambda p: p.pk):
+        told = {p.pk: p for p in (obligation.incident.commander, obligation.owner) if p}
+        for person in told.values():  # an owner who commands is told once
             notify(
                 user=person,
                 incident=incident,

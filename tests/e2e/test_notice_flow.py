@@ -146,3 +146,37 @@ def _assert_axe_clean(page) -> None:
         ".filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)"
     )
     assert violations == []
+
+
+def test_a_mention_reaches_the_badge_live_and_the_inbox_without_the_details(
+    cast, signed_in_page, mailbox
+):
+    """Sam's badge moves within seconds (pushed: its poll is every 30 s) and Sam gets a
+    mail with a link and a one-line subject, never the note itself."""
+    box, _ = mailbox
+    cast.responder.email = "sam@melztube.example"
+    cast.responder.save(update_fields=["email"])
+    incident = make_incident(by=cast.commander, title="Gateway scraped")
+    reader = signed_in_page(cast.responder, "/incidents/", width=400, color_scheme="dark")
+    expect(reader.locator("#notifications-link")).to_be_visible()
+    expect(reader.locator("#notifications-link .badge")).to_have_count(0)
+
+    writer = signed_in_page(cast.commander, f"/incidents/{incident.reference}/")
+    writer.fill("#id_body", "@sam the secret gateway logs are in bucket 7")
+    writer.get_by_role("button", name="Add note").click()
+    expect(writer.locator("#notes")).to_contain_text("the secret gateway logs")
+
+    expect(reader.locator("#notifications-link .badge")).to_have_text("1", timeout=8_000)
+    for _ in range(100):
+        mails = [m for m in box.messages if m["To"] == "sam@melztube.example"]
+        if mails:
+            break
+        reader.wait_for_timeout(200)
+    assert len(mails) == 1, "the mention was not mailed within 20 s"
+    mail = mails[0]
+    assert incident.reference in mail["Subject"]
+    text = mail.get_payload()
+    assert f"/incidents/{incident.reference}/#notes" in text
+    assert "gateway" not in text and "gateway" not in mail["Subject"].lower()
+    reader.locator("#notifications-link").click()
+    expect(reader.locator("main")).to_contain_text("mentioned you")
