@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pycountry
@@ -36,6 +37,30 @@ def _codes_by_name() -> dict[str, str]:
     return by_name
 
 
+# What the picker offers and puts in the field: "California (US) (US-CA)", so typing any
+# part of the name or the code finds it (a datalist matches on the option's value).
+_PICKED = re.compile(r"\(([A-Za-z]{2}(?:-[A-Za-z0-9]{1,3})?)\)\s*$")
+
+
+def picker_options() -> list[tuple[str, str]]:
+    """(value, label) for the jurisdiction picker."""
+    return [(f"{name} ({code})", name) for code, name in jurisdiction_names().items()]
+
+
 def code_for(text: str) -> str | None:
-    """The code for 'de', 'DE', 'Germany' or 'California (US)'; None when unknown."""
-    return _codes_by_name().get(text.strip().lower())
+    """The code for 'de', 'DE', 'Germany', 'California (US)' or what the picker puts in,
+    'California (US) (US-CA)'; None when unknown."""
+    wanted = text.strip().lower()
+    found = _codes_by_name().get(wanted)
+    if found is not None:
+        return found
+    picked = _PICKED.search(wanted)
+    if picked is None:
+        return None
+    code = _codes_by_name().get(picked.group(1))
+    # The name before the code must be that code's (or absent): "Germany (US-CA)" is a
+    # contradiction, refused rather than guessed.
+    name = wanted[: picked.start()].strip()
+    if code is None or (name and _codes_by_name().get(name) != code):
+        return None
+    return code

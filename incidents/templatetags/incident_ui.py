@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from incidents.jurisdictions import jurisdiction_names as jurisdiction_names_by_code
 from incidents.jurisdictions import label as jurisdiction_label
+from incidents.jurisdictions import picker_options
 from incidents.models import KEY_TIMES, Event
 from incidents.presentation.markdown import render_markdown
 from incidents.presentation.timefmt import countdown_words, since_words
@@ -156,7 +156,7 @@ def field(form: Any, name: str) -> Any:
 
 @register.simple_tag
 def jurisdiction_options() -> list[tuple[str, str]]:
-    return list(jurisdiction_names_by_code().items())
+    return picker_options()
 
 
 @dataclass(frozen=True)
