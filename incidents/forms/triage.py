@@ -148,6 +148,7 @@ SORT_LABELS = {
     "status": "Status",
     "reference": "Reference",
     "-updated": "Recently changed",
+    "deadline": "Next duty deadline",
 }
 
 

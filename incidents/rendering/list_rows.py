@@ -45,7 +45,7 @@ def prepended_html(rows: Iterable[ListRow]) -> SafeString:
 
 def _draw(row: ListRow, oob: str) -> str:
     now = timezone.now()
-    for due in (row.rotation_due_at, row.step_due_at):
+    for due in (row.rotation_due_at, row.step_due_at, row.next_duty_at):
         clock.note_flip(due)
     context = {
         "row": row,
@@ -55,6 +55,7 @@ def _draw(row: ListRow, oob: str) -> str:
         "status_label": _label(Status, row.status),
         "rotation_overdue": row.rotation_due_at is not None and row.rotation_due_at <= now,
         "step_overdue": row.step_due_at is not None and row.step_due_at <= now,
+        "duty_overdue": row.next_duty_at is not None and row.next_duty_at <= now,
     }
     return render_to_string(ROW, context)
 

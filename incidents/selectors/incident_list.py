@@ -57,6 +57,8 @@ ORDER_BY = {
     "status": "i.status ASC, i.created_at DESC, i.id DESC",
     "reference": "i.reference ASC",
     "-updated": "i.updated_at DESC, i.id DESC",
+    # Incidents with no open duty with a deadline come after every one that has one.
+    "deadline": "i.next_duty_at ASC NULLS LAST, i.id ASC",
 }
 
 
@@ -74,6 +76,7 @@ class ListRow:
     commander: str | None
     rotation_due_at: datetime | None  # the earliest due time of unfinished work:
     step_due_at: datetime | None  # a row says "overdue" once the clock passes it
+    next_duty_at: datetime | None  # the earliest open notification duty's deadline
 
 
 def _in(values: Any) -> tuple[str, list[Any]]:
@@ -144,7 +147,8 @@ def _row_columns() -> tuple[str, list[Any]]:
         f" (SELECT MIN(r.due_at) FROM {ROTATION} r WHERE r.incident_id = i.id"
         f"  AND r.due_at IS NOT NULL AND r.state NOT IN {rotation_done}),"
         f" (SELECT MIN(s.due_at) FROM {STEP} s WHERE s.incident_id = i.id"
-        f"  AND s.due_at IS NOT NULL AND s.state NOT IN {finished})"
+        f"  AND s.due_at IS NOT NULL AND s.state NOT IN {finished}),"
+        " i.next_duty_at"
     )
     return sql, rotation_params + finished_params
 
@@ -160,7 +164,7 @@ def _when(value: Any) -> datetime | None:
 
 
 def _row(values: Any) -> ListRow:
-    pk, reference, title, severity, status, restricted, created, commander, rot, step = values
+    pk, reference, title, severity, status, restricted, created, commander, rot, step, duty = values
     return ListRow(
         pk,
         reference,
@@ -172,6 +176,7 @@ def _row(values: Any) -> ListRow:
         commander,
         _when(rot),
         _when(step),
+        _when(duty),
     )
 
 
@@ -183,7 +188,8 @@ def _page_statement(
     columns, column_params = _row_columns()
     sql = (
         "WITH matching AS MATERIALIZED ("
-        "  SELECT i.id, i.created_at, i.updated_at, i.severity, i.status, i.reference"
+        "  SELECT i.id, i.created_at, i.updated_at, i.severity, i.status, i.reference,"
+        " i.next_duty_at"
         f"  FROM {INCIDENT} i WHERE {' AND '.join(where) or 'TRUE'}"
         f"  ORDER BY {order} LIMIT %s),"
         f" numbered AS (SELECT i.id, ROW_NUMBER() OVER (ORDER BY {order}) AS n FROM matching i)"
