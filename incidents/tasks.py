@@ -217,3 +217,21 @@ def run_import(job_id: int) -> str:
     from incidents.services.import_jobs import run_job
 
     return run_job(job_id).state
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)
+def post_to_chat(self: Task, event_id: int) -> bool:
+    """One event's line to its incident's chat channel (services/chat.py). An unreachable
+    service retries with backoff; a refusal, or the retries spent, goes on the timeline."""
+    from incidents.services import chat
+
+    try:
+        return chat.post(event_id)
+    except chat.ChatUnavailable as refused:
+        chat.record_failure(event_id, str(refused))
+        return False
+    except (ConnectionError, TimeoutError, OSError) as error:
+        if self.request.retries >= (self.max_retries or 0):
+            chat.record_failure(event_id, f"the chat service could not be reached ({error})")
+            return False
+        raise self.retry(exc=error, countdown=10 * 2**self.request.retries) from error

@@ -22,16 +22,22 @@ class Response:
 
 
 def request(
-    url: str, *, method: str = "GET", headers: dict[str, str] | None = None, timeout: float = 5.0
+    url: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    timeout: float = 5.0,
+    body: bytes | None = None,
 ) -> Response:
-    """One request, following at most MAX_REDIRECTS redirects, each re-checked."""
+    """One request, following at most MAX_REDIRECTS redirects, each re-checked. A request
+    with a body is never redirected: where it was meant to go is where it goes."""
     started = time.monotonic()
     hops: list[str] = []
     for _ in range(MAX_REDIRECTS + 1):
         target = resolve(url)
         hops.append(f"{method} {url} -> {target.address}")
-        status, location = _send(target, method, headers or {}, timeout)
-        if status in (301, 302, 303, 307, 308) and location:
+        status, location = _send(target, method, headers or {}, timeout, body)
+        if body is None and status in (301, 302, 303, 307, 308) and location:
             url = urljoin(url, location)
             method = "GET" if status == 303 else method
             continue
@@ -39,7 +45,9 @@ def request(
     raise ConnectionError(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _send(target: Target, method: str, headers: dict[str, str], timeout: float) -> tuple[int, str]:
+def _send(
+    target: Target, method: str, headers: dict[str, str], timeout: float, body: bytes | None = None
+) -> tuple[int, str]:
     connection: http.client.HTTPConnection
     if target.scheme == "https":
         context = ssl.create_default_context()
@@ -50,7 +58,10 @@ def _send(target: Target, method: str, headers: dict[str, str], timeout: float) 
         connection = http.client.HTTPConnection(target.address, target.port, timeout=timeout)
     try:
         connection.request(
-            method, target.path, headers={"Host": target.host, "User-Agent": USER_AGENT, **headers}
+            method,
+            target.path,
+            body=body,
+            headers={"Host": target.host, "User-Agent": USER_AGENT, **headers},
         )
         response = connection.getresponse()
         response.read(65536)  # bounded: a check needs the status, not the body

@@ -113,6 +113,17 @@ def field_value_field(name: str) -> forms.Field:
         return NameListField(label="Affected systems (comma-separated)", item_max=120, max_items=50)
     if name in KEY_TIMES:
         return _datetime_field(TIME_LABELS[name])
+    if name == "chat_webhook":
+        from incidents.services.probe_secrets import active
+
+        return forms.ChoiceField(
+            label="Chat channel",
+            choices=[("", "— none —"), *((s.name, s.name) for s in active())],
+            required=False,
+            help_text="A secret reference an admin registered (Probe secrets) whose value is "
+            "the channel's incoming-webhook URL (Slack, Mattermost or Teams). Posts say what "
+            "needs the team and link here, never the breach's details.",
+        )
     raise KeyError(name)
 
 

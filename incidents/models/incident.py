@@ -96,6 +96,10 @@ class Incident(models.Model):
     eradicated_at = models.DateTimeField(null=True, blank=True)
     recovered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The secret reference (services/probe_secrets.py) whose value is the incident's chat
+    # webhook URL; set by its commanders (services/chat.py). Nullable: adding a NOT NULL
+    # column makes SQLite rebuild the table and drop its triggers.
+    chat_webhook = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     # The earliest deadline among its open notification duties, kept by the database (a
     # trigger on the duties' table, migration 0036) whoever writes them, so the list can
     # sort 100,000 incidents by it. Not shown on the incident page (no revision moves).

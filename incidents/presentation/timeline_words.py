@@ -343,6 +343,9 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "incident.status_changed": _status_changed,
     "check.requested": _check_requested,
     "check.ran": _check_ran,
+    "chat.post_failed": lambda e: (
+        f"The chat channel was not told of event {e.after.get('seq')}: {e.after.get('reason')}"
+    ),
 }
 
 

@@ -53,6 +53,7 @@ def _facts(load: IncidentLoader, viewer: RoleSet) -> dict[str, Any]:
         "incident": load(),
         "facts": incident_selectors.EDITABLE_FACTS,
         "can_write": may(viewer, Ability.WRITE_RESPONSE),
+        "can_set_chat": may(viewer, Ability.MANAGE_MEMBERS),
     }
 
 

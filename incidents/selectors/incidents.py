@@ -44,6 +44,7 @@ EDITABLE_FACTS = (
     "affected_systems",
     "tags",
     *KEY_TIMES,
+    "chat_webhook",
 )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from incidents.models import GENESIS_HASH, Event, EventOutbox, Incident
 from incidents.models.event import OUTBOX_CHANNEL
+from incidents.services.chat import announce_later
 from incidents.services.hashing import canonical_event, chain_hash
 
 SYSTEM_ACTOR = "system"
@@ -66,6 +67,7 @@ def append_event(
     Incident.objects.filter(pk=incident.pk).update(event_seq=seq, head_hash=digest)
     incident.event_seq, incident.head_hash = seq, digest
     EventOutbox.objects.create(event=event, incident_id=incident.pk, seq=seq)
+    announce_later(incident, event)  # its chat channel, if it has one, once this commits
     if connection.vendor == "postgresql":
         # Wakes the relay when the change commits (PostgreSQL holds a NOTIFY until then and
         # sends one per transaction), instead of it finding the row at its next poll.

@@ -23,7 +23,7 @@ from incidents.models import (
     System,
     Tag,
 )
-from incidents.services import ServiceError, free_text, obligations
+from incidents.services import ServiceError, free_text, obligations, probe_secrets
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
 from incidents.services.times import check_time_order
@@ -41,6 +41,7 @@ EDITABLE = (
     "controller",
     *MANY,
     *KEY_TIMES,
+    "chat_webhook",
 )
 
 
@@ -165,6 +166,13 @@ def _apply(incident: Incident, field: str, value: Any) -> None:
         raise ServiceError(f"Unknown severity {value!r}.")
     if field == "data_role" and value not in DataRole.values:
         raise ServiceError(f"Unknown role {value!r}: controller or processor.")
+    if field == "chat_webhook":
+        value = str(value or "").strip() or None
+        if value is not None and not probe_secrets.is_active(value):
+            raise ServiceError(
+                f"{value} is not a registered secret reference: an admin registers the "
+                "webhook's URL under Probe secrets first."
+            )
     setattr(incident, field, value.strip() if isinstance(value, str) else value)
     if field == "detected_at":
         incident.detected_assumed = False  # a person has said when

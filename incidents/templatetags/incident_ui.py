@@ -25,6 +25,7 @@ from incidents.templatetags.timeline import when
 register = template.Library()
 
 FACT_LABELS = {
+    "chat_webhook": "Chat channel",
     "title": "Title",
     "summary": "Summary",
     "severity": "Severity",
@@ -56,6 +57,12 @@ def fact_value(incident: Any, name: str) -> SafeString | str:
         )
     if name in KEY_TIMES:
         return when(value) if value else EMPTY
+    if name == "chat_webhook":
+        if not value:
+            return format_html('<span class="muted">{}</span>', "none: nothing is posted to chat")
+        return format_html(
+            "{} <small>{}</small>", value, "(posts status changes, duties and notices here)"
+        )
     if name == "summary":
         return render_markdown(value) if value else EMPTY
     if name == "data_role":

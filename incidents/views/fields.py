@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from incidents.access import Ability, incident_for, may, require_response_writer
 from incidents.forms.triage import FieldEditForm
+from incidents.models import Incident
 from incidents.selectors.incidents import incident_with_relations
 from incidents.services import ServiceError
 from incidents.services.free_text import LooksSecret
@@ -27,13 +29,13 @@ def incident_field(request: HtmxHttpRequest, reference: str, field: str) -> Http
     if request.method == "GET":
         if "edit" not in request.GET:
             return _row(request, incident, field)
-        require_response_writer(request.user, incident)
+        _require_editor(request, incident, field)
         form = FieldEditForm(
             field=field,
             initial={"was": token_of(incident, field), "value": _initial(incident, field)},
         )
         return _editor(request, incident, form)
-    require_response_writer(request.user, incident)
+    _require_editor(request, incident, field)
     form = FieldEditForm(request.POST, field=field)
     status, looks_secret = UNPROCESSABLE, False
     if form.is_valid():
@@ -65,6 +67,14 @@ def incident_field(request: HtmxHttpRequest, reference: str, field: str) -> Http
     return _editor(request, incident, form, status, looks_secret)
 
 
+def _require_editor(request: HtmxHttpRequest, incident: Incident, field: str) -> None:
+    """Any response writer edits a fact; where the team's channel posts is its
+    commanders' (and admins') to say."""
+    require_response_writer(request.user, incident)
+    if field == "chat_webhook" and not may(request.user, Ability.MANAGE_MEMBERS):
+        raise PermissionDenied("Only the incident's commanders choose its chat channel.")
+
+
 def _initial(incident: object, field: str) -> object:
     value = getattr(incident, field)
     if field in ("assignees",):
@@ -83,6 +93,7 @@ def _row(request: HtmxHttpRequest, incident: object, field: str) -> HttpResponse
         "incident": incident,
         "fact": field,
         "can_write": may(request.user, Ability.WRITE_RESPONSE),
+        "can_set_chat": may(request.user, Ability.MANAGE_MEMBERS),
     }
     return render(request, f"{DETAIL}#fact", context)
 
