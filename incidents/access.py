@@ -50,6 +50,7 @@ class Ability(StrEnum):
     SEE_ALL_INCIDENTS = "see every incident, restricted or not"
     REGISTER_PROBE_SECRETS = "register and retire the secret references rotation probes present"
     EDIT_NOTICE_TEMPLATES = "edit notice templates (each save is a new version)"
+    EDIT_PLAYBOOKS = "edit response playbooks (each save is a new version)"
 
 
 RESPONSE_TEAM = frozenset({ADMIN, COMMANDER, RESPONDER})
@@ -67,6 +68,8 @@ ABILITIES: dict[Ability, frozenset[str]] = {
     Ability.REGISTER_PROBE_SECRETS: frozenset({ADMIN}),
     # What a notice says to partners and regulators is the communications lead's to word.
     Ability.EDIT_NOTICE_TEMPLATES: frozenset({ADMIN, COMMUNICATIONS}),
+    # How a response runs is the commanders' to set.
+    Ability.EDIT_PLAYBOOKS: frozenset({ADMIN, COMMANDER}),
 }
 # Who may move any checklist step, whatever role it is tied to.
 STEP_OVERSEERS = frozenset({ADMIN, COMMANDER})

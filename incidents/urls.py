@@ -21,6 +21,7 @@ from incidents.views import (
     obligations,
     partners,
     people,
+    playbooks,
     probe_secrets,
     profile,
     register,
@@ -145,6 +146,9 @@ site_urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("imports/<int:job_id>/", imports.import_job, name="import-job"),
     path("people/", people.people_page, name="people"),
+    path("playbooks/", playbooks.playbook_list, name="playbooks"),
+    path("playbooks/new/", playbooks.playbook_new, name="playbook-new"),
+    path("playbooks/<int:pk>/", playbooks.playbook_edit, name="playbook"),
     path("probe-secrets/", probe_secrets.probe_secrets_page, name="probe-secrets"),
     path(
         "probe-secrets/<int:secret_id>/retire/",

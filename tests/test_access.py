@@ -100,6 +100,10 @@ ORG_WIDE = {
     "partner-contact-retire",
     "probe-secrets",  # tests/test_probe_secrets.py
     "probe-secret-retire",
+    # Playbooks: checked in tests/test_playbook_editor.py.
+    "playbooks",
+    "playbook",
+    "playbook-new",
 }
 
 

@@ -61,6 +61,12 @@ def check_for(kind: str) -> Check:
         raise ValidationError(f"Unknown check kind {kind!r}; known kinds: {known}.") from None
 
 
+def all_checks() -> dict[str, Check]:
+    """Every registered kind (what a playbook step may be done by)."""
+    _load_all()
+    return dict(CHECKS)
+
+
 def clean_params(kind: str, params: Any) -> dict[str, Any]:
     if not isinstance(params, dict):
         raise ValidationError("Check parameters must be an object of names and values.")

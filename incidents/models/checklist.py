@@ -12,6 +12,10 @@ class Playbook(models.Model):
     name = models.CharField(max_length=160)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who saved this version in the app (services/playbooks.py); none for seeded ones.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["slug", "-version"]

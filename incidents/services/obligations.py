@@ -247,8 +247,11 @@ def set_owner(*, obligation: Obligation, owner: Any, by: Any) -> Obligation:
 
     with transaction.atomic():
         incident = lock_incident(obligation.incident_id)
+        # Only the duty's row is locked (PostgreSQL refuses to lock the outer join's side).
         current = (
-            Obligation.objects.select_for_update().select_related("owner").get(pk=obligation.pk)
+            Obligation.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .get(pk=obligation.pk)
         )
         before = current.owner.get_username() if current.owner else None
         after = owner.get_username() if owner else None

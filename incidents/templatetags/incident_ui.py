@@ -209,3 +209,11 @@ def risk_formula(suggestion: Any) -> str:
         suggestion.availability,
         suggestion.malicious,
     )
+
+
+@register.filter
+def role_label(role: str) -> str:
+    """A role's name as people say it, never its slug."""
+    from incidents.roles import ROLE_LABELS
+
+    return str(ROLE_LABELS.get(role, role))

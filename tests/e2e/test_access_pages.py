@@ -1,5 +1,5 @@
 """The sign-in, settings, People, security log, second-factor and directory pages
-(credentials, probe secrets, partners, notifications) in a real browser:
+(credentials, probe secrets, partners, notifications, playbooks) in a real browser:
 at 400 px and on a desktop, dark and light, nothing pushes the page sideways and axe finds
 no serious or critical problem. Screenshots for a person to look at."""
 
@@ -25,6 +25,8 @@ PAGES = [
     ("/probe-secrets/", "Probe secrets"),
     ("/partners/", "Partners and authorities"),
     ("/notifications/", "Notifications"),
+    ("/playbooks/", "Playbooks"),
+    ("/playbooks/new/", "New playbook"),
 ]
 
 
