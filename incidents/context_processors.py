@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 from incidents.access import Ability, may
 from incidents.roles import ROLE_LABELS, roles_of
 from incidents.selectors.mitigation import unread_notifications
+from incidents.theme import theme_of
 
 
 def roles(request: HttpRequest) -> dict:
@@ -14,4 +15,5 @@ def roles(request: HttpRequest) -> dict:
         "user_can_grant_roles": may(request.user, Ability.GRANT_ROLES),
         "user_can_read_security_log": may(request.user, Ability.READ_SECURITY_LOG),
         "unread_notifications": SimpleLazyObject(lambda: unread_notifications(request.user)),
+        "theme": theme_of(request),
     }

@@ -14,6 +14,7 @@ from incidents.services import ServiceError, security_log
 from incidents.services.notification_mail import preference
 from incidents.services.profiles import chosen_zone, set_email_notifications, set_time_zone
 from incidents.signin.sessions import end_sessions
+from incidents.theme import THEME_CHOICES, remember_theme, theme_of
 from incidents.user_zone import COOKIE, parse_zone, utc_offset_text, zone_names
 from incidents.views.htmx import UNPROCESSABLE, AuthedRequest
 
@@ -37,7 +38,9 @@ def profile_page(request: AuthedRequest) -> HttpResponse:
             error, status = " ".join(refused.messages), UNPROCESSABLE
         else:
             messages.success(request, "Saved.")
-            return redirect("profile")
+            response = redirect("profile")
+            remember_theme(response, request.POST.get("theme", ""))
+            return response
     browser = parse_zone(request.COOKIES.get(COOKIE))
     now = timezone.now()
     shown = timezone.get_current_timezone()
@@ -53,6 +56,8 @@ def profile_page(request: AuthedRequest) -> HttpResponse:
         "email_choices": EmailNotifications.choices,
         "email_chosen": preference(request.user),
         "email_address": request.user.email,
+        "theme_choices": THEME_CHOICES,
+        "theme": theme_of(request),
     }
     return render(request, "incidents/profile.html", context, status=status)
 

@@ -113,3 +113,24 @@ def test_the_timeline_filter_is_kept_in_the_address(cast, signed_in_page):
         page.locator("#timeline-section nav.kinds").get_by_role("link", name="Notes")
     ).to_have_attribute("aria-current", "true")
     expect(page.locator("#timeline")).not_to_contain_text("opened")
+
+
+def test_colours_chosen_by_hand_win_over_the_devices(cast, signed_in_page):
+    """A light device with dark chosen on the settings page shows dark, axe-clean; and the
+    other way round."""
+    incident = _breach(cast)
+    for device, chosen, background in (
+        ("light", "dark", "rgb(13, 17, 23)"),
+        ("dark", "light", "rgb(246, 248, 250)"),
+    ):
+        page = signed_in_page(
+            cast.commander, "/accounts/profile/", color_scheme=device, bypass_csp=True
+        )
+        page.get_by_label(chosen.capitalize(), exact=True).check()
+        page.get_by_role("button", name="Save").first.click()
+        expect(page.locator("html")).to_have_attribute("data-theme", chosen)
+        page.goto(f"/incidents/{incident.reference}/")
+        page.wait_for_load_state("networkidle")
+        shown = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert shown == background, (device, chosen, shown)
+        _assert_axe_clean(page)
