@@ -45,6 +45,19 @@
     }
   });
 
+  // Rows came into or left the list (realtime/frames.py): the count, the pages and which
+  // rows belong on this one moved, so the results are asked for again, exactly as a load
+  // would draw them. A moment's random delay keeps a thousand open lists from asking at once.
+  var refreshing = null;
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "list-stale" || refreshing || !window.htmx) { return; }
+    refreshing = window.setTimeout(function () {
+      refreshing = null;
+      window.htmx.ajax("GET", location.pathname + location.search, { target: "#results", swap: "outerHTML" });
+    }, 200 + Math.random() * 1800);
+  });
+
   // Never let a live update wipe what someone is typing: a form with unsaved input keeps
   // its place, and says that the record changed underneath it.
   document.addEventListener("input", function (event) {

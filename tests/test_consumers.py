@@ -157,6 +157,8 @@ async def test_the_dashboard_prepends_new_incidents_the_user_may_see(cast):
     frame = await communicator.receive_from(timeout=2)
     assert 'hx-swap-oob="afterbegin:#incident-rows"' in frame and "Visible one" in frame
     assert "Hidden one" not in frame
+    # The count and the pages moved: the page is told to ask for its results again.
+    assert 'id="list-stale" hx-swap-oob="true" data-new="1" data-gone="0"' in frame
     await communicator.disconnect()
 
 

@@ -36,6 +36,7 @@ from incidents.selectors import incidents as selectors
 from incidents.user_zone import UTC, parse_zone
 
 PAGE_SIZE = 100
+STALE = "incidents/incident_list.html#results-stale"
 # Facts and summary are re-sent one fact at a time (the ones events changed), so an
 # editor someone has open on another fact stays open.
 BY_FACT = ("facts", "summary")
@@ -190,5 +191,10 @@ def dashboard_rows(
                 list_rows.rows_html(gone, oob="delete"),
                 list_rows.prepended_html(new) if new else "",
                 list_rows.rows_html(changed, oob="true"),
+                # Rows came or went: the count, the pages and which rows belong on this
+                # page moved too; the page asks for its results again (static/app.js).
+                render_to_string(STALE, {"new": len(new), "gone": len(gone)})
+                if new or gone
+                else "",
             )
         )

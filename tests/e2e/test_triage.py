@@ -130,11 +130,35 @@ def test_the_live_list_follows_the_viewers_filters(cast, signed_in_page):
     page = signed_in_page(cast.responder, "/incidents/?state=open")
     expect(page.locator("#live-state")).to_have_text("Live", timeout=10_000)
     page.wait_for_timeout(300)  # the socket has sent its filters
+    expect(page.locator("#results .count")).to_have_text("0 incidents")
     fresh = make_incident(by=cast.commander, title="Brand new live incident")
     row = page.locator(f"#incident-row-{fresh.pk}")
     expect(row).to_contain_text("Brand new live incident", timeout=10_000)
+    expect(page.locator("#results .count")).to_have_text("1 incident", timeout=10_000)
+    expect(page.locator("#incident-rows tr.empty")).to_have_count(0)
     transition(incident=fresh, to="false_positive", by=cast.commander, reason="test")
     expect(row).to_have_count(0, timeout=10_000)
+    expect(page.locator("#results .count")).to_have_text("0 incidents", timeout=10_000)
+    expect(page.locator("#incident-rows")).to_contain_text("No incidents match.")
+
+
+def test_the_live_list_keeps_its_count_and_pages_right(cast, signed_in_page):
+    """Page 1 of 50 rows: an incident opened meanwhile goes on top, the one it pushes to
+    page 2 leaves this page, and the count and the pager say so."""
+    made = [make_incident(by=cast.commander, title=f"Older {n}") for n in range(50)]
+    page = signed_in_page(cast.responder, "/incidents/")
+    expect(page.locator("#live-state")).to_have_text("Live", timeout=10_000)
+    page.wait_for_timeout(300)  # the socket has sent its filters
+    expect(page.locator("#results .count")).to_have_text("50 incidents")
+    fresh = make_incident(by=cast.commander, title="Newest of all")
+    expect(page.locator("#results .count")).to_have_text(
+        "51 incidents, page 1 of 2", timeout=10_000
+    )
+    rows = page.locator("#incident-rows tr")
+    expect(rows).to_have_count(50)
+    expect(rows.first).to_have_id(f"incident-row-{fresh.pk}")
+    expect(page.locator(f"#incident-row-{made[0].pk}")).to_have_count(0)  # now on page 2
+    expect(page.locator("nav.pager")).to_contain_text("Page 1 of 2")
 
 
 def test_a_concurrent_edit_in_two_browsers_shows_a_conflict(cast, signed_in_page):
