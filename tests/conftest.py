@@ -9,7 +9,15 @@ from django.test import Client
 
 from config.celery import app as celery_app
 from incidents import roles
-from incidents.models import BreachVector, DataCategory, Incident, NoticeTemplate
+from incidents.models import (
+    BreachVector,
+    ChecklistItem,
+    DataCategory,
+    Incident,
+    NoticeTemplate,
+    Playbook,
+    PlaybookItem,
+)
 from incidents.seed import seed_notice_template_updates, seed_notice_templates, seed_taxonomy
 from tests.factories import make_incident, make_user
 from tests.processes import SEND_TO_BROKER
@@ -122,3 +130,18 @@ def signed_in(client: Client) -> None:
     session = client.session
     session[mfa_policy.SESSION_KEY] = mfa_policy.OK
     session.save()
+
+
+@pytest.fixture
+def scenario_steps(cast, incident) -> dict[str, ChecklistItem]:
+    """The SCENARIO's playbook applied to `incident`, its steps by key."""
+    from incidents.seed import seed_playbooks
+    from incidents.services.checklists import apply_playbook
+
+    seed_playbooks(Playbook, PlaybookItem)
+    apply_playbook(
+        incident=incident,
+        playbook=Playbook.objects.get(slug="exposed-internal-api-endpoint"),
+        by=cast.commander,
+    )
+    return {item.key: item for item in incident.checklist.all()}

@@ -3,8 +3,6 @@ incident's commander; and who may edit notice templates (communications and admi
 
 import re
 
-import pytest
-
 from incidents.models import ChecklistItem, Event, NoticeTemplate, Playbook, PlaybookItem
 from incidents.roles import COMMUNICATIONS, RESPONDER, RoleSet
 from incidents.seed import seed_playbooks
@@ -12,17 +10,6 @@ from incidents.selectors.mitigation import checklist_context
 from incidents.services.checklists import apply_playbook, assign_item, set_item_state
 from incidents.services.incident_fields import update_field
 from tests.conftest import client_for
-
-
-@pytest.fixture
-def steps(cast, incident) -> dict[str, ChecklistItem]:
-    seed_playbooks(Playbook, PlaybookItem)
-    apply_playbook(
-        incident=incident,
-        playbook=Playbook.objects.get(slug="exposed-internal-api-endpoint"),
-        by=cast.commander,
-    )
-    return {item.key: item for item in incident.checklist.all()}
 
 
 def _move(user, item: ChecklistItem, state: str = "in_progress"):
@@ -34,70 +21,80 @@ def _moved(item: ChecklistItem, state: str = "in_progress") -> bool:
     return ChecklistItem.objects.get(pk=item.pk).state == state
 
 
-def test_the_communications_lead_ticks_her_own_step_and_no_other(cast, steps):
-    set_item_state(item=steps["open-and-assess"], state="done", by=cast.commander)  # before it
-    response = _move(cast.comms, steps["tell-partners"], "done")
-    assert response.status_code == 200 and _moved(steps["tell-partners"], "done")
-    event = steps["tell-partners"].incident.events.filter(verb="checklist.item_changed").last()
+def test_the_communications_lead_ticks_her_own_step_and_no_other(cast, scenario_steps):
+    set_item_state(
+        item=scenario_steps["open-and-assess"], state="done", by=cast.commander
+    )  # before it
+    response = _move(cast.comms, scenario_steps["tell-partners"], "done")
+    assert response.status_code == 200 and _moved(scenario_steps["tell-partners"], "done")
+    event = (
+        scenario_steps["tell-partners"].incident.events.filter(verb="checklist.item_changed").last()
+    )
     assert event is not None and event.actor_id == cast.comms.pk
     before = Event.objects.count()
-    refused = _move(cast.comms, steps["segment-network"])
-    assert refused.status_code == 403 and not _moved(steps["segment-network"])
+    refused = _move(cast.comms, scenario_steps["segment-network"])
+    assert refused.status_code == 403 and not _moved(scenario_steps["segment-network"])
     assert Event.objects.count() == before
 
 
-def test_the_auditor_completes_the_audit_step_and_writes_nothing_else(cast, steps):
-    assert _move(cast.auditor, steps["export-audit"], "done").status_code == 200
-    assert _moved(steps["export-audit"], "done")
+def test_the_auditor_completes_the_audit_step_and_writes_nothing_else(cast, scenario_steps):
+    assert _move(cast.auditor, scenario_steps["export-audit"], "done").status_code == 200
+    assert _moved(scenario_steps["export-audit"], "done")
     before = Event.objects.count()
-    assert _move(cast.auditor, steps["segment-network"]).status_code == 403
-    url = f"/incidents/{steps['export-audit'].incident.reference}/checklist/"
-    assign = client_for(cast.auditor).post(f"{url}{steps['segment-network'].pk}/assign/", {})
+    assert _move(cast.auditor, scenario_steps["segment-network"]).status_code == 403
+    url = f"/incidents/{scenario_steps['export-audit'].incident.reference}/checklist/"
+    assign = client_for(cast.auditor).post(
+        f"{url}{scenario_steps['segment-network'].pk}/assign/", {}
+    )
     assert assign.status_code == 403
     assert Event.objects.count() == before
 
 
-def test_a_responder_cannot_tick_the_commanders_decision(cast, steps):
+def test_a_responder_cannot_tick_the_commanders_decision(cast, scenario_steps):
     before = Event.objects.count()
-    response = _move(cast.responder, steps["assess-risk"], "done")
+    response = _move(cast.responder, scenario_steps["assess-risk"], "done")
     assert response.status_code == 403 and "may not move" in response.content.decode()
-    assert not _moved(steps["assess-risk"], "done") and Event.objects.count() == before
-    assert _move(cast.commander, steps["assess-risk"]).status_code == 200  # the role
-    assert _move(cast.admin, steps["tell-partners"]).status_code == 200  # an overseer
+    assert not _moved(scenario_steps["assess-risk"], "done") and Event.objects.count() == before
+    assert _move(cast.commander, scenario_steps["assess-risk"]).status_code == 200  # the role
+    assert _move(cast.admin, scenario_steps["tell-partners"]).status_code == 200  # an overseer
 
 
-def test_a_responder_cannot_assign_herself_round_the_steps_role(cast, steps, incident):
-    url = f"/incidents/{incident.reference}/checklist/{steps['assess-risk'].pk}/assign/"
+def test_a_responder_cannot_assign_herself_round_the_steps_role(cast, scenario_steps, incident):
+    url = f"/incidents/{incident.reference}/checklist/{scenario_steps['assess-risk'].pk}/assign/"
     response = client_for(cast.responder).post(url, {"assignee": cast.responder.username})
     assert response.status_code == 403
-    assert ChecklistItem.objects.get(pk=steps["assess-risk"].pk).assignee is None
+    assert ChecklistItem.objects.get(pk=scenario_steps["assess-risk"].pk).assignee is None
 
 
-def test_the_assignee_and_the_incidents_commander_move_it_without_the_role(cast, steps, incident):
-    assign_item(item=steps["assess-risk"], assignee=cast.responder, by=cast.commander)
-    assert _move(cast.responder, steps["assess-risk"]).status_code == 200
+def test_the_assignee_and_the_incidents_commander_move_it_without_the_role(
+    cast, scenario_steps, incident
+):
+    assign_item(item=scenario_steps["assess-risk"], assignee=cast.responder, by=cast.commander)
+    assert _move(cast.responder, scenario_steps["assess-risk"]).status_code == 200
     update_field(
         incident=incident, field="commander", value=cast.outsider, was="", by=cast.commander
     )
-    assert _move(cast.outsider, steps["tell-partners"]).status_code == 200
-    assert _moved(steps["tell-partners"])
+    assert _move(cast.outsider, scenario_steps["tell-partners"]).status_code == 200
+    assert _moved(scenario_steps["tell-partners"])
 
 
 def test_the_shared_rendering_offers_each_role_its_steps_and_leaves_people_to_the_page(
-    cast, steps, incident
+    cast, scenario_steps, incident
 ):
     """Drawn for a role set (no person): the communications role gets the control on its
     step only; a step's assignee is named in data-movers for the page to show theirs."""
     from django.template.loader import render_to_string
 
-    assign_item(item=steps["segment-network"], assignee=cast.comms, by=cast.commander)
+    assign_item(item=scenario_steps["segment-network"], assignee=cast.comms, by=cast.commander)
     html = render_to_string(
         "incidents/incident_detail.html#checklist",
         checklist_context(incident, RoleSet(frozenset({COMMUNICATIONS}))),
     )
     controls = _state_controls(html)
-    assert {pk for pk, how in controls.items() if how == "shown"} == {steps["tell-partners"].pk}
-    assert str(cast.comms.pk) in controls[steps["segment-network"].pk]
+    assert {pk for pk, how in controls.items() if how == "shown"} == {
+        scenario_steps["tell-partners"].pk
+    }
+    assert str(cast.comms.pk) in controls[scenario_steps["segment-network"].pk]
     assert "Communications ·" in html and "communications ·" not in html  # the label
 
 
@@ -114,7 +111,7 @@ def _state_controls(html: str) -> dict[int, object]:
     return found
 
 
-def test_a_responder_is_shown_no_control_on_the_commanders_step(cast, steps, incident):
+def test_a_responder_is_shown_no_control_on_the_commanders_step(cast, scenario_steps, incident):
     context = checklist_context(incident, RoleSet(frozenset({RESPONDER})))
     movable = {item.key for item in context["checklist_items"] if item.movable}
     assert "assess-risk" not in movable and "open-and-assess" not in movable
@@ -135,7 +132,9 @@ def test_notice_templates_are_edited_by_communications_and_admins_only(cast, inc
     assert NoticeTemplate.objects.filter(name="Creator update", version=3).exists()
 
 
-def test_a_step_is_added_ad_hoc_at_the_end_with_its_role_and_due_time(cast, steps, incident):
+def test_a_step_is_added_ad_hoc_at_the_end_with_its_role_and_due_time(
+    cast, scenario_steps, incident
+):
     import datetime as dt
 
     client = client_for(cast.responder)
@@ -153,7 +152,8 @@ def test_a_step_is_added_ad_hoc_at_the_end_with_its_role_and_due_time(cast, step
     assert response.status_code == 200 and "Tell the hosting provider" in response.content.decode()
     added = incident.checklist.get(title="Tell the hosting provider")
     assert (
-        added.position > max(s.position for s in steps.values()) and added.role == "communications"
+        added.position > max(s.position for s in scenario_steps.values())
+        and added.role == "communications"
     )
     assert added.due_at == dt.datetime(2026, 12, 3, 0, 0, tzinfo=dt.UTC)
     again = client.post(url, {"title": "Tell the hosting provider"}, HTTP_HX_REQUEST="true")
@@ -169,7 +169,7 @@ def test_a_step_is_added_ad_hoc_at_the_end_with_its_role_and_due_time(cast, step
     assert _move(cast.comms, added).status_code == 200
 
 
-def test_a_bad_step_is_refused_beside_the_form_and_nothing_written(cast, steps, incident):
+def test_a_bad_step_is_refused_beside_the_form_and_nothing_written(cast, scenario_steps, incident):
     before = Event.objects.count()
     url = f"/incidents/{incident.reference}/checklist/add/"
     for bad in ({"title": ""}, {"title": "x", "role": "janitor"}):
@@ -199,5 +199,5 @@ def test_the_breach_vector_suggests_its_playbook_first(cast):
     assert slugs[0] == "lost-device" and offered[0].suggested_for == "Lost or stolen device"
     assert {"credential-leak", "ransomware", "misdirected-communication"} <= set(slugs)
     assert "exposed-internal-api-endpoint" in slugs and not offered[1].suggested_for
-    steps = apply_playbook(incident=incident, playbook=offered[0], by=cast.commander)
-    assert [s.key for s in steps][:2] == ["open-and-assess", "lock-device"]
+    scenario_steps = apply_playbook(incident=incident, playbook=offered[0], by=cast.commander)
+    assert [s.key for s in scenario_steps][:2] == ["open-and-assess", "lock-device"]

@@ -192,14 +192,7 @@ def add_step_note(
     """A note under one step: what was tried, what blocks it. Those @mentioned who may see
     the incident are told (the rest come back as `missed_mentions`); text shaped like a
     live secret is refused unless `secrets` says what to keep (services.free_text)."""
-    body = free_text.guard({"note": body.strip()}, secrets, by=by)["note"]
-    if not body:
-        raise ServiceError("A note cannot be empty.")
-    if len(body) > MAX_STEP_NOTE:
-        raise ServiceError(
-            f"A step's note can be at most {MAX_STEP_NOTE:,} characters "
-            f"(this one is {len(body):,})."
-        )
+    body = free_text.note_body(body, secrets, by=by, limit=MAX_STEP_NOTE, what="A step's note")
     with transaction.atomic():
         locked = lock_incident(item.incident_id)
         note = StepNote.objects.create(incident=locked, step=item, author=by, body=body)

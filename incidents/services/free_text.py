@@ -43,3 +43,15 @@ def guard(fields: dict[str, str], choice: str, *, by: Any = None) -> dict[str, s
     if choice == FINGERPRINT:
         return {name: fingerprinted(value) if value else value for name, value in fields.items()}
     raise LooksSecret(found)
+
+
+def note_body(body: str, secrets: str, *, by: Any, limit: int, what: str = "A note") -> str:
+    """A note's text as it may be saved: guarded for secrets, not empty, within `limit`."""
+    body = guard({"note": body.strip()}, secrets, by=by)["note"]
+    if not body:
+        raise ServiceError(f"{what} cannot be empty.")
+    if len(body) > limit:
+        raise ServiceError(
+            f"{what} can be at most {limit:,} characters (this one is {len(body):,})."
+        )
+    return body

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from incidents.models import Incident, Note
-from incidents.services import ServiceError, free_text
+from incidents.services import free_text
 from incidents.services.events import append_event
 from incidents.services.incident_fields import refresh_search_text
 from incidents.services.locking import lock_incident
@@ -18,13 +18,7 @@ MAX_NOTE = 20_000
 
 def add_note(*, incident: Incident, body: str, by: Any, secrets: str = free_text.ASK) -> Note:
     """`secrets`: what to do with text that looks like a live secret (services.free_text)."""
-    body = free_text.guard({"note": body.strip()}, secrets, by=by)["note"]
-    if not body:
-        raise ServiceError("A note cannot be empty.")
-    if len(body) > MAX_NOTE:
-        raise ServiceError(
-            f"A note can be at most {MAX_NOTE:,} characters (this one is {len(body):,})."
-        )
+    body = free_text.note_body(body, secrets, by=by, limit=MAX_NOTE)
     with transaction.atomic():
         locked = lock_incident(incident.pk)
         note = Note.objects.create(incident=locked, author=by, body=body)
