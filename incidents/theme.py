@@ -3,6 +3,7 @@ the browser reports): absent, the page follows the device's own setting."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 COOKIE = "theme"
@@ -19,6 +20,13 @@ def theme_of(request: HttpRequest) -> str:
 
 def remember_theme(response: HttpResponse, value: str) -> None:
     if value in CHOSEN:
-        response.set_cookie(COOKIE, value, max_age=A_YEAR, samesite="Lax", httponly=True)
+        response.set_cookie(
+            COOKIE,
+            value,
+            max_age=A_YEAR,
+            samesite="Lax",
+            httponly=True,
+            secure=settings.SESSION_COOKIE_SECURE,  # sent over HTTPS only where sessions are
+        )
     else:
         response.delete_cookie(COOKIE, samesite="Lax")

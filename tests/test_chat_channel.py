@@ -129,3 +129,21 @@ def test_responders_see_the_channel_but_only_commanders_choose_it(cast, wired):
     assert done.status_code in (200, 302)
     wired.refresh_from_db()
     assert wired.chat_webhook is None
+
+
+def test_a_retired_reference_posts_nothing_and_says_so(cast, wired, channel):
+    from incidents.models import ProbeSecret
+
+    kept, _ = channel
+    probe_secrets.retire(secret=ProbeSecret.objects.get(name="CHAT_HOOK"), by=cast.admin)
+    event = _status_change(wired, cast)
+    assert post_to_chat.run(event.pk) is False and kept.posts == []
+    assert "was retired" in wired.events.get(verb="chat.post_failed").after["reason"]
+
+
+def test_a_malformed_webhook_url_is_said_without_the_url(settings, cast, wired, channel):
+    (settings.PROBE_SECRETS_DIR / "CHAT_HOOK").write_text("http://127.0.0.1:abc/T0/secret")
+    event = _status_change(wired, cast)
+    assert post_to_chat.run(event.pk) is False
+    reason = wired.events.get(verb="chat.post_failed").after["reason"]
+    assert "not a usable URL" in reason and "secret" not in reason.replace("secret reference", "")

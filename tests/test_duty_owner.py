@@ -68,3 +68,15 @@ def test_reminders_reach_the_owner_and_the_commander_once_each(cast, duty):
     told = sorted(Notification.objects.values_list("user__username", flat=True))
     assert told == ["casey", "dana"]
     assert all("is due" in n.text for n in Notification.objects.all())
+
+
+def test_an_owner_who_cannot_see_a_restricted_incident_is_refused(cast, restricted):
+    from incidents.services import ServiceError
+
+    set_aware(restricted, by=cast.commander, when=timezone.now() - timedelta(hours=2))
+    expose_people(restricted, by=cast.commander, per_place={"DE": 900})
+    duty = Obligation.objects.get(incident=restricted, rule_id="eu-gdpr-art33")
+    with pytest.raises(ServiceError, match="cannot see this incident"):
+        set_owner(obligation=duty, owner=cast.outsider, by=cast.commander)
+    duty.refresh_from_db()
+    assert duty.owner is None and not Event.objects.filter(verb="obligation.owner_set").exists()

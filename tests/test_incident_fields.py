@@ -125,3 +125,15 @@ def test_editing_detection_makes_it_a_persons_and_no_longer_assumed(cast):
     assert opened.detected_assumed is False
     with pytest.raises(ServiceError):
         _edit(opened, "aware_at", when - timedelta(hours=1), cast.commander)
+
+
+def test_confirming_an_assumed_detection_time_is_logged_even_unchanged(cast):
+    from incidents.services.incidents import open_incident
+
+    opened = open_incident(title="Scraped API", by=cast.commander)
+    _edit(opened, "detected_at", opened.detected_at, cast.commander)
+    opened.refresh_from_db()
+    assert opened.detected_assumed is False
+    event = opened.events.order_by("-seq").first()
+    assert event.verb == "incident.field_changed"
+    assert event.before["detected_assumed"] is True and event.after["detected_assumed"] is False

@@ -134,3 +134,28 @@ def test_only_commanders_and_admins_edit_playbooks_everyone_reads_them(cast, see
     count = Playbook.objects.count()
     refused = client_for(user).post(f"/playbooks/{seeded.pk}/", _post([{"title": "X"}]))
     assert refused.status_code == 403 and Playbook.objects.count() == count
+
+
+def test_a_steps_check_parameters_survive_an_edit_while_its_check_stays(cast, db):
+    first = save_version(
+        name="Rate limits",
+        description="",
+        steps=[StepDraft(title="Throttle", check_kind="rate_limit_active")],
+        by=cast.admin,
+    )
+    PlaybookItem.objects.filter(playbook=first).update(check_params={"requests": 20})
+    kept = [{"title": "Throttle harder", "check_kind": "rate_limit_active"}]
+    data = _post(kept, name="Rate limits")
+    data["step-0-check_params"] = '{"requests": 20}'
+    data["step-0-kept_for_kind"] = "rate_limit_active"
+    assert client_for(cast.commander).post(f"/playbooks/{first.pk}/", data).status_code == 302
+    second = Playbook.objects.get(slug=first.slug, version=2)
+    assert second.items.get().check_params == {"requests": 20}
+    changed = _post(
+        [{"title": "Probe", "check_kind": "endpoint_requires_auth"}], name="Rate limits"
+    )
+    changed["step-0-check_params"] = '{"requests": 20}'
+    changed["step-0-kept_for_kind"] = "rate_limit_active"
+    assert client_for(cast.commander).post(f"/playbooks/{second.pk}/", changed).status_code == 302
+    third = Playbook.objects.get(slug=first.slug, version=3)
+    assert third.items.get().check_params == {}  # another check: the old one's do not apply

@@ -54,6 +54,10 @@ class StepForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # What the step carried before this edit, handed through unseen (services/playbooks.py).
+    check_params = forms.JSONField(required=False, widget=forms.HiddenInput)
+    kept_for_kind = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["check_kind"].choices = _check_choices()  # type: ignore[attr-defined]
@@ -71,6 +75,8 @@ class StepForm(forms.Form):
             depends_on=tuple(k.strip() for k in data["depends_on"].split(",") if k.strip()),
             check_kind=data["check_kind"],
             instructions=data["instructions"],
+            check_params=data["check_params"] if isinstance(data["check_params"], dict) else None,
+            kept_for_kind=data["kept_for_kind"],
         )
 
 
@@ -89,6 +95,8 @@ def step_initial(playbook: Any) -> list[dict[str, Any]]:
             "depends_on": ", ".join(item.depends_on),
             "check_kind": item.check_kind,
             "instructions": item.instructions,
+            "check_params": item.check_params,
+            "kept_for_kind": item.check_kind,
         }
         for item in playbook.items.order_by("position")
     ]

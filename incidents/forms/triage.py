@@ -121,7 +121,8 @@ def field_value_field(name: str) -> forms.Field:
             choices=[("", "— none —"), *((s.name, s.name) for s in active())],
             required=False,
             help_text="A secret reference an admin registered (Probe secrets) whose value is "
-            "the channel's incoming-webhook URL (Slack, Mattermost or Teams). Posts say what "
+            "the channel's incoming-webhook URL (Slack, Mattermost or Teams); its host must be "
+            "among the hosts your administrators allow outbound calls to. Posts say what "
             "needs the team and link here, never the breach's details.",
         )
     raise KeyError(name)

@@ -18,6 +18,11 @@ DECLARE
     changed record;
 BEGIN
     IF TG_OP = 'DELETE' THEN changed := OLD; ELSE changed := NEW; END IF;
+    -- Wait for the incident's row first: the UPDATE below then reads the duties as they
+    -- are after any writer that held it (two writers that did not lock the incident
+    -- would otherwise each compute the earliest deadline from a snapshot without the
+    -- other's change).
+    PERFORM 1 FROM incidents_incident WHERE id = changed.incident_id FOR UPDATE;
     UPDATE incidents_incident SET next_duty_at = {NEXT.format(row="changed")}
         WHERE id = changed.incident_id
         AND next_duty_at IS DISTINCT FROM {NEXT.format(row="changed")};

@@ -4,18 +4,30 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from incidents.migration_ops import sqlite_revision_triggers_again
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0037_chat_channel'),
+        ("incidents", "0037_chat_channel"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        # Undone, SQLite drops the foreign key by rebuilding the table, and the playbooks'
+        # revision triggers (0019) with it: this puts them back after that.
+        migrations.RunPython(
+            migrations.RunPython.noop, sqlite_revision_triggers_again("incidents_playbook")
+        ),
         migrations.AddField(
-            model_name='playbook',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="playbook",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -67,6 +67,8 @@ def _field_changed(e: Event) -> str:
         label = FIELD_WORDS.get(name, name)
         if name == "summary":
             parts.append(f"edited the {label}")
+        elif name == "detected_assumed":
+            parts.append("confirmed the detected time (no longer assumed)")
         elif name in KEY_TIMES:
             was, now = (_time_text(v) if v else "nothing" for v in (e.before.get(name), new))
             parts.append(f"changed {label} from {was} to {now}")

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from incidents.models import Event, Incident, Status
+from incidents.services import probe_secrets
 from incidents.services.locking import lock_incident
 
 
@@ -83,6 +84,8 @@ def post(event_id: int) -> bool:
     reference = event.incident.chat_webhook
     if not reference or event.verb not in POSTED:
         return False
+    if not probe_secrets.is_active(reference):
+        raise ChatUnavailable(f"the secret reference {reference} was retired")
     url = secret_value(reference)
     if not url:
         raise ChatUnavailable(f"the worker has no value for the secret reference {reference}")
@@ -97,6 +100,8 @@ def post(event_id: int) -> bool:
         )
     except ValidationError as refused:  # the outbound policy, or a URL that is not one
         raise ChatUnavailable(" ".join(refused.messages)) from None
+    except ValueError:  # a malformed URL (a port that is not a number, spaces): never shown
+        raise ChatUnavailable(f"the value of {reference} is not a usable URL") from None
     if response.status >= 500:
         raise ConnectionError(f"the chat service answered {response.status}")
     if response.status >= 300:

@@ -97,6 +97,8 @@ def update_field(
         if token_of(locked, field) != was:
             raise EditConflict(field, _as_text(display_of(locked, field)))
         before = {field: display_of(locked, field)}
+        if field == "detected_at" and locked.detected_assumed:
+            before["detected_assumed"] = True  # a person now says when: logged as such
         moved = _assumed_detection_moved(locked, field, value)
         if moved:
             before["detected_at"] = display_of(locked, "detected_at")

@@ -243,8 +243,17 @@ def waive(*, obligation: Obligation, by: Any, reason: str, exception: str = "") 
 def set_owner(*, obligation: Obligation, owner: Any, by: Any) -> Obligation:
     """Who sees the duty through (None: nobody). The new owner is told, and is reminded
     with the commander as the deadline nears (services/obligation_watch.py)."""
+    from incidents.access import visible_incidents
     from incidents.services.notifications import incident_path, notify
 
+    if (
+        owner is not None
+        and not visible_incidents(owner).filter(pk=obligation.incident_id).exists()
+    ):
+        raise ServiceError(
+            f"{owner.get_username()} cannot see this incident, so could not see the duty "
+            "through: add them as a member first, or choose someone who can."
+        )
     with transaction.atomic():
         incident = lock_incident(obligation.incident_id)
         # Only the duty's row is locked (PostgreSQL refuses to lock the outer join's side).

@@ -31,6 +31,10 @@ class StepDraft:
     depends_on: tuple[str, ...] = ()
     check_kind: str = ""
     instructions: str = ""
+    # The check's parameters the step carried (set in the admin or a seed), kept as they
+    # were while its check stays the same; the editor does not edit them.
+    check_params: dict[str, Any] | None = None
+    kept_for_kind: str = ""
 
 
 def latest_versions() -> list[Playbook]:
@@ -139,7 +143,11 @@ def _rows(steps: list[StepDraft]) -> list[dict[str, Any]]:
                 "due_after_hours": hours,
                 "depends_on": list(dict.fromkeys(step.depends_on)),
                 "check_kind": step.check_kind,
-                "check_params": {},
+                "check_params": (
+                    dict(step.check_params or {})
+                    if step.check_kind and step.check_kind == step.kept_for_kind
+                    else {}
+                ),
                 "instructions": step.instructions.strip(),
             }
         )

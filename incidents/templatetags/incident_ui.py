@@ -50,10 +50,15 @@ def fact_label(name: str) -> str:
 def fact_value(incident: Any, name: str) -> SafeString | str:
     value = getattr(incident, name)
     if name == "detected_at" and value and incident.detected_assumed:
+        assumed = (
+            "assumed: the time it became aware"
+            if incident.aware_at == value
+            else "assumed: when the incident was opened"
+        )
         return format_html(
             '{} <small class="muted">{}</small>',
             when(value),
-            "assumed when the incident was opened: edit it if detection came earlier",
+            f"{assumed}; edit it if detection came earlier",
         )
     if name in KEY_TIMES:
         return when(value) if value else EMPTY
@@ -61,7 +66,10 @@ def fact_value(incident: Any, name: str) -> SafeString | str:
         if not value:
             return format_html('<span class="muted">{}</span>', "none: nothing is posted to chat")
         return format_html(
-            "{} <small>{}</small>", value, "(posts status changes, duties and notices here)"
+            "{} <small>{}</small>",
+            value,
+            "(status changes, duties and notices are posted there; a post that fails is "
+            "said on the timeline)",
         )
     if name == "summary":
         return render_markdown(value) if value else EMPTY

@@ -68,11 +68,11 @@ def incident_field(request: HtmxHttpRequest, reference: str, field: str) -> Http
 
 
 def _require_editor(request: HtmxHttpRequest, incident: Incident, field: str) -> None:
-    """Any response writer edits a fact; where the team's channel posts is its
-    commanders' (and admins') to say."""
+    """Any response writer edits a fact; where the team's channel posts is for those with
+    the commander role (and admins) to say."""
     require_response_writer(request.user, incident)
     if field == "chat_webhook" and not may(request.user, Ability.MANAGE_MEMBERS):
-        raise PermissionDenied("Only the incident's commanders choose its chat channel.")
+        raise PermissionDenied("The chat channel is chosen by commanders and admins.")
 
 
 def _initial(incident: object, field: str) -> object:
