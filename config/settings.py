@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a request's body: evidence uploads are hashed as they stream.
+    "incidents.evidence.upload.EvidenceUploadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -298,6 +300,18 @@ CELERY_BROKER_URL = REDIS_URL or "breachroom-files://localhost/"  # the host is 
 # reference, named like it (services/probe_secrets.py); a mounted secrets folder in
 # production. A reference with no file falls back to the worker's environment variable.
 PROBE_SECRETS_DIR = Path(env_str("PROBE_SECRETS_DIR") or VAR_DIR / "probe-secrets")
+# Evidence files (services/evidence.py): kept through Django's storage API under their
+# SHA-256, on the filesystem here (an S3-compatible store can be configured in its place).
+EVIDENCE_DIR = Path(env_str("EVIDENCE_DIR") or VAR_DIR / "evidence")
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 2 * 1024**3, minimum=1)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(EVIDENCE_DIR), "file_permissions_mode": 0o600},
+    },
+}
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120, minimum=2)
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 10)
 # A task a killed worker held is redelivered after this; it must outlast the hard limit,

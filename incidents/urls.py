@@ -8,6 +8,7 @@ from django.urls import path
 from incidents.views import (
     audit,
     credentials,
+    evidence,
     exposures,
     fields,
     imports,
@@ -39,6 +40,12 @@ urlpatterns = [
     path("new/", incidents.incident_open, name="open"),
     path("<str:reference>/", incidents.incident_detail, name="detail"),
     path("<str:reference>/timeline/", timeline.incident_timeline, name="timeline"),
+    path("<str:reference>/evidence/", evidence.evidence_page, name="evidence"),
+    path(
+        "<str:reference>/evidence/<int:evidence_id>/download/",
+        evidence.evidence_download,
+        name="evidence-download",
+    ),
     path("<str:reference>/transition/", incidents.incident_transition, name="transition"),
     path("<str:reference>/fields/<str:field>/", fields.incident_field, name="field"),
     path("<str:reference>/exposures/", exposures.exposure_section, name="exposures"),

@@ -58,6 +58,15 @@
     }, 200 + Math.random() * 1800);
   });
 
+  // Uploads with a progress bar (the evidence page): htmx reports the bytes sent so far.
+  document.addEventListener("htmx:xhr:progress", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-progress]");
+    var bar = form && form.querySelector("progress");
+    if (!bar || !event.detail.lengthComputable) { return; }
+    bar.hidden = false;
+    bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+  });
+
   // Never let a live update wipe what someone is typing: a form with unsaved input keeps
   // its place, and says that the record changed underneath it.
   document.addEventListener("input", function (event) {

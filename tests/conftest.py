@@ -145,3 +145,15 @@ def scenario_steps(cast, incident) -> dict[str, ChecklistItem]:
         by=cast.commander,
     )
     return {item.key: item for item in incident.checklist.all()}
+
+
+@pytest.fixture(autouse=True)
+def _evidence_in_a_temporary_folder(settings, tmp_path):
+    """Evidence files a test keeps go to its own folder, never the developer's var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "evidence")},
+        },
+    }

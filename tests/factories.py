@@ -126,3 +126,27 @@ def payment_partner_draft(incident: Incident, partner: Any, *, by: User, decided
         template=NoticeTemplate.objects.filter(name="Payment partner update").latest("version"),
         by=by,
     )
+
+
+def keep_evidence(
+    incident: Incident,
+    *,
+    by: User,
+    content: bytes = b"GET /internal/v2 200\n",
+    name: str = "log.txt",
+):
+    """A file given to the incident through the service, as an upload would give it."""
+    import hashlib
+
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    from incidents.services.evidence import keep
+
+    upload = TemporaryUploadedFile(name, "application/octet-stream", len(content), None)
+    upload.write(content)
+    upload.flush()
+    upload.sha256 = hashlib.sha256(content).hexdigest()  # type: ignore[attr-defined]
+    try:
+        return keep(incident=incident, upload=upload, by=by)
+    finally:
+        upload.close()

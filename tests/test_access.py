@@ -15,6 +15,8 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:open": ("POST", False, True),
     "incidents:detail": ("GET", True, False),
     "incidents:timeline": ("GET", True, False),
+    "incidents:evidence": ("GET", True, False),
+    "incidents:evidence-download": ("GET", True, False),
     "incidents:transition": ("POST", True, True),
     "incidents:field": ("POST", True, True),
     "incidents:exposures": ("GET", True, False),
@@ -140,6 +142,8 @@ def _url(name: str, incident) -> str:
         kwargs["notice_id"] = incident.notices.first().pk
     if name.startswith("incidents:obligation-"):
         kwargs["pk"] = incident.obligations.first().pk
+    if name == "incidents:evidence-download":
+        kwargs["evidence_id"] = incident.evidence.first().pk
     if name.startswith("incidents:item-") or name == "incidents:step-note":
         kwargs["item_id"] = incident.checklist.first().pk
     return reverse(name, kwargs=kwargs)
@@ -219,6 +223,9 @@ def exposed(cast, restricted):
         name="t", audience="payment_partner", subject="s", body="{{ title }}"
     )
     draft_notice(incident=restricted, partner=partner, template=template, by=cast.commander)
+    from tests.factories import keep_evidence
+
+    keep_evidence(restricted, by=cast.commander)
     return exposure
 
 
@@ -237,8 +244,9 @@ def test_outsiders_get_404_without_the_incidents_text(cast, restricted, exposed,
     else:
         assert response.status_code == 404
     assert restricted.title not in body and restricted.reference not in body
-    # opened, exposure, its duty (GDPR Art. 33), campaign, playbook, notice
-    assert Event.objects.filter(incident=restricted).count() == 6
+    # opened, exposure, its duty (GDPR Art. 33), campaign, playbook, notice, evidence (no
+    # download by an outsider is recorded: they were refused before it)
+    assert Event.objects.filter(incident=restricted).count() == 7
 
 
 @pytest.mark.parametrize("name", [n for n, (_, needs, _) in ROUTES.items() if needs])

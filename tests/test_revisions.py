@@ -17,7 +17,14 @@ pytestmark = pytest.mark.django_db
 # Rows with an incident that no shared rendering shows: the chain (its version is the
 # incident's event_seq and head hash), the relay's outbox, and each person's own
 # notifications.
-NOT_COUNTED = {"incidents_event", "incidents_eventoutbox", "incidents_notification"}
+# Read per request by pages of their own (never a shared rendering): the event log, its
+# outbox, a person's notifications, and the evidence files (views/evidence.py).
+NOT_COUNTED = {
+    "incidents_event",
+    "incidents_eventoutbox",
+    "incidents_notification",
+    "incidents_evidence",
+}
 
 
 def rev(incident_id: int, source: str) -> int:

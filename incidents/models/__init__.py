@@ -11,6 +11,7 @@ from incidents.models.checklist import (
     StepNote,
 )
 from incidents.models.event import GENESIS_HASH, Event, EventOutbox
+from incidents.models.evidence import Evidence, EvidenceBlob, EvidenceSource
 from incidents.models.exposure import Exposure, ExposureStatus, Protection
 from incidents.models.import_job import ImportJob
 from incidents.models.incident import (
@@ -82,6 +83,9 @@ __all__ = [
     "EnisaDataType",
     "Event",
     "EventOutbox",
+    "Evidence",
+    "EvidenceBlob",
+    "EvidenceSource",
     "Exposure",
     "ExposureStatus",
     "ImportJob",

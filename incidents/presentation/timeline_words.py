@@ -345,6 +345,14 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "incident.status_changed": _status_changed,
     "check.requested": _check_requested,
     "check.ran": _check_ran,
+    "evidence.uploaded": lambda e: (
+        f"{e.actor_label} added the file “{e.after.get('filename')}” "
+        f"(SHA-256 {str(e.after.get('sha256', ''))[:16]}…, {e.after.get('size')} bytes)"
+    ),
+    "evidence.downloaded": lambda e: (
+        f"{e.actor_label} took a copy of “{e.after.get('filename')}” "
+        f"(SHA-256 {str(e.after.get('sha256', ''))[:16]}…)"
+    ),
     "chat.post_failed": lambda e: (
         f"The chat channel was not told of event {e.after.get('seq')}: {e.after.get('reason')}"
     ),

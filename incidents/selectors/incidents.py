@@ -32,6 +32,7 @@ TIMELINE_KINDS = {
     "checklist": ("checklist.", "deadline."),
     "notices": ("notice.",),
     "duties": ("obligation.", "risk."),
+    "evidence": ("evidence.",),
 }
 EDITABLE_FACTS = (
     "title",

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from incidents.services.notes import add_note
 from tests.e2e.conftest import show_timeline
 from tests.e2e.test_notice_flow import _assert_axe_clean
-from tests.factories import expose_people, make_incident, set_aware
+from tests.factories import expose_people, keep_evidence, make_incident, set_aware
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("BREACHROOM_SCREENSHOTS", "var/screenshots"))
@@ -28,6 +28,7 @@ def _breach(cast):
     set_aware(incident, by=cast.commander, when=timezone.now() - timedelta(hours=5))
     expose_people(incident, by=cast.commander, per_place={"DE": 52_500, "US-CA": 600})
     add_note(incident=incident, body="Gateway logs show **12,000** calls.", by=cast.responder)
+    keep_evidence(incident, by=cast.responder, name="gateway-2026-11-30.log")
     return incident
 
 
@@ -38,6 +39,7 @@ def _pages(reference: str) -> list[tuple[str, str]]:
         (f"/incidents/{reference}/", "Internal API scraped"),
         (f"/incidents/{reference}/timeline/", reference),
         (f"/incidents/{reference}/regulator-pack/", "Regulator"),
+        (f"/incidents/{reference}/evidence/", "gateway-2026-11-30.log"),
         ("/obligations/", "Notification duties"),
     ]
 

@@ -1,0 +1,121 @@
+"""Evidence files: kept once under their SHA-256 (the hash computed while the upload
+streamed, incidents/evidence/upload.py), each upload and each download an event on the
+incident's chain, so who gave and who took which bytes is part of the record."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import puremagic
+from django.core.files import File
+from django.core.files.storage import storages
+from django.db import IntegrityError, transaction
+
+from incidents.models import Evidence, EvidenceBlob, EvidenceSource, Incident
+from incidents.services import ServiceError
+from incidents.services.events import append_event
+from incidents.services.locking import lock_incident
+
+MAX_NAME = 200
+UNKNOWN_TYPE = "application/octet-stream"
+
+
+def safe_filename(name: str) -> str:
+    """The name as given, made safe to keep and to offer back: no path, no control
+    characters, at most MAX_NAME characters (the extension kept)."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip(" .")
+    name = re.sub(r"\s+", " ", name) or "file"
+    if len(name) > MAX_NAME:
+        stem, dot, extension = name.rpartition(".")
+        extension = extension[:20] if dot else ""
+        name = (stem if dot else name)[: MAX_NAME - len(extension) - 1] + (
+            f".{extension}" if extension else ""
+        )
+    return name
+
+
+def detected_type(path: str) -> str:
+    """The type the bytes say they are (never the name's extension)."""
+    try:
+        found = puremagic.magic_file(path)
+    except (puremagic.PureError, OSError, ValueError):
+        return UNKNOWN_TYPE
+    best = max(found, key=lambda m: m.confidence, default=None) if found else None
+    return (best.mime_type or UNKNOWN_TYPE) if best is not None else UNKNOWN_TYPE
+
+
+def keep(*, incident: Incident, upload: Any, by: Any) -> Evidence:
+    """Keep one uploaded file (a TemporaryUploadedFile carrying `sha256`) for the incident;
+    the same bytes already kept are not stored again."""
+    sha256 = getattr(upload, "sha256", "")
+    if not sha256:
+        raise ServiceError("The upload was not hashed; nothing was kept.")
+    if upload.size == 0:
+        raise ServiceError(f"“{safe_filename(upload.name)}” is empty (0 bytes): nothing was kept.")
+    name = safe_filename(upload.name)
+    blob = EvidenceBlob.objects.filter(sha256=sha256).first()
+    if blob is None:
+        blob = _store(upload, sha256)
+    with transaction.atomic():
+        locked = lock_incident(incident.pk)
+        evidence = Evidence.objects.create(
+            incident=locked,
+            blob=blob,
+            filename=name,
+            source=EvidenceSource.UPLOADED,
+            uploaded_by=by,
+        )
+        append_event(
+            incident=locked,
+            verb="evidence.uploaded",
+            actor=by,
+            after={
+                "evidence_id": evidence.pk,
+                "filename": name,
+                "sha256": sha256,
+                "size": blob.size,
+                "type": blob.content_type,
+            },
+        )
+    return evidence
+
+
+def _store(upload: Any, sha256: str) -> EvidenceBlob:
+    storage = storages["evidence"]
+    storage_name = f"{sha256[:2]}/{sha256}"
+    if not storage.exists(storage_name):
+        with open(upload.temporary_file_path(), "rb") as handle:
+            storage.save(storage_name, File(handle))  # copied in chunks
+    try:
+        return EvidenceBlob.objects.create(
+            sha256=sha256,
+            size=upload.size,
+            content_type=detected_type(upload.temporary_file_path()),
+            storage_name=storage_name,
+        )
+    except IntegrityError:  # the same bytes kept by someone else at the same moment
+        return EvidenceBlob.objects.get(sha256=sha256)
+
+
+def record_download(*, evidence: Evidence, by: Any) -> None:
+    """Who took a copy of which bytes, when: on the chain before the bytes go out."""
+    with transaction.atomic():
+        locked = lock_incident(evidence.incident_id)
+        append_event(
+            incident=locked,
+            verb="evidence.downloaded",
+            actor=by,
+            after={
+                "evidence_id": evidence.pk,
+                "filename": evidence.filename,
+                "sha256": evidence.blob.sha256,
+            },
+        )
+
+
+def open_blob(blob: EvidenceBlob) -> Any:
+    return storages["evidence"].open(blob.storage_name, "rb")

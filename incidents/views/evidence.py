@@ -1,0 +1,94 @@
+"""An incident's evidence files: listed and uploaded on their own page, downloaded only
+through the access gate and only as an attachment, each download on the chain."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from incidents.access import Ability, incident_for, may, require_response_writer
+from incidents.evidence.upload import HashingUploadHandler, handler_of
+from incidents.models import Evidence, Incident
+from incidents.services import ServiceError
+from incidents.services import evidence as evidence_service
+from incidents.views.htmx import UNPROCESSABLE, AuthedRequest
+
+PAGE = "incidents/evidence.html"
+MAX_FILES = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_page(request: AuthedRequest, reference: str) -> HttpResponse:
+    """Uploads are hashed as they stream (evidence/upload.py, set up by its middleware)."""
+    incident = incident_for(request.user, reference)
+    errors: list[str] = []
+    if request.method == "POST":
+        require_response_writer(request.user, incident)
+        errors = _keep_all(request, incident, handler_of(request))
+        if not errors:
+            return redirect("incidents:evidence", reference=incident.reference)
+    context = {
+        "incident": incident,
+        "files": Evidence.objects.filter(incident=incident).select_related("blob", "uploaded_by"),
+        "can_upload": may(request.user, Ability.WRITE_RESPONSE),
+        "max_bytes": settings.EVIDENCE_MAX_BYTES,
+        "errors": errors,
+    }
+    return render(request, PAGE, context, status=UNPROCESSABLE if errors else 200)
+
+
+def _keep_all(
+    request: AuthedRequest, incident: Incident, handler: HashingUploadHandler | None
+) -> list[str]:
+    """Each file kept or refused on its own; the page says which and why."""
+    try:
+        files = request.FILES.getlist("files")
+    except Exception:
+        files = []
+    if handler is None:  # the middleware did not see this request: nothing was hashed
+        return ["The upload was not received as expected: nothing was kept."]
+    if handler.too_large:
+        limit = f"{settings.EVIDENCE_MAX_BYTES:,}"
+        return [f"A file is larger than the limit ({limit} bytes): nothing was kept."]
+    if not files:
+        return ["Choose at least one file."]
+    if len(files) > MAX_FILES:
+        return [f"At most {MAX_FILES} files at once: nothing was kept."]
+    errors, kept = [], 0
+    for upload in files:
+        try:
+            evidence_service.keep(incident=incident, upload=upload, by=request.user)
+            kept += 1
+        except ServiceError as refused:
+            errors.append(" ".join(refused.messages))
+    if kept:
+        messages.success(request, f"Kept {kept} file{'s' * (kept != 1)}.")
+    return errors
+
+
+@login_required
+@require_GET
+def evidence_download(request: AuthedRequest, reference: str, evidence_id: int) -> FileResponse:
+    """Always a download, never shown inline: the bytes are whatever an attacker may have
+    put in a log or a mail. The hash travels with them."""
+    incident = incident_for(request.user, reference)
+    found = Evidence.objects.filter(incident=incident, pk=evidence_id).select_related("blob")
+    evidence = found.first()
+    if evidence is None:
+        raise Http404("No such file on this incident.")
+    evidence_service.record_download(evidence=evidence, by=request.user)
+    response = FileResponse(
+        evidence_service.open_blob(evidence.blob),
+        as_attachment=True,
+        filename=evidence.filename,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Evidence-SHA256"] = evidence.blob.sha256
+    return response
