@@ -100,13 +100,21 @@ def start_server(database_url: str, **extra_env: str) -> subprocess.Popen:
         env=env,
         start_new_session=True,
     )
+    try:
+        wait_until_up()
+    except RuntimeError:
+        server.kill()
+        raise
+    return server
+
+
+def wait_until_up(port: int = PORT) -> None:
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-            return server
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return
         except OSError:
             time.sleep(0.2)
-    server.kill()
     raise RuntimeError("bench server did not start")
 
 
