@@ -19,6 +19,43 @@ from tests.services import require_chromium
 # between browser steps are still plain blocking calls, which is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+def _flush_retrying_a_deadlock(handle):
+    """The flush that ends a browser test truncates every table while the stack's own
+    processes (web, worker, beat) may still be finishing work the test started, in
+    transactions that read one table then another; PostgreSQL then breaks the deadlock by
+    aborting the TRUNCATE. That race is the test's, not the product's: once the other
+    transaction has finished, the flush goes through, so it is tried again (up to three
+    times) for a deadlock, and only for one."""
+    import functools
+    import time
+
+    from django.core.management.base import CommandError
+
+    @functools.wraps(handle)
+    def retrying(self, **options):
+        for attempt in range(3):
+            try:
+                return handle(self, **options)
+            except CommandError as error:
+                cause = getattr(error.__cause__, "__cause__", None) or error.__cause__
+                if attempt == 2 or getattr(cause, "sqlstate", "") != "40P01":
+                    raise
+                time.sleep(0.2)
+        return None
+
+    return retrying
+
+
+def _patch_flush() -> None:
+    from django.core.management.commands import flush
+
+    if not getattr(flush.Command.handle, "__wrapped__", None):
+        flush.Command.handle = _flush_retrying_a_deadlock(flush.Command.handle)  # type: ignore[method-assign]
+
+
+_patch_flush()
+
 # Not UTC: a page that ignored the viewer's zone would show times an hour off and fail.
 DEFAULT_ZONE = "Europe/Berlin"
 CHROMIUM_ARGS = [
