@@ -60,7 +60,7 @@ def run(database_url: str) -> None:
         print(f"file: {size / 2**20:,.0f} MiB, kept under its SHA-256: {kept}")
         print(f"sha256sum: {floor:.2f} s = {floor_rate:,.0f} MiB/s")
         print(
-            f"upload (hash while streaming, temporary file, copy to storage): {took:.2f} s"
+            f"upload (hashed while streaming to a temporary file, moved into storage): {took:.2f} s"
             f" = {rate:,.0f} MiB/s = {100 * rate / floor_rate:.0f} % of sha256sum (target ≥ 80 %)"
         )
         print(

@@ -20,6 +20,10 @@ class TooLarge(StopUpload):
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):
+    # 1 MiB pieces rather than Django's 64 KiB: a sixteenth of the parser's per-piece work
+    # on a large file, and still nothing like the file in memory.
+    chunk_size = 1024 * 1024
+
     def __init__(self, request: Any, limit: int) -> None:
         super().__init__(request)
         self.limit = limit

@@ -9,7 +9,6 @@ import unicodedata
 from typing import Any
 
 import puremagic
-from django.core.files import File
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 
@@ -87,14 +86,16 @@ def keep(*, incident: Incident, upload: Any, by: Any) -> Evidence:
 def _store(upload: Any, sha256: str) -> EvidenceBlob:
     storage = storages["evidence"]
     storage_name = f"{sha256[:2]}/{sha256}"
+    content_type = detected_type(upload.temporary_file_path())  # before it is moved
     if not storage.exists(storage_name):
-        with open(upload.temporary_file_path(), "rb") as handle:
-            storage.save(storage_name, File(handle))  # copied in chunks
+        # The upload's temporary file itself: the filesystem storage moves it into place
+        # (a rename on the same disk) instead of writing every byte a second time.
+        storage.save(storage_name, upload)
     try:
         return EvidenceBlob.objects.create(
             sha256=sha256,
             size=upload.size,
-            content_type=detected_type(upload.temporary_file_path()),
+            content_type=content_type,
             storage_name=storage_name,
         )
     except IntegrityError:  # the same bytes kept by someone else at the same moment
