@@ -51,6 +51,7 @@ class Ability(StrEnum):
     REGISTER_PROBE_SECRETS = "register and retire the secret references rotation probes present"
     EDIT_NOTICE_TEMPLATES = "edit notice templates (each save is a new version)"
     EDIT_PLAYBOOKS = "edit response playbooks (each save is a new version)"
+    REDACT_EVIDENCE = "redact an evidence file (its hash stays, with the reason)"
 
 
 RESPONSE_TEAM = frozenset({ADMIN, COMMANDER, RESPONDER})
@@ -70,6 +71,8 @@ ABILITIES: dict[Ability, frozenset[str]] = {
     Ability.EDIT_NOTICE_TEMPLATES: frozenset({ADMIN, COMMUNICATIONS}),
     # How a response runs is the commanders' to set.
     Ability.EDIT_PLAYBOOKS: frozenset({ADMIN, COMMANDER}),
+    # Removing what the record holds is rare and answerable: admins only, with a reason.
+    Ability.REDACT_EVIDENCE: frozenset({ADMIN}),
 }
 # Who may move any checklist step, whatever role it is tied to.
 STEP_OVERSEERS = frozenset({ADMIN, COMMANDER})

@@ -46,6 +46,11 @@ urlpatterns = [
         evidence.evidence_download,
         name="evidence-download",
     ),
+    path(
+        "<str:reference>/evidence/<int:evidence_id>/redact/",
+        evidence.evidence_redact,
+        name="evidence-redact",
+    ),
     path("<str:reference>/transition/", incidents.incident_transition, name="transition"),
     path("<str:reference>/fields/<str:field>/", fields.incident_field, name="field"),
     path("<str:reference>/exposures/", exposures.exposure_section, name="exposures"),

@@ -17,6 +17,7 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:timeline": ("GET", True, False),
     "incidents:evidence": ("GET", True, False),
     "incidents:evidence-download": ("GET", True, False),
+    "incidents:evidence-redact": ("POST", True, True),
     "incidents:transition": ("POST", True, True),
     "incidents:field": ("POST", True, True),
     "incidents:exposures": ("GET", True, False),
@@ -64,6 +65,7 @@ WRITER = {
     "incidents:member-add": "commander",
     "incidents:member-remove": "commander",
     "incidents:item-state": "commander",
+    "incidents:evidence-redact": "admin",
     "incidents:item-assign": "commander",
 }
 OUT_OF_SCOPE = {
@@ -142,7 +144,7 @@ def _url(name: str, incident) -> str:
         kwargs["notice_id"] = incident.notices.first().pk
     if name.startswith("incidents:obligation-"):
         kwargs["pk"] = incident.obligations.first().pk
-    if name == "incidents:evidence-download":
+    if name in ("incidents:evidence-download", "incidents:evidence-redact"):
         kwargs["evidence_id"] = incident.evidence.first().pk
     if name.startswith("incidents:item-") or name == "incidents:step-note":
         kwargs["item_id"] = incident.checklist.first().pk
@@ -167,6 +169,7 @@ def _payload(name: str) -> dict[str, object]:
         "incidents:step-add": {"title": "Call the hosting provider"},
         "incidents:item-state": {"state": "in_progress"},
         "incidents:step-note": {"body": "Waiting on NetOps"},
+        "incidents:evidence-redact": {"reason": "holds a customer's card number"},
         "incidents:item-assign": {"assignee": ""},
         "incidents:item-check": {"url": "http://127.0.0.1/"},
         "incidents:notices-draft": {"template": "1", "partners": ["1"]},

@@ -126,3 +126,47 @@ def test_the_page_lists_files_with_their_hash_and_escapes_names(cast, incident):
     )
     assert hashlib.sha256(b"a").hexdigest() in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;.txt" in html
+
+
+def test_an_admin_redacts_a_file_keeping_its_hash_and_the_reason(
+    cast, incident, django_capture_on_commit_callbacks
+):
+    body = b"card 4111 1111 1111 1111"
+    _upload(cast.responder, incident, SimpleUploadedFile("export.csv", body))
+    kept = Evidence.objects.get()
+    stored = kept.blob.storage_name
+    from django.core.files.storage import storages
+
+    assert storages["evidence"].exists(stored)
+    url = f"/incidents/{incident.reference}/evidence/{kept.pk}/redact/"
+    assert client_for(cast.commander).post(url, {"reason": "card data"}).status_code == 403
+    assert client_for(cast.admin).post(url, {"reason": "  "}).status_code == 302
+    assert Evidence.objects.get().redacted_at is None  # no reason, no redaction
+    with django_capture_on_commit_callbacks(execute=True):  # the bytes go once it commits
+        assert client_for(cast.admin).post(url, {"reason": "holds card data"}).status_code == 302
+    kept.refresh_from_db()
+    assert kept.redacted_by == cast.admin and kept.redaction_reason == "holds card data"
+    assert kept.blob.sha256 == hashlib.sha256(body).hexdigest() and kept.blob.purged_at
+    assert not storages["evidence"].exists(stored)
+    gone = client_for(cast.responder).get(
+        f"/incidents/{incident.reference}/evidence/{kept.pk}/download/"
+    )
+    assert gone.status_code == 410 and "holds card data" in gone.content.decode()
+    event = Event.objects.get(verb="evidence.redacted")
+    assert event.after["reason"] == "holds card data" and event.after["bytes_removed"] is True
+    assert not Event.objects.filter(verb="evidence.downloaded").exists()
+
+
+def test_bytes_another_unredacted_copy_uses_are_kept(cast, incident):
+    _upload(cast.responder, incident, SimpleUploadedFile("a.log", b"shared"))
+    _upload(cast.responder, incident, SimpleUploadedFile("b.log", b"shared"))
+    first, second = Evidence.objects.order_by("pk")
+    from incidents.services.evidence import redact
+
+    redact(evidence=first, reason="wrong file", by=cast.admin)
+    second.blob.refresh_from_db()
+    assert second.blob.purged_at is None
+    ok = client_for(cast.responder).get(
+        f"/incidents/{incident.reference}/evidence/{second.pk}/download/"
+    )
+    assert ok.status_code == 200 and b"".join(ok.streaming_content) == b"shared"

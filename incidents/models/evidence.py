@@ -14,6 +14,9 @@ class EvidenceBlob(models.Model):
     content_type = models.CharField(max_length=120)
     storage_name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the bytes were removed (every use of them redacted): the row and its hash stay,
+    # a tombstone saying what was held.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.sha256[:12]} ({self.size} bytes)"
@@ -40,6 +43,12 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Redacted by an admin, with the reason: no copy is given any more (services/evidence.py).
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    redaction_reason = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

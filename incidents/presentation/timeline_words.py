@@ -353,6 +353,10 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
         f"{e.actor_label} took a copy of “{e.after.get('filename')}” "
         f"(SHA-256 {str(e.after.get('sha256', ''))[:16]}…)"
     ),
+    "evidence.redacted": lambda e: (
+        f"{e.actor_label} redacted “{e.after.get('filename')}” "
+        f"(SHA-256 {str(e.after.get('sha256', ''))[:16]}… kept): “{e.after.get('reason')}”"
+    ),
     "chat.post_failed": lambda e: (
         f"The chat channel was not told of event {e.after.get('seq')}: {e.after.get('reason')}"
     ),

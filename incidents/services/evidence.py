@@ -11,6 +11,7 @@ from typing import Any
 import puremagic
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from incidents.models import Evidence, EvidenceBlob, EvidenceSource, Incident
 from incidents.services import ServiceError
@@ -120,3 +121,42 @@ def record_download(*, evidence: Evidence, by: Any) -> None:
 
 def open_blob(blob: EvidenceBlob) -> Any:
     return storages["evidence"].open(blob.storage_name, "rb")
+
+
+def redact(*, evidence: Evidence, reason: str, by: Any) -> Evidence:
+    """No copy of this file is given any more; the record keeps its name, hash, size and
+    who gave it, with who redacted it and why. The bytes themselves are removed once no
+    unredacted use of them remains (on this incident or another)."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ServiceError("Redacting needs the reason, for the record.")
+    if len(reason) > 2000:
+        raise ServiceError("The reason can be at most 2,000 characters.")
+    with transaction.atomic():
+        locked = lock_incident(evidence.incident_id)
+        current = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if current.redacted_at is not None:
+            raise ServiceError(f"“{current.filename}” is already redacted.")
+        current.redacted_at, current.redacted_by = timezone.now(), by
+        current.redaction_reason = reason
+        current.save(update_fields=["redacted_at", "redacted_by", "redaction_reason"])
+        blob = EvidenceBlob.objects.select_for_update().get(pk=current.blob_id)
+        purge = not blob.uses.filter(redacted_at__isnull=True).exists()
+        if purge:
+            blob.purged_at = current.redacted_at
+            blob.save(update_fields=["purged_at"])
+        append_event(
+            incident=locked,
+            verb="evidence.redacted",
+            actor=by,
+            after={
+                "evidence_id": current.pk,
+                "filename": current.filename,
+                "sha256": blob.sha256,
+                "reason": reason,
+                "bytes_removed": purge,
+            },
+        )
+        if purge:  # after the record says so; a failed delete leaves bytes, never a lie
+            transaction.on_commit(lambda: storages["evidence"].delete(blob.storage_name))
+    return current

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.access import Ability, incident_for, may, require_response_writer
 from incidents.evidence.upload import HashingUploadHandler, handler_of
@@ -36,6 +37,7 @@ def evidence_page(request: AuthedRequest, reference: str) -> HttpResponse:
         "incident": incident,
         "files": Evidence.objects.filter(incident=incident).select_related("blob", "uploaded_by"),
         "can_upload": may(request.user, Ability.WRITE_RESPONSE),
+        "can_redact": may(request.user, Ability.REDACT_EVIDENCE),
         "max_bytes": settings.EVIDENCE_MAX_BYTES,
         "errors": errors,
     }
@@ -73,7 +75,9 @@ def _keep_all(
 
 @login_required
 @require_GET
-def evidence_download(request: AuthedRequest, reference: str, evidence_id: int) -> FileResponse:
+def evidence_download(
+    request: AuthedRequest, reference: str, evidence_id: int
+) -> HttpResponse | FileResponse:
     """Always a download, never shown inline: the bytes are whatever an attacker may have
     put in a log or a mail. The hash travels with them."""
     incident = incident_for(request.user, reference)
@@ -81,6 +85,8 @@ def evidence_download(request: AuthedRequest, reference: str, evidence_id: int) 
     evidence = found.first()
     if evidence is None:
         raise Http404("No such file on this incident.")
+    if evidence.redacted_at is not None:
+        return render(request, "incidents/evidence_redacted.html", {"file": evidence}, status=410)
     evidence_service.record_download(evidence=evidence, by=request.user)
     response = FileResponse(
         evidence_service.open_blob(evidence.blob),
@@ -92,3 +98,23 @@ def evidence_download(request: AuthedRequest, reference: str, evidence_id: int) 
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["X-Evidence-SHA256"] = evidence.blob.sha256
     return response
+
+
+@login_required
+@require_POST
+def evidence_redact(request: AuthedRequest, reference: str, evidence_id: int) -> HttpResponse:
+    incident = incident_for(request.user, reference)
+    if not may(request.user, Ability.REDACT_EVIDENCE):
+        raise PermissionDenied("Your role cannot redact evidence: only admins can.")
+    evidence = Evidence.objects.filter(incident=incident, pk=evidence_id).first()
+    if evidence is None:
+        raise Http404("No such file on this incident.")
+    try:
+        evidence_service.redact(
+            evidence=evidence, reason=request.POST.get("reason", ""), by=request.user
+        )
+    except ServiceError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, f"“{evidence.filename}” redacted; its hash stays.")
+    return redirect("incidents:evidence", reference=incident.reference)
