@@ -26,6 +26,7 @@ from incidents.rendering import store
 from incidents.roles import RoleSet
 from incidents.selectors import incidents as incident_selectors
 from incidents.selectors import mitigation, notices, obligations
+from incidents.services.incident_fields import EDITABLE, editable_fields
 
 DETAIL = "incidents/incident_detail.html"
 EVENTS = "events"  # the event chain: its version is the incident's seq and head hash
@@ -53,7 +54,7 @@ def _facts(load: IncidentLoader, viewer: RoleSet) -> dict[str, Any]:
         "incident": load(),
         "facts": incident_selectors.EDITABLE_FACTS,
         "can_write": may(viewer, Ability.WRITE_RESPONSE),
-        "can_set_chat": may(viewer, Ability.MANAGE_MEMBERS),
+        "editable": editable_fields(viewer, EDITABLE),
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from incidents.access import Ability, may
 from incidents.models import (
     KEY_TIMES,
     BreachVector,
@@ -43,6 +44,21 @@ EDITABLE = (
     *KEY_TIMES,
     "chat_webhook",
 )
+
+
+# Who may edit a field, where it is not every response writer: where the team's channel
+# posts is for commanders and admins to say. Views and the facts section both read this.
+EDIT_ABILITY: dict[str, Ability] = {"chat_webhook": Ability.MANAGE_MEMBERS}
+
+
+def may_edit(user: Any, field: str) -> bool:
+    return may(user, Ability.WRITE_RESPONSE) and may(
+        user, EDIT_ABILITY.get(field, Ability.WRITE_RESPONSE)
+    )
+
+
+def editable_fields(user: Any, fields: tuple[str, ...] | list[str]) -> set[str]:
+    return {field for field in fields if may_edit(user, field)}
 
 
 class EditConflict(ServiceError):

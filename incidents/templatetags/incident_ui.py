@@ -18,6 +18,7 @@ from incidents.models import KEY_TIMES, Event
 from incidents.presentation.markdown import render_markdown
 from incidents.presentation.timefmt import countdown_words, since_words
 from incidents.rendering.clock import note_flip
+from incidents.roles import ROLE_LABELS
 from incidents.selectors.incidents import TIMELINE_KINDS
 from incidents.services.times import TIME_LABELS
 from incidents.templatetags.timeline import when
@@ -222,6 +223,4 @@ def risk_formula(suggestion: Any) -> str:
 @register.filter
 def role_label(role: str) -> str:
     """A role's name as people say it, never its slug."""
-    from incidents.roles import ROLE_LABELS
-
     return str(ROLE_LABELS.get(role, role))

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -50,8 +51,8 @@ def _keep_all(
     """Each file kept or refused on its own; the page says which and why."""
     try:
         files = request.FILES.getlist("files")
-    except Exception:
-        files = []
+    except MultiPartParserError:  # a body that is not a well-formed upload
+        return ["The upload could not be read (a broken form body): nothing was kept."]
     if handler is None:  # the middleware did not see this request: nothing was hashed
         return ["The upload was not received as expected: nothing was kept."]
     if handler.too_large:

@@ -8,13 +8,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from incidents.access import Ability, incident_for, may, require_response_writer
+from incidents.access import incident_for, require_response_writer
 from incidents.forms.triage import FieldEditForm
 from incidents.models import Incident
 from incidents.selectors.incidents import incident_with_relations
 from incidents.services import ServiceError
 from incidents.services.free_text import LooksSecret
-from incidents.services.incident_fields import EDITABLE, EditConflict, token_of, update_field
+from incidents.services.incident_fields import (
+    EDITABLE,
+    EditConflict,
+    editable_fields,
+    may_edit,
+    token_of,
+    update_field,
+)
 from incidents.views.htmx import CONFLICT, UNPROCESSABLE, HtmxHttpRequest
 
 DETAIL = "incidents/incident_detail.html"
@@ -68,11 +75,10 @@ def incident_field(request: HtmxHttpRequest, reference: str, field: str) -> Http
 
 
 def _require_editor(request: HtmxHttpRequest, incident: Incident, field: str) -> None:
-    """Any response writer edits a fact; where the team's channel posts is for those with
-    the commander role (and admins) to say."""
+    """Who may edit which field is the service's table (incident_fields.EDIT_ABILITY)."""
     require_response_writer(request.user, incident)
-    if field == "chat_webhook" and not may(request.user, Ability.MANAGE_MEMBERS):
-        raise PermissionDenied("The chat channel is chosen by commanders and admins.")
+    if not may_edit(request.user, field):
+        raise PermissionDenied("Your role cannot change this field: commanders and admins do.")
 
 
 def _initial(incident: object, field: str) -> object:
@@ -92,8 +98,7 @@ def _row(request: HtmxHttpRequest, incident: object, field: str) -> HttpResponse
     context = {
         "incident": incident,
         "fact": field,
-        "can_write": may(request.user, Ability.WRITE_RESPONSE),
-        "can_set_chat": may(request.user, Ability.MANAGE_MEMBERS),
+        "editable": editable_fields(request.user, [field]),
     }
     return render(request, f"{DETAIL}#fact", context)
 
