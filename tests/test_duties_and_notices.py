@@ -24,7 +24,7 @@ from incidents.regulation.pack import build_pack
 from incidents.services import ServiceError, obligations
 from incidents.services.exposures import Range, record_exposure
 from tests.conftest import client_for
-from tests.factories import set_aware
+from tests.factories import ruling_out_proof, set_aware
 
 
 def _partner(name: str, audience: str, places: list[str]) -> Partner:
@@ -66,6 +66,9 @@ def breach(cast, incident):
             records=Range(40, 40) if per_place is None else Range(),
             people_by_jurisdiction=per_place,
             evidence="payment DB audit logs show no queries" if status == "ruled_out" else "",
+            backing_files=(
+                ruling_out_proof(incident, by=cast.commander) if status == "ruled_out" else None
+            ),
         )
     return incident
 

@@ -7,6 +7,7 @@ from incidents.selectors.incidents import exposure_matrix
 from incidents.services import ServiceError
 from incidents.services.exposures import Range, record_exposure
 from incidents.services.incident_fields import EditConflict
+from tests.factories import ruling_out_proof
 
 
 @pytest.fixture
@@ -118,6 +119,7 @@ def test_the_matrix_totals_ranges_by_status(incident, cast, viewing):
         status="ruled_out",
         by=cast.responder,
         evidence="separate segment",
+        backing_files=ruling_out_proof(incident, by=cast.responder),
     )
     matrix = exposure_matrix(incident)
     # confirmed first, then by name ("Behavioural data..." before "Contact details")

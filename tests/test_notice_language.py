@@ -8,6 +8,7 @@ from incidents.models import DataCategory
 from incidents.notices.language import MAX_OUTPUT, MAX_TEMPLATE, TemplateError, parse, render
 from incidents.notices.rendering import render_notice, validate
 from incidents.services.exposures import record_exposure
+from tests.factories import ruling_out_proof
 
 
 def _render(source, values=None, holds=lambda key: True):
@@ -92,6 +93,7 @@ def scenario(cast, incident):
         incident=incident,
         category=payment,
         status="ruled_out",
+        backing_files=ruling_out_proof(incident, by=cast.commander),
         evidence="separate segment",
         by=cast.commander,
     )

@@ -5,6 +5,7 @@ import pytest
 from incidents.models import DataCategory, Notice, NoticeTemplate, Partner
 from incidents.services.exposures import record_exposure
 from tests.conftest import client_for
+from tests.factories import ruling_out_proof
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -15,6 +16,7 @@ def drafted(cast, incident):
         incident=incident,
         category=DataCategory.objects.get(slug="financial-payment"),
         status="ruled_out",
+        backing_files=ruling_out_proof(incident, by=cast.commander),
         evidence="separate segment",
         by=cast.commander,
     )

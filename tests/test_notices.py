@@ -11,6 +11,7 @@ from incidents.services.notices import (
     edit_notice,
     submit_for_review,
 )
+from tests.factories import ruling_out_proof
 
 BODY = (
     "Dear {{ partner_name }},\n\nUser-facing services stay up.\n"
@@ -25,6 +26,7 @@ def payment_ruled_out(cast, incident):
         incident=incident,
         category=category,
         status="ruled_out",
+        backing_files=ruling_out_proof(incident, by=cast.commander),
         evidence="separate network segment",
         by=cast.commander,
     )

@@ -23,7 +23,6 @@ NOT_COUNTED = {
     "incidents_event",
     "incidents_eventoutbox",
     "incidents_notification",
-    "incidents_evidence",
 }
 
 

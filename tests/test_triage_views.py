@@ -7,7 +7,7 @@ from incidents.services.exposures import Range, record_exposure
 from incidents.services.incident_fields import token_of, update_field
 from incidents.services.incidents import transition
 from tests.conftest import client_for
-from tests.factories import make_incident
+from tests.factories import make_incident, ruling_out_proof
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -324,6 +324,7 @@ def test_search_finds_systems_tags_evidence_and_notes(cast):
         status="ruled_out",
         evidence="PCI segment has no route from the content API",
         by=cast.commander,
+        backing_files=ruling_out_proof(found, by=cast.commander),
     )
     add_note(incident=found, body="Rate limiter deployed on the edge at 14:05", by=cast.commander)
     client = client_for(cast.responder)

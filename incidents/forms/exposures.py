@@ -109,12 +109,24 @@ class ExposureForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required to rule a category out.",
+        help_text="Why you decided as you did. Ruling a category out also needs a file below, "
+        "or a second person's confirmation.",
+    )
+    # The incident's files (set by the view): linking one backs ruling the category out.
+    backing_files = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, choices=[], label="Backed by files"
     )
     version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def clean_protection(self) -> str:
         return self.cleaned_data["protection"] or Protection.UNKNOWN
+
+    def chosen_backing(self) -> set[int]:
+        """The files ticked (kept ticked when the form comes back with an error)."""
+        if not self.is_bound:
+            return set()
+        chosen = self.data.getlist("backing_files") if hasattr(self.data, "getlist") else []
+        return {int(v) for v in chosen if str(v).isdigit()}
 
     def place_rows(self) -> list[PlaceRow]:
         """The rows to show: what was typed (on error) or recorded, then blank ones."""

@@ -55,10 +55,15 @@ class RotationMoveForm(forms.Form):
     new_identifier = forms.CharField(max_length=100, required=False, label="New identifier")
     reason = forms.CharField(max_length=2000, required=False, label="Reason (for exemptions)")
     tasks = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=False)
+    # A file of the incident that proves the old keys dead, linked to each task moved.
+    proof = forms.TypedChoiceField(coerce=int, choices=[], required=False, empty_value=None)
 
-    def __init__(self, *args: object, task_ids: list[int], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, task_ids: list[int], file_ids: list[int], **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["tasks"].choices = [(pk, pk) for pk in task_ids]  # type: ignore[attr-defined]
+        self.fields["proof"].choices = [("", "—"), *((pk, pk) for pk in file_ids)]  # type: ignore[attr-defined]
 
 
 class ProbeForm(forms.Form):

@@ -10,8 +10,9 @@ from incidents.models.checklist import (
     RunStatus,
     StepNote,
 )
+from incidents.models.confirmation import Confirmation, ConfirmationState
 from incidents.models.event import GENESIS_HASH, Event, EventOutbox
-from incidents.models.evidence import Evidence, EvidenceBlob, EvidenceSource
+from incidents.models.evidence import Evidence, EvidenceBlob, EvidenceLink, EvidenceSource
 from incidents.models.exposure import Exposure, ExposureStatus, Protection
 from incidents.models.import_job import ImportJob
 from incidents.models.incident import (
@@ -75,6 +76,8 @@ __all__ = [
     "Channel",
     "CheckRun",
     "ChecklistItem",
+    "Confirmation",
+    "ConfirmationState",
     "Credential",
     "CredentialKind",
     "DataCategory",
@@ -85,6 +88,7 @@ __all__ = [
     "EventOutbox",
     "Evidence",
     "EvidenceBlob",
+    "EvidenceLink",
     "EvidenceSource",
     "Exposure",
     "ExposureStatus",

@@ -35,6 +35,10 @@ INCIDENT_SOURCES: dict[str, str] = {
     "notice": "notice",
     "noticebatch": "notice",
     "note": "note",
+    # Files, their links and four-eyes confirmations: shown beside what they back.
+    "evidence": "evidence",
+    "evidencelink": "evidence",
+    "confirmation": "evidence",
 }
 SHARED_SOURCES: dict[str, str] = {
     "auth_user": "directory",

@@ -293,6 +293,7 @@ FIELD_WORDS = {
     "recovered_at": "recovered time",
     "closed_at": "closed time",
 }
+CONFIRMATION_WORDS = {"ruled_out": "ruling out", "verified": "the old key dead for"}
 EXPOSURE_WORDS = {"suspected": "suspected", "confirmed": "confirmed", "ruled_out": "ruled out"}
 
 DESCRIBERS: dict[str, Callable[[Event], str]] = {
@@ -356,6 +357,29 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
     "evidence.redacted": lambda e: (
         f"{e.actor_label} redacted “{e.after.get('filename')}” "
         f"(SHA-256 {str(e.after.get('sha256', ''))[:16]}… kept): “{e.after.get('reason')}”"
+    ),
+    "evidence.produced": lambda e: (
+        f"{e.actor_label} kept “{e.after.get('filename')}” as evidence "
+        f"(SHA-256 {str(e.after.get('sha256', ''))[:16]}…, {e.after.get('size')} bytes)"
+    ),
+    "evidence.linked": lambda e: (
+        f"{e.actor_label} linked “{e.after.get('filename')}” to the {e.after.get('to')} "
+        f"“{e.after.get('target')}”"
+    ),
+    "evidence.unlinked": lambda e: (
+        f"{e.actor_label} unlinked “{e.after.get('filename')}” from the {e.after.get('from')} "
+        f"“{e.after.get('target')}”"
+    ),
+    "confirmation.asked": lambda e: (
+        f"{e.actor_label} asked a second person to confirm "
+        f"{CONFIRMATION_WORDS.get(str(e.after.get('wanted')), e.after.get('wanted'))} "
+        f"“{e.after.get('target')}”: “{e.after.get('justification')}”"
+    ),
+    "confirmation.answered": lambda e: (
+        f"{e.actor_label} {'confirmed' if e.after.get('answer') == 'confirmed' else 'declined'} "
+        f"{e.after.get('asked_by')}'s ask to "
+        f"{CONFIRMATION_WORDS.get(str(e.after.get('wanted')), e.after.get('wanted'))} "
+        f"“{e.after.get('target')}”" + (f": “{e.after['note']}”" if e.after.get("note") else "")
     ),
     "chat.post_failed": lambda e: (
         f"The chat channel was not told of event {e.after.get('seq')}: {e.after.get('reason')}"

@@ -93,7 +93,8 @@ SECTIONS: dict[str, Section] = {
             lambda load, v: mitigation.checklist_context(load(), v),
         ),
         Section("checks", "checks", (), _checks),
-        Section("exposures", "exposures", ("exposure",), _exposures),
+        # "evidence": what backs each ruling out is shown beside it.
+        Section("exposures", "exposures", ("exposure", "evidence"), _exposures),
         Section(
             "obligations",
             "obligations",
@@ -104,7 +105,7 @@ SECTIONS: dict[str, Section] = {
         Section(
             "rotations",
             "rotations",
-            ("rotation",),
+            ("rotation", "evidence"),
             lambda load, v: mitigation.rotation_section_context(load(), v),
         ),
         Section(

@@ -18,6 +18,7 @@ from incidents.models import (
     ExposureStatus,
     Incident,
 )
+from incidents.selectors.evidence import backings
 
 TIMELINE_PAGE = 50
 NOTES_SHOWN = 20
@@ -32,7 +33,7 @@ TIMELINE_KINDS = {
     "checklist": ("checklist.", "deadline."),
     "notices": ("notice.",),
     "duties": ("obligation.", "risk."),
-    "evidence": ("evidence.",),
+    "evidence": ("evidence.", "confirmation."),
 }
 EDITABLE_FACTS = (
     "title",
@@ -140,6 +141,7 @@ def exposure_section_context(
         "incident": incident,
         "matrix": exposure_matrix(incident, rows),
         "can_write": may(user, Ability.WRITE_RESPONSE),
+        "backing": backings(incident.pk, "exposure"),
     }
 
 

@@ -27,6 +27,7 @@ from incidents.models import (
 from incidents.rendering.clock import note_flip
 from incidents.roles import ROLE_LABELS, unread_count
 from incidents.seed import PLAYBOOK_FOR_VECTOR
+from incidents.selectors.evidence import backings, file_choices
 from incidents.selectors.incidents import people_choices
 from incidents.services import probe_secrets
 
@@ -86,6 +87,8 @@ def rotation_section_context(incident: Incident, user: Any, error: str = "") -> 
         "rotation_states": RotationState.choices,
         "rotation_error": error,
         "rotations_shown": ROTATIONS_SHOWN,
+        "backing": backings(incident.pk, "rotation"),
+        "proof_files": file_choices(incident),
     }
 
 

@@ -7,6 +7,7 @@ whose worker died is known within seconds."""
 
 from __future__ import annotations
 
+import json
 from contextlib import AbstractContextManager
 from datetime import timedelta
 from functools import partial
@@ -23,12 +24,14 @@ from incidents.models import (
     RUN_FINISHED,
     ChecklistItem,
     CheckRun,
+    EvidenceSource,
     ItemState,
     RotationState,
     RotationTask,
     RunStatus,
 )
-from incidents.services import ServiceError
+from incidents.services import ServiceError, evidence_links
+from incidents.services import evidence as evidence_service
 from incidents.services.checklists import unfinished_dependencies
 from incidents.services.events import append_event
 from incidents.services.keepalive import beating
@@ -151,10 +154,11 @@ def finish(run: CheckRun, outcome: CheckOutcome, *, worker: str) -> bool:
                 "evidence": outcome.evidence,
             },
         )
+        proof = _keep_proof(run, outcome, incident, worker)
         if run.item_id:
             _after_item_run(run.item_id, outcome.status, incident)
         if run.rotation_id and outcome.status == RunStatus.PASS:
-            _mark_verified(run.rotation_id, incident)
+            _mark_verified(run.rotation_id, incident, proof)
             revalidate_notices(incident=incident, by=None)
     return True
 
@@ -183,7 +187,38 @@ def _after_item_run(item_id: int, status: str, incident: Any) -> None:
         )
 
 
-def _mark_verified(rotation_id: int, incident: Any) -> None:
+def _keep_proof(run: CheckRun, outcome: CheckOutcome, incident: Any, worker: str) -> Any:
+    """What the check did and saw (request, response status and headers, timings; the
+    checks never put a secret there) kept as evidence and linked to its step or task, so
+    a probe's proof is a record of its own, hashed and on the chain."""
+    record = {
+        "check": run.kind,
+        "run": run.pk,
+        "target": _target_name(run),
+        "outcome": outcome.status,
+        "summary": outcome.summary,
+        "finished_by": f"worker {worker}",
+        "evidence": outcome.evidence,
+    }
+    data = json.dumps(record, indent=2, sort_keys=True, default=str).encode()
+    label = f"worker {worker}"
+    proof = evidence_service.keep_bytes(
+        incident=incident,
+        data=data,
+        filename=f"check-{run.pk}-{run.kind}-{outcome.status}.json",
+        source=EvidenceSource.CHECK,
+        actor_label=label,
+        check_run=run,
+    )
+    kind, target = ("step", run.item) if run.item_id else ("rotation", run.rotation)
+    if target is not None:
+        evidence_links.link_locked(
+            incident, evidence=proof, kind=kind, target=target, by=None, actor_label=label
+        )
+    return proof
+
+
+def _mark_verified(rotation_id: int, incident: Any, proof: Any) -> None:
     task = RotationTask.objects.select_for_update().select_related("credential").get(pk=rotation_id)
     if task.state != RotationState.REVOKED:
         return
@@ -198,6 +233,7 @@ def _mark_verified(rotation_id: int, incident: Any) -> None:
             "credential": task.credential.name,
             "state": RotationState.VERIFIED,
             "reason": "probe: old credential refused",
+            "backed_by": f"probe's proof “{proof.filename}”",
         },
     )
 

@@ -4,11 +4,13 @@ incident's chain, so who gave and who took which bytes is part of the record."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from typing import Any
 
 import puremagic
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -82,6 +84,76 @@ def keep(*, incident: Incident, upload: Any, by: Any) -> Evidence:
             },
         )
     return evidence
+
+
+def keep_bytes(
+    *,
+    incident: Incident,
+    data: bytes,
+    filename: str,
+    source: str,
+    by: Any = None,
+    actor_label: str | None = None,
+    check_run: Any = None,
+) -> Evidence:
+    """Keep bytes held in memory (a check's proof, an export, a script's file) as evidence,
+    with the same custody as an upload. The caller holds the incident locked in its
+    transaction."""
+    if not data:
+        raise ServiceError(f"“{safe_filename(filename)}” is empty (0 bytes): nothing was kept.")
+    sha256 = hashlib.sha256(data).hexdigest()
+    blob = EvidenceBlob.objects.filter(sha256=sha256).first()
+    if blob is None:
+        storage = storages["evidence"]
+        storage_name = f"{sha256[:2]}/{sha256}"
+        if not storage.exists(storage_name):
+            storage.save(storage_name, ContentFile(data))
+        blob, _ = EvidenceBlob.objects.get_or_create(
+            sha256=sha256,
+            defaults={
+                "size": len(data),
+                "content_type": _type_of_bytes(data, filename, source),
+                "storage_name": storage_name,
+            },
+        )
+    name = safe_filename(filename)
+    evidence = Evidence.objects.create(
+        incident=incident,
+        blob=blob,
+        filename=name,
+        source=source,
+        check_run=check_run,
+        uploaded_by=by,
+    )
+    append_event(
+        incident=incident,
+        verb="evidence.uploaded" if source == EvidenceSource.UPLOADED else "evidence.produced",
+        actor=by,
+        actor_label=actor_label,
+        after={
+            "evidence_id": evidence.pk,
+            "filename": name,
+            "sha256": sha256,
+            "size": blob.size,
+            "source": source,
+        },
+    )
+    return evidence
+
+
+# The types of what Breachroom writes itself, by the name it gives (it knows what it wrote).
+PRODUCED_TYPES = {"json": "application/json", "zip": "application/zip", "pdf": "application/pdf"}
+
+
+def _type_of_bytes(data: bytes, filename: str, source: str) -> str:
+    if source != EvidenceSource.UPLOADED:
+        return PRODUCED_TYPES.get(filename.rsplit(".", 1)[-1], UNKNOWN_TYPE)
+    try:
+        found = puremagic.magic_string(data)
+    except (puremagic.PureError, ValueError):
+        return UNKNOWN_TYPE
+    best = max(found, key=lambda m: m.confidence, default=None) if found else None
+    return (best.mime_type or UNKNOWN_TYPE) if best is not None else UNKNOWN_TYPE
 
 
 def _store(upload: Any, sha256: str) -> EvidenceBlob:

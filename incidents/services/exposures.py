@@ -10,8 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from incidents.jurisdictions import unknown_codes
-from incidents.models import DataCategory, Exposure, ExposureStatus, Incident, Protection
-from incidents.services import ServiceError, free_text, obligations
+from incidents.models import (
+    Confirmation,
+    DataCategory,
+    Exposure,
+    ExposureStatus,
+    Incident,
+    Protection,
+)
+from incidents.services import ServiceError, confirmations, evidence_links, free_text, obligations
 from incidents.services.events import append_event
 from incidents.services.incident_fields import EditConflict, refresh_search_text
 from incidents.services.locking import lock_incident
@@ -57,13 +64,19 @@ def record_exposure(
     unavailable: bool = False,
     altered: bool = False,
     secrets: str = free_text.ASK,
+    backing_files: list[int] | None = None,
+    confirmation: Confirmation | None = None,
 ) -> Exposure:
     """Create or update the exposure of `category`. `expected_version` is the version the
     editor saw (None for a new one); anything else means someone else saved first.
 
     Where the people live is one list: `jurisdictions` and the codes of
     `people_by_jurisdiction`, a code with no number (or None) meaning its share is not known.
-    When every place has its number and no estimate is given, the estimate is their sum."""
+    When every place has its number and no estimate is given, the estimate is their sum.
+
+    Ruling a category out needs backing besides the note saying why: a file that shows it
+    (one already linked, or `backing_files` linked now) or a second person's confirmation
+    (services/confirmations.py, which passes `confirmation`)."""
     if status not in ExposureStatus.values:
         raise ServiceError(f"Unknown exposure status {status!r}.")
     if protection not in Protection.values:
@@ -90,6 +103,12 @@ def record_exposure(
         if current_version != expected_version:
             raise EditConflict("exposure", _summary(exposure) if exposure else "not recorded")
         before = snapshot(exposure) if exposure else {}
+        if status == ExposureStatus.RULED_OUT and before.get("status") != status:
+            backing = _backing(exposure, backing_files, confirmation)
+        elif backing_files:
+            backing = f"files linked: {len(backing_files)}"
+        else:
+            backing = ""
         exposure = exposure or Exposure(incident=locked, category=category, version=0)
         exposure.status = status
         exposure.records_low, exposure.records_high = records.low, records.high
@@ -99,12 +118,23 @@ def record_exposure(
         exposure.already_public = already_public
         exposure.disclosed, exposure.unavailable, exposure.altered = disclosed, unavailable, altered
         after = snapshot(exposure)
+        if before == after and not backing_files:
+            return exposure
+        if before != after:
+            exposure.decided_by, exposure.decided_at = by, timezone.now()
+            exposure.version += 1
+            exposure.save()
+        if backing_files:
+            evidence_links.link_many(
+                locked, evidence_ids=backing_files, kind="exposure", target=exposure, by=by
+            )
         if before == after:
             return exposure
-        exposure.decided_by, exposure.decided_at = by, timezone.now()
-        exposure.version += 1
-        exposure.save()
+        if before.get("status") == ExposureStatus.RULED_OUT and status != before["status"]:
+            confirmations.lapse(kind="exposure", target=exposure)
         refresh_search_text(locked)  # evidence is searched
+        if backing:
+            after = {**after, "backed_by": backing}
         append_event(
             incident=locked, verb="exposure.recorded", actor=by, before=before, after=after
         )
@@ -112,6 +142,51 @@ def record_exposure(
         revalidate_notices(incident=locked, by=by)
         obligations.recompute(incident=locked, by=by)
     return exposure
+
+
+NEEDS_BACKING = (
+    "Ruling a category out needs more than a note: link a file that shows it (choose one "
+    "under “Backed by files”, or link it from the Evidence page), or ask a second person to "
+    "confirm it (“Ask a second person to rule it out”)."
+)
+
+
+def _backing(
+    exposure: Exposure | None, backing_files: list[int] | None, confirmation: Confirmation | None
+) -> str:
+    """What the ruling out rests on, for the event; refused when nothing."""
+    if confirmation is not None:
+        answered = confirmation.answered_by.get_username() if confirmation.answered_by else "?"
+        return f"confirmed by {answered} (asked by {confirmation.asked_by.get_username()})"
+    if backing_files:
+        return f"files linked: {len(backing_files)}"
+    if exposure is not None and evidence_links.has_usable_file("exposure", exposure):
+        return "files linked before"
+    raise ServiceError(NEEDS_BACKING)
+
+
+def current_arguments(exposure: Exposure) -> dict[str, Any]:
+    """record_exposure's arguments that keep the exposure as it is (to change one thing)."""
+    return {
+        "incident": exposure.incident,
+        "category": exposure.category,
+        "status": exposure.status,
+        "records": Range(exposure.records_low, exposure.records_high),
+        "people": Range(exposure.people_low, exposure.people_high),
+        "jurisdictions": list(exposure.jurisdictions),
+        "people_by_jurisdiction": {
+            code: (exposure.people_by_jurisdiction or {}).get(code)
+            for code in exposure.jurisdictions
+        },
+        "evidence": exposure.evidence,
+        "expected_version": exposure.version,
+        "protection": exposure.protection,
+        "already_public": exposure.already_public,
+        "disclosed": exposure.disclosed,
+        "unavailable": exposure.unavailable,
+        "altered": exposure.altered,
+        "secrets": free_text.KEEP,
+    }
 
 
 def _derived_total(people: Range, known: dict[str, int], codes: list[str]) -> Range:

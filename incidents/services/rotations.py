@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from incidents.models import (
     ROTATION_FLOW,
+    Confirmation,
     Credential,
     CredentialKind,
     Incident,
     RotationState,
     RotationTask,
 )
-from incidents.services import ServiceError
+from incidents.services import ServiceError, evidence_links
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
 from incidents.services.notices import revalidate_notices
@@ -100,8 +101,14 @@ def move_rotations(
     by: Any,
     new_identifier: str = "",
     reason: str = "",
+    backing_files: list[int] | None = None,
+    confirmation: Confirmation | None = None,
 ) -> list[RotationTask]:
-    """Move the given tasks of this incident to `to`; all or none. One event per task."""
+    """Move the given tasks of this incident to `to`; all or none. One event per task.
+
+    "Verified dead" set by hand (not by a passing probe, services/check_runs.py) needs
+    proof: a file linked to the task (already, or `backing_files` linked to each now), or
+    a second person's confirmation (services/confirmations.py passes `confirmation`)."""
     if to not in RotationState.values:
         raise ServiceError(f"Unknown rotation state {to!r}.")
     if not task_ids:
@@ -123,13 +130,42 @@ def move_rotations(
         if len(tasks) != len(set(task_ids)):
             raise ServiceError("Some selected tasks are not part of this incident's campaign.")
         for task in tasks:
-            _move_one(locked, task, to, by, new_identifier, reason)
+            if backing_files:
+                evidence_links.link_many(
+                    locked, evidence_ids=backing_files, kind="rotation", target=task, by=by
+                )
+            moves = to != task.state and to in ROTATION_FLOW[RotationState(task.state)]
+            verifies = moves and to == RotationState.VERIFIED
+            backing = _proof(task, backing_files, confirmation) if verifies else ""
+            _move_one(locked, task, to, by, new_identifier, reason, backing)
         revalidate_notices(incident=locked, by=by)
     return tasks
 
 
+NEEDS_PROOF = (
+    "{name}: calling the old key dead by hand needs proof. Run its probe, link a file that "
+    "shows the old key refused (choose one under “Proof”, or link it from the Evidence page), "
+    "or ask a second person to confirm it."
+)
+
+
+def _proof(task: RotationTask, backing_files: list[int] | None, confirmation: Any) -> str:
+    if confirmation is not None and confirmation.rotation_id == task.pk:
+        answered = confirmation.answered_by.get_username() if confirmation.answered_by else "?"
+        return f"confirmed by {answered} (asked by {confirmation.asked_by.get_username()})"
+    if backing_files or evidence_links.has_usable_file("rotation", task):
+        return "files linked"
+    raise ServiceError(NEEDS_PROOF.format(name=task.credential.name))
+
+
 def _move_one(
-    incident: Incident, task: RotationTask, to: str, by: Any, new_identifier: str, reason: str
+    incident: Incident,
+    task: RotationTask,
+    to: str,
+    by: Any,
+    new_identifier: str,
+    reason: str,
+    backing: str = "",
 ) -> None:
     current = task.state
     if to == current:
@@ -144,6 +180,8 @@ def _move_one(
             f"{RotationState(to).label}; allowed: {allowed}."
         )
     after: dict[str, Any] = {"credential": task.credential.name, "state": to}
+    if backing:
+        after["backed_by"] = backing
     task.state = to
     if to == RotationState.EXEMPTED:
         task.exemption_reason = after["reason"] = reason

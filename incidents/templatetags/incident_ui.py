@@ -165,6 +165,12 @@ def split(text: str) -> list[str]:
 
 
 @register.filter
+def entry(mapping: Any, key: Any) -> Any:
+    """`mapping[key]`, or None: what a section keeps by id (e.g. each exposure's backing)."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
 def field(form: Any, name: str) -> Any:
     """The bound field `name` of `form`."""
     return form[name]

@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.access import Ability, incident_for, may, require_response_writer
 from incidents.evidence.upload import HashingUploadHandler, handler_of
-from incidents.models import Evidence, Incident
-from incidents.services import ServiceError
+from incidents.models import Evidence, EvidenceLink, Incident
+from incidents.selectors.evidence import link_targets, links_by_file
+from incidents.services import ServiceError, evidence_links
 from incidents.services import evidence as evidence_service
 from incidents.views.htmx import UNPROCESSABLE, AuthedRequest
 
@@ -38,6 +40,8 @@ def evidence_page(request: AuthedRequest, reference: str) -> HttpResponse:
         "incident": incident,
         "files": Evidence.objects.filter(incident=incident).select_related("blob", "uploaded_by"),
         "can_upload": may(request.user, Ability.WRITE_RESPONSE),
+        "links": links_by_file(incident),
+        "link_targets": link_targets(incident) if may(request.user, Ability.WRITE_RESPONSE) else [],
         "can_redact": may(request.user, Ability.REDACT_EVIDENCE),
         "max_bytes": settings.EVIDENCE_MAX_BYTES,
         "errors": errors,
@@ -119,3 +123,45 @@ def evidence_redact(request: AuthedRequest, reference: str, evidence_id: int) ->
     else:
         messages.success(request, f"“{evidence.filename}” redacted; its hash stays.")
     return redirect("incidents:evidence", reference=incident.reference)
+
+
+@login_required
+@require_POST
+def evidence_link(request: AuthedRequest, reference: str, evidence_id: int) -> HttpResponse:
+    """Link a file to what it bears on; the form's value is 'kind:id'."""
+    incident = incident_for(request.user, reference)
+    require_response_writer(request.user, incident)
+    evidence = Evidence.objects.filter(incident=incident, pk=evidence_id).select_related("blob")
+    found = evidence.first()
+    if found is None:
+        raise Http404("No such file on this incident.")
+    kind, _, target_id = request.POST.get("target", "").partition(":")
+    try:
+        target = evidence_links.find_target(incident, kind, target_id)
+        evidence_links.link(evidence=found, kind=kind, target=target, by=request.user)
+    except ServiceError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, f"“{found.filename}” linked.")
+    return redirect(
+        reverse("incidents:evidence", args=[incident.reference]) + f"#evidence-{found.pk}"
+    )
+
+
+@login_required
+@require_POST
+def evidence_unlink(request: AuthedRequest, reference: str, link_id: int) -> HttpResponse:
+    incident = incident_for(request.user, reference)
+    require_response_writer(request.user, incident)
+    found = EvidenceLink.objects.filter(incident=incident, pk=link_id).first()
+    if found is None:
+        raise Http404("No such link on this incident.")
+    try:
+        evidence_links.unlink(evidence_link=found, by=request.user)
+    except ServiceError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, "Unlinked; the link stays on the record as removed.")
+    return redirect(
+        reverse("incidents:evidence", args=[incident.reference]) + f"#evidence-{found.evidence_id}"
+    )

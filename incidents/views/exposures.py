@@ -12,6 +12,7 @@ from incidents.access import incident_for, require_response_writer
 from incidents.forms.exposures import ExposureForm
 from incidents.models import DataCategory, Exposure
 from incidents.selectors import incidents as selectors
+from incidents.selectors.evidence import file_choices
 from incidents.services import ServiceError
 from incidents.services.exposures import Range, record_exposure
 from incidents.services.free_text import LooksSecret
@@ -39,6 +40,7 @@ def exposure_editor(request: HtmxHttpRequest, reference: str, category: str) -> 
         Exposure.objects.select_related("category"), incident=incident, category__slug=category
     )
     form = ExposureForm(initial=_initial(exposure))
+    form.fields["backing_files"].choices = file_choices(incident)  # type: ignore[attr-defined]
     form.fields["category"].queryset = DataCategory.objects.filter(pk=exposure.category_id)  # type: ignore[attr-defined]
     return _editor(request, incident, form, exposure, partial="exposure-editor-row")
 
@@ -50,6 +52,7 @@ def exposure_new(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
     require_response_writer(request.user, incident)
     form = ExposureForm()
+    form.fields["backing_files"].choices = file_choices(incident)  # type: ignore[attr-defined]
     recorded = incident.exposures.values("category_id")
     form.fields["category"].queryset = DataCategory.objects.exclude(pk__in=recorded)  # type: ignore[attr-defined]
     return _editor(request, incident, form, None)
@@ -61,6 +64,7 @@ def exposure_save(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = incident_for(request.user, reference)
     require_response_writer(request.user, incident)
     form = ExposureForm(request.POST)
+    form.fields["backing_files"].choices = file_choices(incident)  # type: ignore[attr-defined]
     status, looks_secret = UNPROCESSABLE, False
     if form.is_valid():
         data = form.cleaned_data
@@ -81,6 +85,7 @@ def exposure_save(request: HtmxHttpRequest, reference: str) -> HttpResponse:
                 unavailable=data["unavailable"],
                 altered=data["altered"],
                 secrets=request.POST.get("secrets", ""),
+                backing_files=data["backing_files"],
             )
         except EditConflict as conflict:
             form.add_error(None, conflict)

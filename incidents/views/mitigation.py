@@ -41,6 +41,7 @@ from incidents.models import (
 from incidents.rendering.incident_sections import render_sections
 from incidents.rendering.store import personalise
 from incidents.selectors import mitigation as sections
+from incidents.selectors.evidence import file_choices
 from incidents.services import ServiceError, check_runs, checklists, rotations
 from incidents.services.free_text import LooksSecret
 from incidents.views.htmx import UNPROCESSABLE, HtmxHttpRequest, form_errors_text, wants_partial
@@ -121,7 +122,8 @@ def campaign_start(request: HtmxHttpRequest, reference: str) -> HttpResponse:
 def rotations_move(request: HtmxHttpRequest, reference: str) -> HttpResponse:
     incident = _writable(request, reference)
     ids = list(RotationTask.objects.filter(incident=incident).values_list("pk", flat=True))
-    form = RotationMoveForm(request.POST, task_ids=ids)
+    files = [pk for pk, _ in file_choices(incident)]
+    form = RotationMoveForm(request.POST, task_ids=ids, file_ids=files)
 
     def act() -> None:
         if not form.is_valid():
@@ -133,6 +135,7 @@ def rotations_move(request: HtmxHttpRequest, reference: str) -> HttpResponse:
             by=request.user,
             new_identifier=form.cleaned_data["new_identifier"],
             reason=form.cleaned_data["reason"],
+            backing_files=[form.cleaned_data["proof"]] if form.cleaned_data["proof"] else None,
         )
 
     return _respond(request, incident, "rotations", act)

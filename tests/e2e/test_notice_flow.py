@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from incidents.models import DataCategory, Notice, Partner
 from incidents.services.exposures import record_exposure
-from tests.factories import expose_people, make_incident, set_aware
+from tests.factories import expose_people, make_incident, ruling_out_proof, set_aware
 from tests.processes import Stack, free_port, running_stack
 from tests.smtp_server import Mailbox
 
@@ -49,6 +49,7 @@ def test_draft_review_approve_send(cast, signed_in_page, mailbox):
         incident=incident,
         category=DataCategory.objects.get(slug="financial-payment"),
         status="ruled_out",
+        backing_files=ruling_out_proof(incident, by=cast.commander),
         evidence="separate segment",
         by=cast.commander,
     )
