@@ -189,3 +189,17 @@ def test_a_filing_dated_before_detection_is_refused(cast, breach):
             reference="CNIL-1",
         )
     assert Obligation.objects.get(pk=art33.pk).state == ObligationState.OPEN
+
+
+def test_the_regulator_pack_lists_the_evidence_behind_its_facts_with_hashes(cast, breach):
+    from incidents.models import Evidence
+    from incidents.regulation.pack_pdf import pack_pdf
+
+    proof = Evidence.objects.get(incident=breach)
+    pack = build_pack(breach)
+    [line] = pack.evidence
+    assert line.backs == "Affected data “Financial and payment information” (ruled out)"
+    assert (line.what, line.sha256) == (proof.filename, proof.blob.sha256)
+    page = client_for(cast.auditor).get(f"/incidents/{breach.reference}/regulator-pack/")
+    assert proof.blob.sha256 in page.content.decode()
+    assert len(pack_pdf(pack)) > 1000

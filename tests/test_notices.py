@@ -11,6 +11,7 @@ from incidents.services.notices import (
     edit_notice,
     submit_for_review,
 )
+from tests.conftest import client_for
 from tests.factories import ruling_out_proof
 
 BODY = (
@@ -174,3 +175,32 @@ def test_a_rotation_claim_is_withdrawn_when_a_new_credential_joins_the_campaign(
     start_campaign(incident=incident, credentials=Credential.objects.all(), by=cast.commander)
     flagged = Notice.objects.get(pk=notice.pk)
     assert flagged.state == "in_review" and "credentials_rotated" in flagged.stale_reasons
+
+
+def test_the_notice_page_shows_what_each_claim_rests_on_with_hashes(cast, notice):
+    from incidents.models import Evidence
+
+    proof = Evidence.objects.get(incident=notice.incident)
+    page = client_for(cast.comms).get(
+        f"/incidents/{notice.incident.reference}/notices/{notice.pk}/"
+    )
+    body = page.content.decode()
+    assert "What its claims rest on" in body
+    assert "Financial and payment information: ruled out by dana" in body
+    assert proof.filename in body and proof.blob.sha256 in body
+
+
+def test_when_the_file_behind_a_claim_is_redacted_the_approval_is_withdrawn(cast, notice):
+    from incidents.models import Evidence
+    from incidents.services.evidence import redact
+
+    submit_for_review(notice=notice, by=cast.comms)
+    approve_notice(notice=Notice.objects.get(pk=notice.pk), by=cast.commander)
+    redact(evidence=Evidence.objects.get(), reason="held a card number", by=cast.admin)
+    flagged = Notice.objects.get(pk=notice.pk)
+    assert flagged.state == NoticeState.IN_REVIEW
+    assert flagged.stale_reasons == {
+        "payment_not_compromised": (
+            "Financial and payment information is ruled out, but nothing backs that any more"
+        )
+    }

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from incidents.models import ExposureStatus
+from incidents.notices.basis import Proof
 from incidents.notices.facts import Facts
+from incidents.presentation.timefmt import utc_text
 
 
 @dataclass(frozen=True)
@@ -20,18 +22,50 @@ class Claim:
     says: str
     holds: Callable[[Facts], bool]
     why_not: Callable[[Facts], str]
+    # The decision and evidence the claim rests on, in lines for the notice page and the
+    # regulator pack (notices/basis.py).
+    rests_on: Callable[[Facts], list[str]] = lambda facts: []
+    proofs: Callable[[Facts], list[Proof]] = lambda facts: []
 
 
-def _ruled_out(slug: str, label: str) -> tuple[Callable[[Facts], bool], Callable[[Facts], str]]:
+def _ruled_out(
+    slug: str, label: str
+) -> tuple[
+    Callable[[Facts], bool],
+    Callable[[Facts], str],
+    Callable[[Facts], list[str]],
+    Callable[[Facts], list[Proof]],
+]:
+    """A claim that a category was not reached: it holds while the category is ruled out
+    and something (a file, a passing check's proof, a confirmation) still backs that."""
+
+    def proofs(facts: Facts) -> list[Proof]:
+        exposure = facts.exposure_of(slug)
+        return facts.proofs.get(exposure.pk, []) if exposure is not None else []
+
     def holds(facts: Facts) -> bool:
-        return facts.status_of(slug) == ExposureStatus.RULED_OUT
+        return facts.status_of(slug) == ExposureStatus.RULED_OUT and bool(proofs(facts))
 
     def why_not(facts: Facts) -> str:
         status = facts.status_of(slug)
+        if status == ExposureStatus.RULED_OUT:
+            return f"{label} is ruled out, but nothing backs that any more"
         state = "not assessed" if status is None else ExposureStatus(status).label.lower()
         return f"{label} is {state}, not ruled out"
 
-    return holds, why_not
+    def rests_on(facts: Facts) -> list[str]:
+        exposure = facts.exposure_of(slug)
+        if exposure is None:
+            return [f"{label}: not assessed"]
+        decided = exposure.decided_by.get_username() if exposure.decided_by else "system"
+        line = (
+            f"{label}: {exposure.get_status_display().lower()} by {decided}, "
+            f"{utc_text(exposure.decided_at)}"
+            + (f": “{exposure.evidence}”" if exposure.evidence else "")
+        )
+        return [line]
+
+    return holds, why_not, rests_on, proofs
 
 
 def _no_special(facts: Facts) -> bool:
@@ -78,3 +112,12 @@ def failing_claims(keys: list[str], facts: Facts) -> dict[str, str]:
         for key in keys
         if key in CLAIMS and not CLAIMS[key].holds(facts)
     }
+
+
+def basis(keys: list[str], facts: Facts) -> list[tuple[Claim, list[str], list[Proof]]]:
+    """For each claim stated: the claim, the decision lines it rests on and its evidence."""
+    return [
+        (CLAIMS[key], CLAIMS[key].rests_on(facts), CLAIMS[key].proofs(facts))
+        for key in keys
+        if key in CLAIMS
+    ]

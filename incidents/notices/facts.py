@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from incidents.models import (
@@ -14,6 +14,7 @@ from incidents.models import (
     Incident,
     RotationTask,
 )
+from incidents.notices.basis import Proof, proofs_by_target
 
 MITIGATION_ROLE = "responder"
 
@@ -25,6 +26,9 @@ class Facts:
     done_steps: list[str]
     rotations_total: int
     rotations_done: int
+    # What each exposure's decision rests on, by exposure id (notices/basis.py): a claim
+    # built on a ruling out holds only while something still backs it.
+    proofs: dict[int, list[Proof]] = field(default_factory=dict)
 
     def status_of(self, slug: str) -> str | None:
         for exposure in self.exposures:
@@ -34,6 +38,9 @@ class Facts:
 
     def with_status(self, status: str) -> list[Exposure]:
         return [e for e in self.exposures if e.status == status]
+
+    def exposure_of(self, slug: str) -> Exposure | None:
+        return next((e for e in self.exposures if e.category.slug == slug), None)
 
     def exposed(self) -> list[Exposure]:
         return [e for e in self.exposures if e.status != ExposureStatus.RULED_OUT]
@@ -57,7 +64,12 @@ def gather(incident: Incident) -> Facts:
     )
     states = list(RotationTask.objects.filter(incident=incident).values_list("state", flat=True))
     return Facts(
-        incident, exposures, done, len(states), sum(1 for s in states if s in ROTATION_DONE)
+        incident,
+        exposures,
+        done,
+        len(states),
+        sum(1 for s in states if s in ROTATION_DONE),
+        proofs_by_target(incident.pk, "exposure"),
     )
 
 

@@ -17,6 +17,7 @@ from incidents.regulation.engine import UNDETERMINED, Decision, evaluate
 from incidents.regulation.facts import breach_facts
 from incidents.regulation.gaps import record_gaps
 from incidents.regulation.rules import all_rules
+from incidents.selectors.evidence import EvidenceLine, evidence_behind_facts
 from incidents.services.times import TIME_LABELS
 
 
@@ -48,6 +49,8 @@ class RegulatorPack:
     # Facts the rules lack, and duties they cannot decide without them: never "no duty".
     gaps: list[str]
     undetermined: list[Decision]
+    # Every file and four-eyes decision behind the facts stated, with hashes.
+    evidence: list[EvidenceLine]
 
     @property
     def missing(self) -> list[Element]:
@@ -81,6 +84,7 @@ def build_pack(incident: Incident) -> RegulatorPack:
         duties=[DutyLine(o, o.status_at(now)) for o in records],
         gaps=record_gaps(rules, breach) + duty_gaps,
         undetermined=undetermined,
+        evidence=evidence_behind_facts(incident),
     )
 
 

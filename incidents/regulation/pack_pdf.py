@@ -73,6 +73,17 @@ def pack_pdf(pack: RegulatorPack) -> bytes:
         )
         pdf.set_text_color(*BLACK)
         _text(pdf, _duty_detail(line.obligation))
+
+    _heading(pdf, "Evidence behind the facts stated")
+    if not pack.evidence:
+        _text(pdf, "No evidence is linked to the exposures, rotations or duties on the record.")
+    for item in pack.evidence:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.multi_cell(0, 6, latin1(item.backs), new_x="LMARGIN", new_y="NEXT")
+        detail = item.what
+        if item.sha256:
+            detail += f" ({item.source}, {item.size:,} bytes)\nSHA-256 {item.sha256}"
+        _text(pdf, detail)
     return bytes(pdf.output())
 
 

@@ -126,3 +126,75 @@ def links_by_file(incident: Incident) -> dict[int, list[LinkShown]]:
             )
         )
     return found
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One piece of evidence behind a fact the record states, for the regulator pack."""
+
+    backs: str  # "Affected data “Financial and payment information” (ruled out)"
+    what: str  # the file's name, or the confirmation in words
+    sha256: str = ""
+    size: int | None = None
+    source: str = ""
+
+
+def evidence_behind_facts(incident: Incident) -> list[EvidenceLine]:
+    """Files in force behind exposures, rotation tasks and duties (a check's proof only if
+    it passed) and confirmed four-eyes decisions. A fixed number of queries."""
+    lines: list[EvidenceLine] = []
+    labels = {
+        "exposure": lambda e: (
+            f"Affected data “{e.category.name}” ({e.get_status_display().lower()})"
+        ),
+        "rotation": lambda t: (
+            f"Rotation of “{t.credential.name}” ({t.get_state_display().lower()})"
+        ),
+        "obligation": lambda o: f"Duty “{o.name}” ({o.get_state_display().lower()})",
+    }
+    links = (
+        EvidenceLink.objects.filter(
+            incident=incident,
+            unlinked_at=None,
+            evidence__redacted_at=None,
+            evidence__quarantined_at=None,
+        )
+        .exclude(exposure=None, rotation=None, obligation=None)
+        .select_related(
+            "evidence__blob",
+            "evidence__check_run",
+            "exposure__category",
+            "rotation__credential",
+            "obligation",
+        )
+        .order_by("pk")
+    )
+    for each in links:
+        kind = kind_of(each)
+        if not proves(each.evidence):
+            continue
+        lines.append(
+            EvidenceLine(
+                backs=labels[kind](getattr(each, kind)),
+                what=each.evidence.filename,
+                sha256=each.evidence.blob.sha256,
+                size=each.evidence.blob.size,
+                source=each.evidence.get_source_display(),
+            )
+        )
+    for (kind, _), rows in confirmations_by_target(incident.pk).items():
+        for row in rows:
+            if row.state != "confirmed":
+                continue
+            target = row.exposure if kind == "exposure" else row.rotation
+            lines.append(
+                EvidenceLine(
+                    backs=labels[kind](target),
+                    what=(
+                        f"Four-eyes: asked by {row.asked_by.get_username()}, confirmed by "
+                        f"{row.answered_by.get_username() if row.answered_by else '?'}: "
+                        f"“{row.justification}”"
+                    ),
+                )
+            )
+    return lines

@@ -16,10 +16,12 @@ from incidents.models import (
     ObligationState,
     Partner,
 )
-from incidents.notices.claims import CLAIMS
+from incidents.notices.claims import CLAIMS, basis
 from incidents.notices.context import CONTEXT_NAMES
+from incidents.notices.facts import gather
 from incidents.notices.language import FILTERS
 from incidents.regulation.audiences import answers
+from incidents.services.notices import claims_in
 
 
 def can_write_notices(user: Any) -> bool:
@@ -79,6 +81,13 @@ def duties_answered(notice: Notice, user: Any) -> list[Obligation]:
     ]
 
 
+def claim_basis(notice: Notice) -> list[Any]:
+    """The claims the notice states (as approved, or as its text stands) and what each
+    rests on; none when it states none."""
+    keys = notice.stated_claims or claims_in(notice)
+    return basis(keys, gather(notice.incident)) if keys else []
+
+
 def notice_page_context(notice: Notice, user: Any) -> dict[str, Any]:
     return {
         "duties_answered": duties_answered(notice, user),
@@ -87,6 +96,7 @@ def notice_page_context(notice: Notice, user: Any) -> dict[str, Any]:
         "can_write_notices": can_write_notices(user),
         "context_names": CONTEXT_NAMES,
         "claims": {k: c.says for k, c in CLAIMS.items()},
+        "claim_basis": claim_basis(notice),
         "filters": list(FILTERS),
         "is_last_editor": notice.last_editor_id == getattr(user, "pk", None),
         # Who a send reaches now (retired contacts are sent nothing).

@@ -100,7 +100,7 @@ def answer(*, confirmation: Confirmation, confirm: bool, note: str = "", by: Any
     with transaction.atomic():
         locked = lock_incident(confirmation.incident_id)
         current = (
-            Confirmation.objects.select_for_update()
+            Confirmation.objects.select_for_update(of=("self",))
             .select_related("exposure__category", "rotation__credential", "asked_by")
             .get(pk=confirmation.pk)
         )
@@ -171,7 +171,7 @@ def confirmations_by_target(incident_id: int) -> dict[tuple[str, int], list[Conf
             incident_id=incident_id,
             state__in=[ConfirmationState.ASKED, ConfirmationState.CONFIRMED],
         )
-        .select_related("asked_by", "answered_by")
+        .select_related("asked_by", "answered_by", "exposure__category", "rotation__credential")
         .order_by("asked_at", "pk")
     )
     for row in rows:

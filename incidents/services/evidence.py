@@ -19,6 +19,7 @@ from incidents.models import Evidence, EvidenceBlob, EvidenceSource, Incident
 from incidents.services import ServiceError
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
+from incidents.services.notices import revalidate_notices
 
 MAX_NAME = 200
 UNKNOWN_TYPE = "application/octet-stream"
@@ -229,6 +230,7 @@ def redact(*, evidence: Evidence, reason: str, by: Any) -> Evidence:
                 "bytes_removed": purge,
             },
         )
+        revalidate_notices(incident=locked, by=by)  # a claim may have rested on this file
         if purge:  # after the record says so; a failed delete leaves bytes, never a lie
             transaction.on_commit(lambda: storages["evidence"].delete(blob.storage_name))
     return current

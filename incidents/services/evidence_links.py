@@ -151,6 +151,7 @@ def unlink(*, evidence_link: EvidenceLink, by: Any) -> None:
         target = find_target(locked, kind, getattr(current, f"{kind}_id"))
         current.unlinked_at, current.unlinked_by = timezone.now(), by
         current.save(update_fields=["unlinked_at", "unlinked_by"])
+        stale = kind in ("exposure", "rotation")  # notices may state what it backed
         append_event(
             incident=locked,
             verb="evidence.unlinked",
@@ -163,6 +164,11 @@ def unlink(*, evidence_link: EvidenceLink, by: Any) -> None:
                 "target": target_name(kind, target),
             },
         )
+        if stale:
+            # Imported here: notices read what backs their claims through this module.
+            from incidents.services.notices import revalidate_notices
+
+            revalidate_notices(incident=locked, by=by)
 
 
 def kind_of(evidence_link: EvidenceLink) -> str:

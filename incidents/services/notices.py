@@ -213,7 +213,7 @@ def revalidate_notices(*, incident: Incident, by: Any) -> list[Notice]:
     for notice in Notice.objects.filter(incident=incident, state__in=OPEN_STATES).select_related(
         "partner"
     ):
-        claims = notice.stated_claims or _claims_in(notice)
+        claims = notice.stated_claims or claims_in(notice)
         failing = failing_claims(claims, facts)
         if failing == notice.stale_reasons:
             continue
@@ -239,7 +239,7 @@ def revalidate_notices(*, incident: Incident, by: Any) -> list[Notice]:
     return flagged
 
 
-def _claims_in(notice: Notice) -> list[str]:
+def claims_in(notice: Notice) -> list[str]:
     from incidents.notices.language import parse
 
     keys: list[str] = []
