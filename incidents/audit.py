@@ -117,3 +117,19 @@ def verify_all() -> list[ChainResult]:
     """Every incident's chain, then the security log's."""
     results = [verify_incident(i) for i in Incident.objects.order_by("pk").iterator()]
     return [*results, verify_security_log()]
+
+
+def chain_row(event: Event | SecurityEvent) -> dict:
+    """One link of a hash chain as exported: every field the hash covers, so an auditor can
+    re-hash it without Breachroom (the incident chains and the security log alike)."""
+    return {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor": event.actor_label,
+        "verb": event.verb,
+        "before": event.before,
+        "after": event.after,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }

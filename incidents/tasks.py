@@ -168,6 +168,7 @@ def sweep_stuck_work() -> int:
     once for what was waiting when the broker is found to have lost its messages. Returns
     how many."""
     from incidents import broker_watch
+    from incidents.services.case_bundles import sweep_stuck_bundles
     from incidents.services.import_jobs import sweep_stuck_imports
 
     lost = broker_watch.messages_lost()
@@ -176,6 +177,7 @@ def sweep_stuck_work() -> int:
         + len(notices.sweep_stuck_sends(broker_lost=lost))
         + len(notices.sweep_stuck_batches(broker_lost=lost))
         + len(sweep_stuck_imports(broker_lost=lost))
+        + len(sweep_stuck_bundles(broker_lost=lost))
     )
 
 
@@ -217,6 +219,16 @@ def run_import(job_id: int) -> str:
     from incidents.services.import_jobs import run_job
 
     return run_job(job_id).state
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=4 * 3600)
+def build_case_bundle(bundle_id: int) -> str:
+    """Build one case export (services/case_bundles.py); a second delivery finds it taken."""
+    import socket
+
+    from incidents.services.case_bundles import build
+
+    return build(bundle_id, worker=socket.gethostname()).state
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=3)

@@ -7,6 +7,7 @@ from django.urls import path
 
 from incidents.views import (
     audit,
+    case_bundles,
     confirmations,
     credentials,
     evidence,
@@ -52,6 +53,8 @@ urlpatterns = [
         evidence.evidence_unlink,
         name="evidence-unlink",
     ),
+    path("<str:reference>/exports/", case_bundles.bundle_request, name="bundle-request"),
+    path("<str:reference>/exports/<int:bundle_id>/", case_bundles.bundle_page, name="bundle"),
     path(
         "<str:reference>/confirmations/ask/",
         confirmations.confirmation_ask,

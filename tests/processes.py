@@ -48,8 +48,12 @@ class Stack:
 
     def __init__(self, **extra_env: str) -> None:
         self.queue = f"test-{uuid.uuid4().hex[:10]}"
+        # The children keep evidence (a check's proof, an export) where this test's own
+        # storage is (tests/conftest.py), never in the developer's var/.
+        evidence_dir = settings.STORAGES["evidence"]["OPTIONS"]["location"]
         self.env = {
             **os.environ,
+            "EVIDENCE_DIR": str(evidence_dir),
             **extra_env,
             "DATABASE_URL": database_url(),
             "CELERY_QUEUE": self.queue,

@@ -21,6 +21,9 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:evidence-link": ("POST", True, True),
     "incidents:evidence-unlink": ("POST", True, True),
     "incidents:confirmation-ask": ("POST", True, True),
+    # Exporting the case reads the record (auditors are who it is for); it is logged.
+    "incidents:bundle-request": ("POST", True, False),
+    "incidents:bundle": ("GET", True, False),
     "incidents:confirmation-answer": ("POST", True, True),
     "incidents:transition": ("POST", True, True),
     "incidents:field": ("POST", True, True),
@@ -156,6 +159,8 @@ def _url(name: str, incident) -> str:
         kwargs["evidence_id"] = incident.evidence.first().pk
     if name == "incidents:evidence-unlink":
         kwargs["link_id"] = incident.evidence_links.first().pk
+    if name == "incidents:bundle":
+        kwargs["bundle_id"] = incident.bundles.first().pk
     if name == "incidents:confirmation-answer":
         kwargs["confirmation_id"] = incident.confirmations.first().pk
     if name.startswith("incidents:item-") or name == "incidents:step-note":
@@ -256,6 +261,9 @@ def exposed(cast, restricted):
         justification="the segment has no route to it",
         by=cast.commander,
     )
+    from incidents.services.case_bundles import request_bundle
+
+    request_bundle(incident=restricted, by=cast.commander)
     return exposure
 
 
@@ -275,9 +283,9 @@ def test_outsiders_get_404_without_the_incidents_text(cast, restricted, exposed,
         assert response.status_code == 404
     assert restricted.title not in body and restricted.reference not in body
     # opened, exposure, its duty (GDPR Art. 33), campaign, playbook, notice, evidence, its
-    # link and an ask to rule out (no download by an outsider is recorded: they were
-    # refused before it)
-    assert Event.objects.filter(incident=restricted).count() == 9
+    # link, an ask to rule out and an export (no download by an outsider is recorded: they
+    # were refused before it)
+    assert Event.objects.filter(incident=restricted).count() == 10
 
 
 @pytest.mark.parametrize("name", [n for n, (_, needs, _) in ROUTES.items() if needs])

@@ -1,4 +1,5 @@
 from incidents.models.access_policy import RoleMfaPolicy, UserSession
+from incidents.models.case_bundle import CaseBundle
 from incidents.models.checklist import (
     ITEM_FINISHED,
     RUN_FINISHED,
@@ -73,6 +74,7 @@ __all__ = [
     "Audience",
     "Backup",
     "BreachVector",
+    "CaseBundle",
     "Channel",
     "CheckRun",
     "ChecklistItem",

@@ -12,10 +12,20 @@ from incidents.models import Notice
 from incidents.notices.pdf import notice_pdf
 
 
+def sent_html(notice: Notice) -> str:
+    """The HTML alternative a sent notice went out with (its frozen text, escaped)."""
+    return str(linebreaks(escape(notice.rendered_body)))
+
+
+def sent_pdf(notice: Notice) -> bytes:
+    """The PDF a sent notice went out with, made again from its frozen text."""
+    footer = f"{notice.incident.reference} · SHA-256 {notice.content_sha256}"
+    return notice_pdf(subject=notice.rendered_subject, body=notice.rendered_body, footer=footer)
+
+
 def send(notice: Notice) -> str:
     """Hand the notice to the mail backend; returns what the mail server answered (its
     queue receipt), or what kind of backend took it when there is no server."""
-    footer = f"{notice.incident.reference} · SHA-256 {notice.content_sha256}"
     message = EmailMultiAlternatives(
         subject=notice.rendered_subject,
         body=notice.rendered_body,
@@ -27,11 +37,9 @@ def send(notice: Notice) -> str:
             "X-Breachroom-SHA256": notice.content_sha256,
         },
     )
-    message.attach_alternative(linebreaks(escape(notice.rendered_body)), "text/html")
+    message.attach_alternative(sent_html(notice), "text/html")
     message.attach(
-        f"{notice.incident.reference}-notice-{notice.pk}.pdf",
-        notice_pdf(subject=notice.rendered_subject, body=notice.rendered_body, footer=footer),
-        "application/pdf",
+        f"{notice.incident.reference}-notice-{notice.pk}.pdf", sent_pdf(notice), "application/pdf"
     )
     connection = get_connection(fail_silently=False)
     message.connection = connection

@@ -381,6 +381,16 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
         f"{CONFIRMATION_WORDS.get(str(e.after.get('wanted')), e.after.get('wanted'))} "
         f"“{e.after.get('target')}”" + (f": “{e.after['note']}”" if e.after.get("note") else "")
     ),
+    "bundle.requested": lambda e: f"{e.actor_label} asked for an export of the whole case",
+    "bundle.built": lambda e: (
+        f"{e.actor_label} built the case export “{e.after.get('filename')}” "
+        f"({e.after.get('files')} files, SHA-256 {str(e.after.get('sha256', ''))[:16]}…)"
+        + (
+            f"; files whose bytes no longer match their hash: {', '.join(e.after['mismatches'])}"
+            if e.after.get("mismatches")
+            else ""
+        )
+    ),
     "chat.post_failed": lambda e: (
         f"The chat channel was not told of event {e.after.get('seq')}: {e.after.get('reason')}"
     ),

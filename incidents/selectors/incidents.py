@@ -33,7 +33,7 @@ TIMELINE_KINDS = {
     "checklist": ("checklist.", "deadline."),
     "notices": ("notice.",),
     "duties": ("obligation.", "risk."),
-    "evidence": ("evidence.", "confirmation."),
+    "evidence": ("evidence.", "confirmation.", "bundle."),
 }
 EDITABLE_FACTS = (
     "title",

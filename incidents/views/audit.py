@@ -7,8 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from incidents.access import incident_for
-from incidents.audit import verify_incident
-from incidents.models import Event, SecurityEvent
+from incidents.audit import chain_row, verify_incident
 from incidents.services import security_log
 
 
@@ -36,19 +35,3 @@ def audit_export(request: HttpRequest, reference: str) -> JsonResponse:
         details={"incident": incident.reference, "events": len(events), "intact": result.intact},
     )
     return response
-
-
-def chain_row(event: Event | SecurityEvent) -> dict:
-    """One link of a hash chain as exported: every field the hash covers, so an auditor can
-    re-hash it without Breachroom (the incident chains and the security log alike)."""
-    return {
-        "seq": event.seq,
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor": event.actor_label,
-        "verb": event.verb,
-        "before": event.before,
-        "after": event.after,
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
-    }

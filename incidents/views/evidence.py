@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from incidents.access import Ability, incident_for, may, require_response_writer
 from incidents.evidence.upload import HashingUploadHandler, handler_of
-from incidents.models import Evidence, EvidenceLink, Incident
+from incidents.models import CaseBundle, Evidence, EvidenceLink, Incident
 from incidents.selectors.evidence import link_targets, links_by_file
 from incidents.services import ServiceError, evidence_links
 from incidents.services import evidence as evidence_service
@@ -41,6 +41,7 @@ def evidence_page(request: AuthedRequest, reference: str) -> HttpResponse:
         "files": Evidence.objects.filter(incident=incident).select_related("blob", "uploaded_by"),
         "can_upload": may(request.user, Ability.WRITE_RESPONSE),
         "links": links_by_file(incident),
+        "bundles": list(CaseBundle.objects.filter(incident=incident)[:5]),
         "link_targets": link_targets(incident) if may(request.user, Ability.WRITE_RESPONSE) else [],
         "can_redact": may(request.user, Ability.REDACT_EVIDENCE),
         "max_bytes": settings.EVIDENCE_MAX_BYTES,

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from incidents.access import Ability, require
-from incidents.audit import verify_security_log
+from incidents.audit import chain_row, verify_security_log
 from incidents.models import SECURITY_CHAIN, SecurityEvent
 from incidents.services import security_log
-from incidents.views.audit import chain_row
 from incidents.views.htmx import AuthedRequest
 
 PAGE_SIZE = 100
