@@ -50,7 +50,7 @@ class Stack:
         self.queue = f"test-{uuid.uuid4().hex[:10]}"
         # The children keep evidence (a check's proof, an export) where this test's own
         # storage is (tests/conftest.py), never in the developer's var/.
-        evidence_dir = settings.STORAGES["evidence"]["OPTIONS"]["location"]
+        evidence_dir: str = settings.STORAGES["evidence"]["OPTIONS"]["location"]  # type: ignore[index]
         self.env = {
             **os.environ,
             "EVIDENCE_DIR": str(evidence_dir),
