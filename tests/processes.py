@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -51,6 +52,8 @@ class Stack:
         # The children keep evidence (a check's proof, an export) where this test's own
         # storage is (tests/conftest.py), never in the developer's var/.
         evidence_dir: str = settings.STORAGES["evidence"]["OPTIONS"]["location"]  # type: ignore[index]
+        if str(evidence_dir).startswith(str(settings.VAR_DIR)):  # a stack made for a session
+            evidence_dir = tempfile.mkdtemp(prefix="breachroom-evidence-")
         self.env = {
             **os.environ,
             "EVIDENCE_DIR": str(evidence_dir),
