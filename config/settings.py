@@ -304,6 +304,10 @@ PROBE_SECRETS_DIR = Path(env_str("PROBE_SECRETS_DIR") or VAR_DIR / "probe-secret
 # SHA-256, on the filesystem here (an S3-compatible store can be configured in its place).
 EVIDENCE_DIR = Path(env_str("EVIDENCE_DIR") or VAR_DIR / "evidence")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 2 * 1024**3, minimum=1)
+# Optional malware scan of every file given (incidents/evidence/scanning.py): clamd's Unix
+# socket path or host:port. Unset: files are kept unscanned, and the page says so.
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS") or ""
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60, minimum=1)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -221,7 +221,9 @@ def run_import(job_id: int) -> str:
     return run_job(job_id).state
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=4 * 3600)
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, time_limit=4 * 3600, soft_time_limit=4 * 3600 - 60
+)
 def build_case_bundle(bundle_id: int) -> str:
     """Build one case export (services/case_bundles.py); a second delivery finds it taken."""
     import socket

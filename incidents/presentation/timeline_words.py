@@ -362,6 +362,10 @@ DESCRIBERS: dict[str, Callable[[Event], str]] = {
         f"{e.actor_label} kept “{e.after.get('filename')}” as evidence "
         f"(SHA-256 {str(e.after.get('sha256', ''))[:16]}…, {e.after.get('size')} bytes)"
     ),
+    "evidence.quarantined": lambda e: (
+        f"The malware scanner found {e.after.get('found')} in “{e.after.get('filename')}”: "
+        "kept quarantined, never served"
+    ),
     "evidence.linked": lambda e: (
         f"{e.actor_label} linked “{e.after.get('filename')}” to the {e.after.get('to')} "
         f"“{e.after.get('target')}”"

@@ -5,6 +5,7 @@ incident's chain, so who gave and who took which bytes is part of the record."""
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 from typing import Any
@@ -15,6 +16,7 @@ from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from incidents.evidence import scanning
 from incidents.models import Evidence, EvidenceBlob, EvidenceSource, Incident
 from incidents.services import ServiceError
 from incidents.services.events import append_event
@@ -60,6 +62,10 @@ def keep(*, incident: Incident, upload: Any, by: Any) -> Evidence:
     if upload.size == 0:
         raise ServiceError(f"“{safe_filename(upload.name)}” is empty (0 bytes): nothing was kept.")
     name = safe_filename(upload.name)
+    verdict = None
+    if scanning.configured():
+        with open(upload.temporary_file_path(), "rb") as stream:
+            verdict = _scanned(stream, name)
     blob = EvidenceBlob.objects.filter(sha256=sha256).first()
     if blob is None:
         blob = _store(upload, sha256)
@@ -71,6 +77,7 @@ def keep(*, incident: Incident, upload: Any, by: Any) -> Evidence:
             filename=name,
             source=EvidenceSource.UPLOADED,
             uploaded_by=by,
+            scan_result=verdict.said if verdict else None,
         )
         append_event(
             incident=locked,
@@ -82,9 +89,41 @@ def keep(*, incident: Incident, upload: Any, by: Any) -> Evidence:
                 "sha256": sha256,
                 "size": blob.size,
                 "type": blob.content_type,
+                "scan": verdict.said if verdict else "not scanned",
             },
         )
+        _quarantine_if_flagged(locked, evidence, verdict)
     return evidence
+
+
+def _scanned(stream: Any, name: str) -> scanning.Verdict | None:
+    """The scanner's verdict, None when no scanner is set up; refused when it is down."""
+    if not scanning.configured():
+        return None
+    try:
+        return scanning.scan(stream)
+    except scanning.ScannerDown as down:
+        raise ServiceError(f"“{name}” was not kept: {down}. Try again when it is back.") from None
+
+
+def _quarantine_if_flagged(
+    incident: Incident, evidence: Evidence, verdict: scanning.Verdict | None
+) -> None:
+    if verdict is None or verdict.clean:
+        return
+    evidence.quarantined_at = timezone.now()
+    evidence.save(update_fields=["quarantined_at"])
+    append_event(
+        incident=incident,
+        verb="evidence.quarantined",
+        actor_label="malware scanner",
+        after={
+            "evidence_id": evidence.pk,
+            "filename": evidence.filename,
+            "sha256": evidence.blob.sha256,
+            "found": verdict.said,
+        },
+    )
 
 
 def keep_bytes(
@@ -102,6 +141,12 @@ def keep_bytes(
     transaction."""
     if not data:
         raise ServiceError(f"“{safe_filename(filename)}” is empty (0 bytes): nothing was kept.")
+    # What a person gives is scanned; what Breachroom wrote itself is not.
+    verdict = (
+        _scanned(io.BytesIO(data), safe_filename(filename))
+        if source == EvidenceSource.UPLOADED
+        else None
+    )
     sha256 = hashlib.sha256(data).hexdigest()
     blob = EvidenceBlob.objects.filter(sha256=sha256).first()
     if blob is None:
@@ -125,6 +170,7 @@ def keep_bytes(
         source=source,
         check_run=check_run,
         uploaded_by=by,
+        scan_result=verdict.said if verdict else None,
     )
     append_event(
         incident=incident,
@@ -139,6 +185,7 @@ def keep_bytes(
             "source": source,
         },
     )
+    _quarantine_if_flagged(incident, evidence, verdict)
     return evidence
 
 

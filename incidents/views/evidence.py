@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents.access import Ability, incident_for, may, require_response_writer
+from incidents.evidence import scanning
 from incidents.evidence.upload import HashingUploadHandler, handler_of
 from incidents.models import CaseBundle, Evidence, EvidenceLink, Incident
 from incidents.selectors.evidence import link_targets, links_by_file
@@ -45,6 +46,7 @@ def evidence_page(request: AuthedRequest, reference: str) -> HttpResponse:
         "link_targets": link_targets(incident) if may(request.user, Ability.WRITE_RESPONSE) else [],
         "can_redact": may(request.user, Ability.REDACT_EVIDENCE),
         "max_bytes": settings.EVIDENCE_MAX_BYTES,
+        "scanning": scanning.configured(),
         "errors": errors,
     }
     return render(request, PAGE, context, status=UNPROCESSABLE if errors else 200)
@@ -93,6 +95,8 @@ def evidence_download(
         raise Http404("No such file on this incident.")
     if evidence.redacted_at is not None:
         return render(request, "incidents/evidence_redacted.html", {"file": evidence}, status=410)
+    if evidence.quarantined_at is not None:  # kept for the record, never handed out
+        return render(request, "incidents/evidence_redacted.html", {"file": evidence}, status=403)
     evidence_service.record_download(evidence=evidence, by=request.user)
     response = FileResponse(
         evidence_service.open_blob(evidence.blob),
