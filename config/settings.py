@@ -308,13 +308,35 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 2 * 1024**3, minimum=1)
 # socket path or host:port. Unset: files are kept unscanned, and the page says so.
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS") or ""
 CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60, minimum=1)
+# In production, evidence can live in S3-compatible object storage instead (django-storages):
+# set EVIDENCE_S3_BUCKET, and EVIDENCE_S3_ENDPOINT_URL for a store other than AWS (MinIO,
+# Ceph, ...). Credentials come the usual boto3 way (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY,
+# or the instance's role). Files are still served only through the access gate, never by
+# a link to the bucket; a name is a SHA-256, so writing it again writes the same bytes.
+EVIDENCE_S3_BUCKET = env_str("EVIDENCE_S3_BUCKET") or ""
+EVIDENCE_STORAGE: dict[str, Any] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_S3_BUCKET,
+            "endpoint_url": env_str("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("EVIDENCE_S3_REGION") or None,
+            "location": env_str("EVIDENCE_S3_PREFIX") or "evidence",
+            "file_overwrite": True,
+            "default_acl": None,
+            "querystring_auth": False,
+        },
+    }
+    if EVIDENCE_S3_BUCKET
+    else {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(EVIDENCE_DIR), "file_permissions_mode": 0o600},
+    }
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(EVIDENCE_DIR), "file_permissions_mode": 0o600},
-    },
+    "evidence": EVIDENCE_STORAGE,
 }
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120, minimum=2)
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 10)

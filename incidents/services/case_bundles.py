@@ -128,7 +128,7 @@ def _store(handle: Any, sha256: str, size: int) -> EvidenceBlob:
     storage = storages["evidence"]
     if not storage.exists(storage_name):
         handle.seek(0)
-        storage.save(storage_name, File(handle, name=storage_name))
+        storage_name = storage.save(storage_name, File(handle, name=storage_name))
     blob, _ = EvidenceBlob.objects.get_or_create(
         sha256=sha256,
         defaults={"size": size, "content_type": "application/zip", "storage_name": storage_name},

@@ -153,7 +153,7 @@ def keep_bytes(
         storage = storages["evidence"]
         storage_name = f"{sha256[:2]}/{sha256}"
         if not storage.exists(storage_name):
-            storage.save(storage_name, ContentFile(data))
+            storage_name = storage.save(storage_name, ContentFile(data))
         blob, _ = EvidenceBlob.objects.get_or_create(
             sha256=sha256,
             defaults={
@@ -211,7 +211,7 @@ def _store(upload: Any, sha256: str) -> EvidenceBlob:
     if not storage.exists(storage_name):
         # The upload's temporary file itself: the filesystem storage moves it into place
         # (a rename on the same disk) instead of writing every byte a second time.
-        storage.save(storage_name, upload)
+        storage_name = storage.save(storage_name, upload)
     try:
         return EvidenceBlob.objects.create(
             sha256=sha256,
