@@ -67,6 +67,34 @@
     bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
   });
 
+  // Files dropped anywhere on an upload form go into its file input, as if chosen there;
+  // several at once. The form then uploads them with its progress bar.
+  function uploadForm(event) {
+    return event.target.closest && event.target.closest("form[data-progress]");
+  }
+  document.addEventListener("dragover", function (event) {
+    var form = uploadForm(event);
+    if (!form) { return; }
+    event.preventDefault();
+    form.classList.add("dragging");
+  });
+  document.addEventListener("dragleave", function (event) {
+    var form = uploadForm(event);
+    if (form && !form.contains(event.relatedTarget)) { form.classList.remove("dragging"); }
+  });
+  document.addEventListener("drop", function (event) {
+    var form = uploadForm(event);
+    var files = event.dataTransfer && event.dataTransfer.files;
+    if (!form || !files || !files.length) { return; }
+    event.preventDefault();
+    form.classList.remove("dragging");
+    var input = form.querySelector("input[type=file]");
+    input.files = files;
+    var names = Array.prototype.map.call(files, function (f) { return f.name; });
+    var said = form.querySelector("[data-chosen]");
+    if (said) { said.textContent = names.length + " chosen: " + names.join(", "); }
+  });
+
   // Never let a live update wipe what someone is typing: a form with unsaved input keeps
   // its place, and says that the record changed underneath it.
   document.addEventListener("input", function (event) {

@@ -1,0 +1,54 @@
+"""Evidence in a real browser: files dropped on the upload form go up together with the
+progress bar shown, and come back listed with their hashes (a non-UTC zone, a phone's
+width, dark)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from incidents.models import Evidence
+from tests.factories import make_incident
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_files_dropped_on_the_form_are_uploaded_together(cast, signed_in_page):
+    incident = make_incident(by=cast.commander, title="Internal API scraped")
+    page = signed_in_page(
+        cast.responder,
+        f"/incidents/{incident.reference}/evidence/",
+        width=400,
+        color_scheme="dark",
+        timezone_id="Australia/Sydney",
+    )
+    # What a drag from the desktop delivers: a DataTransfer with two files, dropped on the
+    # drop target.
+    page.evaluate(
+        """() => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File(["GET /internal/v2 200\\n"], "gateway.log"));
+          transfer.items.add(new File(["payments: 0 rows\\n"], "payments-audit.txt"));
+          const target = document.querySelector("label.drop");
+          target.dispatchEvent(new DragEvent("dragover", {bubbles: true, dataTransfer: transfer}));
+          target.dispatchEvent(new DragEvent("drop", {bubbles: true, dataTransfer: transfer}));
+        }"""
+    )
+    assert page.locator("[data-chosen]").inner_text() == "2 chosen: gateway.log, payments-audit.txt"
+    # The bar is replaced with the page once the upload is done: note when it is shown.
+    page.evaluate(
+        """() => document.addEventListener("htmx:xhr:progress", () => {
+          const bar = document.querySelector("form[data-progress] progress");
+          if (bar && !bar.hidden) { window.progressShown = bar.value; }
+        })"""
+    )
+    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("link", name="payments-audit.txt").wait_for()
+    assert page.evaluate("window.progressShown") == 100
+    kept = {e.filename: e.blob.sha256 for e in Evidence.objects.select_related("blob")}
+    assert kept == {
+        "gateway.log": hashlib.sha256(b"GET /internal/v2 200\n").hexdigest(),
+        "payments-audit.txt": hashlib.sha256(b"payments: 0 rows\n").hexdigest(),
+    }
+    assert kept["gateway.log"] in page.content()
