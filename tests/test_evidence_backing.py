@@ -193,6 +193,9 @@ def test_the_evidence_page_links_a_file_to_a_duty_step_or_note(cast, incident):
     assert EvidenceLink.objects.get().note_id == note.pk
     page = client.get(f"/incidents/{incident.reference}/evidence/").content.decode()
     assert "Linked to the note" in page
+    detail = client.get(f"/incidents/{incident.reference}/").content.decode()
+    note_html = detail[detail.index(f'id="note-{note.pk}"') :]
+    assert "Files: <a" in note_html[: note_html.index("</article>")]
     # A target of another incident, or of no kind, is refused with a message.
     refused = client.post(
         f"/incidents/{incident.reference}/evidence/{kept.pk}/link/",

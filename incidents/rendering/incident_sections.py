@@ -89,7 +89,8 @@ SECTIONS: dict[str, Section] = {
         Section(
             "checklist",
             "checklist",
-            ("incident", "checklist"),  # "incident": its commander may move every step
+            # "incident": its commander may move every step; "evidence": files on steps
+            ("incident", "checklist", "evidence"),
             lambda load, v: mitigation.checklist_context(load(), v),
         ),
         Section("checks", "checks", (), _checks),
@@ -98,7 +99,7 @@ SECTIONS: dict[str, Section] = {
         Section(
             "obligations",
             "obligations",
-            ("incident", "exposure", "risk", "obligation", "notice"),
+            ("incident", "exposure", "risk", "obligation", "notice", "evidence"),
             _obligations,
         ),
         Section("risk", "risk", ("incident", "exposure", "risk"), _risk),
@@ -117,7 +118,7 @@ SECTIONS: dict[str, Section] = {
         Section(
             "notes",
             "notes",
-            ("note",),
+            ("note", "evidence"),
             lambda load, v: incident_selectors.notes_context(load(), v),
         ),
     )

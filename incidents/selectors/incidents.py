@@ -18,7 +18,7 @@ from incidents.models import (
     ExposureStatus,
     Incident,
 )
-from incidents.selectors.evidence import backings
+from incidents.selectors.evidence import backings, files_by_target
 
 TIMELINE_PAGE = 50
 NOTES_SHOWN = 20
@@ -153,6 +153,7 @@ def notes_context(incident: Incident, user: Any) -> dict:
         "notes": notes,
         "can_write": can_write,
         "note_form": NoteForm() if can_write else None,
+        "linked": files_by_target(incident.pk).get("note", {}),
     }
 
 

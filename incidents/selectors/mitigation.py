@@ -27,7 +27,7 @@ from incidents.models import (
 from incidents.rendering.clock import note_flip
 from incidents.roles import ROLE_LABELS, unread_count
 from incidents.seed import PLAYBOOK_FOR_VECTOR
-from incidents.selectors.evidence import backings, file_choices
+from incidents.selectors.evidence import backings, file_choices, files_by_target
 from incidents.selectors.incidents import people_choices
 from incidents.services import probe_secrets
 
@@ -152,6 +152,7 @@ def checklist_context(
         "item_states": ItemState.choices,
         "people": people_choices(),
         "add_step_form": AddStepForm(auto_id="add-step-%s"),
+        "linked": files_by_target(incident.pk).get("step", {}),
     }
 
 

@@ -36,6 +36,7 @@ from incidents.regulation.gaps import record_gaps
 from incidents.regulation.rules import all_rules, rule_by_id
 from incidents.regulation.severity import LONG_RUNNING, Circumstances, suggest
 from incidents.rendering.clock import note_flip
+from incidents.selectors.evidence import files_by_target
 from incidents.selectors.incidents import people_choices
 
 STATE_ORDER: dict[str, int] = {
@@ -158,6 +159,7 @@ def obligations_context(
     return {
         "incident": incident,
         "duties": duties,
+        "linked": files_by_target(incident.pk).get("obligation", {}),
         "undetermined": undetermined,
         "record_gaps": record_gaps(rules, facts),
         "assess_risk": facts.risk is None and bool(open_duties or undetermined),
