@@ -44,6 +44,11 @@ urlpatterns = [
     path("<str:reference>/timeline/", timeline.incident_timeline, name="timeline"),
     path("<str:reference>/evidence/", evidence.evidence_page, name="evidence"),
     path(
+        "<str:reference>/evidence/<int:evidence_id>/thumbnail/",
+        evidence.evidence_thumbnail,
+        name="evidence-thumbnail",
+    ),
+    path(
         "<str:reference>/evidence/<int:evidence_id>/link/",
         evidence.evidence_link,
         name="evidence-link",

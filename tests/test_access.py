@@ -17,6 +17,7 @@ ROUTES: dict[str, tuple[str, bool, bool]] = {
     "incidents:timeline": ("GET", True, False),
     "incidents:evidence": ("GET", True, False),
     "incidents:evidence-download": ("GET", True, False),
+    "incidents:evidence-thumbnail": ("GET", True, False),
     "incidents:evidence-redact": ("POST", True, True),
     "incidents:evidence-link": ("POST", True, True),
     "incidents:evidence-unlink": ("POST", True, True),
@@ -155,6 +156,7 @@ def _url(name: str, incident) -> str:
         "incidents:evidence-download",
         "incidents:evidence-redact",
         "incidents:evidence-link",
+        "incidents:evidence-thumbnail",
     ):
         kwargs["evidence_id"] = incident.evidence.first().pk
     if name == "incidents:evidence-unlink":
@@ -264,6 +266,14 @@ def exposed(cast, restricted):
     from incidents.services.case_bundles import request_bundle
 
     request_bundle(incident=restricted, by=cast.commander)
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(picture, format="PNG")
+    # The newest file, so the routes about one file are about a picture (it has a preview).
+    keep_evidence(restricted, by=cast.commander, content=picture.getvalue(), name="shot.png")
     return exposure
 
 
@@ -283,9 +293,9 @@ def test_outsiders_get_404_without_the_incidents_text(cast, restricted, exposed,
         assert response.status_code == 404
     assert restricted.title not in body and restricted.reference not in body
     # opened, exposure, its duty (GDPR Art. 33), campaign, playbook, notice, evidence, its
-    # link, an ask to rule out and an export (no download by an outsider is recorded: they
-    # were refused before it)
-    assert Event.objects.filter(incident=restricted).count() == 10
+    # link, an ask to rule out, an export and a screenshot (no download by an outsider is
+    # recorded: they were refused before it)
+    assert Event.objects.filter(incident=restricted).count() == 11
 
 
 @pytest.mark.parametrize("name", [n for n, (_, needs, _) in ROUTES.items() if needs])

@@ -170,3 +170,35 @@ def test_bytes_another_unredacted_copy_uses_are_kept(cast, incident):
         f"/incidents/{incident.reference}/evidence/{second.pk}/download/"
     )
     assert ok.status_code == 200 and b"".join(ok.streaming_content) == b"shared"
+
+
+def test_an_image_gets_a_server_drawn_png_preview_and_other_files_none(cast, incident):
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 800), (200, 30, 30)).save(picture, format="JPEG")
+    _upload(
+        cast.responder,
+        incident,
+        SimpleUploadedFile("screenshot.jpg", picture.getvalue()),
+        SimpleUploadedFile("notes.txt", b"just text"),
+    )
+    shot = Evidence.objects.get(filename="screenshot.jpg")
+    text = Evidence.objects.get(filename="notes.txt")
+    client = client_for(cast.auditor)
+    page = client.get(f"/incidents/{incident.reference}/evidence/").content.decode()
+    assert (
+        f"/evidence/{shot.pk}/thumbnail/" in page and f"/evidence/{text.pk}/thumbnail/" not in page
+    )
+    preview = client.get(f"/incidents/{incident.reference}/evidence/{shot.pk}/thumbnail/")
+    assert preview.status_code == 200 and preview["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(preview.content)).size == (320, 213)
+    assert preview["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert (
+        client.get(f"/incidents/{incident.reference}/evidence/{text.pk}/thumbnail/").status_code
+        == 404
+    )
+    # A preview is not a copy of the file: no custody event.
+    assert not Event.objects.filter(verb="evidence.downloaded").exists()
