@@ -34,7 +34,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev-installed
-	$(BIN)/mypy config incidents tests bench
+	$(BIN)/mypy config incidents tests bench tools
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m bench

@@ -304,6 +304,16 @@ PROBE_SECRETS_DIR = Path(env_str("PROBE_SECRETS_DIR") or VAR_DIR / "probe-secret
 # SHA-256, on the filesystem here (an S3-compatible store can be configured in its place).
 EVIDENCE_DIR = Path(env_str("EVIDENCE_DIR") or VAR_DIR / "evidence")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 2 * 1024**3, minimum=1)
+# Signed audit checkpoints (incidents/checkpoints/): the Ed25519 key lives outside the
+# database, a 0600 file made on first use here, a mounted secret in production; each
+# checkpoint is also appended to a file outside the database.
+AUDIT_SIGNING_KEY_FILE = Path(
+    env_str("AUDIT_SIGNING_KEY_FILE") or VAR_DIR / "audit" / "signing-key.pem"
+)
+AUDIT_CHECKPOINT_FILE = Path(
+    env_str("AUDIT_CHECKPOINT_FILE") or VAR_DIR / "audit" / "checkpoints.jsonl"
+)
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
 # Optional malware scan of every file given (incidents/evidence/scanning.py): clamd's Unix
 # socket path or host:port. Unset: files are kept unscanned, and the page says so.
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS") or ""
@@ -374,6 +384,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "verify-audit-chains": {"task": "incidents.tasks.verify_audit_chains", "schedule": 3600.0},
+    "audit-checkpoint": {
+        "task": "incidents.tasks.make_audit_checkpoint",
+        "schedule": 60.0 * AUDIT_CHECKPOINT_MINUTES,
+    },
     "mail-notification-digests": {
         "task": "incidents.tasks.mail_notification_digests",
         "schedule": 3600.0,

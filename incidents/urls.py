@@ -7,6 +7,7 @@ from django.urls import path
 
 from incidents.views import (
     audit,
+    audit_page,
     case_bundles,
     confirmations,
     credentials,
@@ -205,6 +206,11 @@ site_urlpatterns = [
     path("people/mfa-policy/", people.mfa_policy, name="people-mfa-policy"),
     path("people/unlock/", people.unlock_sign_in, name="people-unlock"),
     path("security-log/", security_log_views.security_log_page, name="security-log"),
+    path("audit/", audit_page.audit_page, name="audit"),
+    path("audit/verify/", audit_page.audit_verify, name="audit-verify"),
+    path("audit/runs/<int:run_id>/", audit_page.audit_run, name="audit-run"),
+    path("audit/checkpoint/", audit_page.audit_checkpoint, name="audit-checkpoint"),
+    path("audit/verify_bundle.py", audit_page.audit_verifier, name="audit-verifier"),
     path(
         "security-log.jsonl",
         security_log_views.security_log_export,

@@ -148,6 +148,13 @@ def scenario_steps(cast, incident) -> dict[str, ChecklistItem]:
 
 
 @pytest.fixture(autouse=True)
+def _audit_key_in_a_temporary_folder(settings, tmp_path):
+    """The checkpoint signing key and file of a test are its own, never the developer's."""
+    settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "audit" / "signing-key.pem"
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit" / "checkpoints.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def _evidence_in_a_temporary_folder(settings, tmp_path):
     """Evidence files a test keeps go to its own folder, never the developer's var/."""
     settings.STORAGES = {

@@ -91,6 +91,12 @@ ADMIN_PAGES = {
     "people-unlock",
     "security-log",
     "security-log-export",
+    # The Audit page: tests/test_audit_page.py.
+    "audit",
+    "audit-verify",
+    "audit-run",
+    "audit-checkpoint",
+    "audit-verifier",
 }
 # Not about one incident: checked in tests/test_response_views.py.
 ORG_WIDE = {

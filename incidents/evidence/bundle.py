@@ -14,18 +14,24 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.utils import timezone
 
 from incidents.audit import chain_row, verify_incident
+from incidents.checkpoints import keys
 from incidents.models import Evidence, EvidenceSource, Incident, Notice, NoticeState
 from incidents.notices.delivery import sent_html, sent_pdf
 from incidents.regulation.pack import build_pack
 from incidents.regulation.pack_pdf import pack_pdf
+from incidents.services import checkpoints
 
 PIECE = 1024 * 1024
+# The standalone verifier travels with every export (tools/verify_bundle.py).
+VERIFIER = Path(settings.BASE_DIR) / "tools" / "verify_bundle.py"
 MANIFEST_VERSION = 1
 
 
@@ -58,6 +64,9 @@ def plan(incident: Incident) -> Plan:
     members = [
         Member("events.jsonl", lambda: _events(incident)),
         Member("verification.json", lambda: [_verification(incident)]),
+        Member("checkpoints.json", lambda: [_checkpoints(incident)]),
+        Member("audit-key.json", lambda: [_audit_key()]),
+        Member("verify_bundle.py", lambda: [VERIFIER.read_bytes()]),
         Member("regulator-pack.pdf", lambda: [pack_pdf(build_pack(incident))]),
     ]
     register = []
@@ -137,6 +146,18 @@ def _verification(incident: Incident) -> bytes:
             "summary": result.describe(),
             "checked_at": timezone.now().isoformat(),
         },
+        indent=2,
+    ).encode()
+
+
+def _checkpoints(incident: Incident) -> bytes:
+    return json.dumps(checkpoints.export_for(incident.reference), indent=1).encode()
+
+
+def _audit_key() -> bytes:
+    key = keys.load()
+    return json.dumps(
+        {"algorithm": "Ed25519", "public_key": key.public_hex, "fingerprint": key.fingerprint},
         indent=2,
     ).encode()
 

@@ -11,6 +11,7 @@ from incidents.models.checklist import (
     RunStatus,
     StepNote,
 )
+from incidents.models.checkpoint import AuditCheckpoint, AuditVerification, CheckpointHead
 from incidents.models.confirmation import Confirmation, ConfirmationState
 from incidents.models.event import GENESIS_HASH, Event, EventOutbox
 from incidents.models.evidence import Evidence, EvidenceBlob, EvidenceLink, EvidenceSource
@@ -72,12 +73,15 @@ __all__ = [
     "SECURITY_CHAIN",
     "SEVERITY_MEANING",
     "Audience",
+    "AuditCheckpoint",
+    "AuditVerification",
     "Backup",
     "BreachVector",
     "CaseBundle",
     "Channel",
     "CheckRun",
     "ChecklistItem",
+    "CheckpointHead",
     "Confirmation",
     "ConfirmationState",
     "Credential",

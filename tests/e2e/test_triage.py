@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from incidents.services.incidents import transition
 from tests.e2e.conftest import show_timeline
-from tests.factories import make_incident
+from tests.factories import keep_evidence, make_incident
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -39,6 +39,8 @@ def _edit_fact(page: Page, fact: str, value: str) -> None:
 def test_hostile_text_in_every_field_never_runs(cast, signed_in_page):
     incident = make_incident(by=cast.commander, title="Plain title")
     incident.members.add(cast.responder)
+    # A file with a hostile name, to back ruling a category out below.
+    keep_evidence(incident, by=cast.commander, name=HOSTILE[:80] + ".log")
     watcher = signed_in_page(cast.responder, f"/incidents/{incident.reference}/")
     expect(watcher.locator("#live-state")).to_have_text("Live", timeout=10_000)
     watcher_dialogs = _watch_dialogs(watcher)
@@ -53,7 +55,9 @@ def test_hostile_text_in_every_field_never_runs(cast, signed_in_page):
     page.select_option("#id_category", "contact-details")
     page.select_option("#id_status", "ruled_out")
     page.fill("#id_evidence", HOSTILE)
+    page.locator("fieldset.backing-files input[type=checkbox]").first.check()
     page.get_by_role("button", name="Save exposure").click()
+    expect(page.locator("#exposure-contact-details")).to_contain_text("Ruled out")
     page.fill("#id_body", HOSTILE)
     page.get_by_role("button", name="Add note").click()
     page.select_option("#id_to", "duplicate")
