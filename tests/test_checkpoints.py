@@ -284,3 +284,16 @@ def test_the_verifier_names_a_rewritten_export_even_with_a_fixed_up_manifest(cas
     assert result.returncode == 1
     assert "RESULT: NOT VERIFIED" in result.stdout
     assert "checkpoint 1 (signed" in result.stdout and "events up to 6 differ" in result.stdout
+
+
+def test_the_commands_sign_rotate_and_verify(cast, noted, capsys):
+    from django.core.management import call_command
+
+    call_command("audit_checkpoint")
+    call_command("audit_checkpoint", "--rotate-key")
+    out = capsys.readouterr().out
+    assert "checkpoint 2 signed" in out and "checkpoint 3 signed" in out
+    assert "announcing the new key" in out
+    call_command("verify_audit")
+    out = capsys.readouterr().out
+    assert "checkpoints: 3 signed" in out and "every chain still holds the head" in out
