@@ -19,10 +19,19 @@ $(VENV)/.dev-installed: requirements/dev.lock | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/dev.lock
 	@touch $@ $(VENV)/.base-installed
 
+# With PostgreSQL (DATABASE_URL), migrations run as the owner of the tables and everything
+# else as a role of its own that owns nothing (manage.py app_database_url, grant_app_role):
+# the application can append to the audit trail but never rewrite it.
 run: $(VENV)/.base-installed
 	$(MANAGE) migrate --no-input
-	$(MANAGE) load_demo
-	$(MANAGE) run_stack
+	@if [ -n "$$DATABASE_URL" ]; then \
+	  app_url="$$($(MANAGE) app_database_url)" && \
+	  echo "the application connects as its own role (see manage.py grant_app_role)" && \
+	  DATABASE_URL="$$app_url" $(MANAGE) load_demo && \
+	  DATABASE_URL="$$app_url" exec $(MANAGE) run_stack; \
+	else \
+	  $(MANAGE) load_demo && exec $(MANAGE) run_stack; \
+	fi
 
 test: $(VENV)/.dev-installed lint typecheck
 	$(MANAGE) check --fail-level WARNING

@@ -147,6 +147,20 @@ def scenario_steps(cast, incident) -> dict[str, ChecklistItem]:
     return {item.key: item for item in incident.checklist.all()}
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database says it is one, so the runner may empty the append-only tables
+    between tests (migration 0045); a production database never carries this setting."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            name = connection.settings_dict["NAME"]
+            with connection.cursor() as cursor:
+                cursor.execute(f"ALTER DATABASE \"{name}\" SET breachroom.test_database = 'on'")
+            connection.close()  # the setting applies to sessions opened from now on
+
+
 @pytest.fixture(autouse=True)
 def _audit_key_in_a_temporary_folder(settings, tmp_path):
     """The checkpoint signing key and file of a test are its own, never the developer's."""

@@ -183,7 +183,10 @@ def _check_file(checkpoints: list[AuditCheckpoint], report: CheckpointReport) ->
     holds, byte for byte."""
     path = Path(settings.AUDIT_CHECKPOINT_FILE)
     if not path.exists():
-        report.notes.append(f"the checkpoint file {path} is missing: only the database's copy")
+        if checkpoints:
+            report.notes.append(
+                f"the checkpoint file {path} is missing: only the database's copy was checked"
+            )
         return
     by_seq = {cp.seq: cp for cp in checkpoints}
     filed: set[int] = set()
