@@ -314,6 +314,15 @@ AUDIT_CHECKPOINT_FILE = Path(
     env_str("AUDIT_CHECKPOINT_FILE") or VAR_DIR / "audit" / "checkpoints.jsonl"
 )
 AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
+# Witnesses each checkpoint is handed to (services/witnesses.py): mail addresses (the digest
+# and signature only, no breach data) and HTTPS endpoints (POSTed the same as JSON), comma
+# separated; AUDIT_WITNESS_CA_FILE trusts a private CA for those endpoints.
+AUDIT_WITNESS_EMAILS = env_list("AUDIT_WITNESS_EMAILS", [])
+AUDIT_WITNESS_URLS = [
+    require_scheme("AUDIT_WITNESS_URLS", url, ("https",))
+    for url in env_list("AUDIT_WITNESS_URLS", [])
+]
+AUDIT_WITNESS_CA_FILE = env_str("AUDIT_WITNESS_CA_FILE") or ""
 # Optional malware scan of every file given (incidents/evidence/scanning.py): clamd's Unix
 # socket path or host:port. Unset: files are kept unscanned, and the page says so.
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS") or ""

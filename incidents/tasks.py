@@ -216,6 +216,18 @@ def run_audit_verification(run_id: int) -> str:
     return run(run_id).state
 
 
+@shared_task(bind=True, acks_late=True, max_retries=8)
+def witness_checkpoint(self: Task, checkpoint_seq: int) -> int:
+    """Hand one checkpoint to the outside witnesses (services/witnesses.py); a witness that
+    failed is tried again with backoff, its error shown on the Audit page meanwhile."""
+    from incidents.services.witnesses import witness
+
+    failed = witness(checkpoint_seq)
+    if failed:
+        raise self.retry(countdown=min(3600, 30 * 2**self.request.retries))
+    return checkpoint_seq
+
+
 @shared_task
 def make_audit_checkpoint() -> int | None:
     """Every AUDIT_CHECKPOINT_MINUTES (beat): sign the chains' heads if any moved."""

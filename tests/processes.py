@@ -51,7 +51,7 @@ class Stack:
         self.queue = f"test-{uuid.uuid4().hex[:10]}"
         # The children keep evidence (a check's proof, an export) where this test's own
         # storage is (tests/conftest.py), never in the developer's var/.
-        evidence_dir: str = settings.STORAGES["evidence"]["OPTIONS"]["location"]  # type: ignore[index]
+        evidence_dir: str = settings.STORAGES["evidence"]["OPTIONS"]["location"]
         if str(evidence_dir).startswith(str(settings.VAR_DIR)):  # a stack made for a session
             evidence_dir = tempfile.mkdtemp(prefix="breachroom-evidence-")
         self.env = {

@@ -11,7 +11,12 @@ from incidents.models.checklist import (
     RunStatus,
     StepNote,
 )
-from incidents.models.checkpoint import AuditCheckpoint, AuditVerification, CheckpointHead
+from incidents.models.checkpoint import (
+    AuditCheckpoint,
+    AuditVerification,
+    CheckpointHead,
+    WitnessReceipt,
+)
 from incidents.models.confirmation import Confirmation, ConfirmationState
 from incidents.models.event import GENESIS_HASH, Event, EventOutbox
 from incidents.models.evidence import Evidence, EvidenceBlob, EvidenceLink, EvidenceSource
@@ -135,4 +140,5 @@ __all__ = [
     "Tag",
     "UserProfile",
     "UserSession",
+    "WitnessReceipt",
 ]

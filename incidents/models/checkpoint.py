@@ -83,3 +83,25 @@ class AuditVerification(models.Model):
     @property
     def running(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class WitnessReceipt(models.Model):
+    """A checkpoint handed to an outside witness (services/witnesses.py), and what it
+    answered: once a witness holds the digest, the database and the key holder together
+    can no longer rewrite what it signed unseen."""
+
+    checkpoint = models.ForeignKey(AuditCheckpoint, on_delete=models.PROTECT, related_name="+")
+    witness = models.CharField(max_length=300)  # "mail:audit@regulator.example", "https:..."
+    sent_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    receipt = models.TextField(blank=True)  # what the witness answered, as it answered
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness"], name="witness_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.checkpoint_id} to {self.witness}"

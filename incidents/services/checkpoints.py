@@ -15,6 +15,7 @@ import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from incidents.models import (
     CheckpointHead,
     Incident,
     SecurityLogHead,
+    WitnessReceipt,
 )
 
 log = logging.getLogger(__name__)
@@ -131,6 +133,10 @@ def make_checkpoint(*, only_if_changed: bool = False, announce: str = "") -> Aud
             batch_size=5_000,
         )
         transaction.on_commit(lambda: append_to_file(checkpoint))
+        if settings.AUDIT_WITNESS_EMAILS or settings.AUDIT_WITNESS_URLS:
+            from incidents.tasks import witness_checkpoint
+
+            transaction.on_commit(partial(witness_checkpoint.delay, checkpoint.seq))
     return checkpoint
 
 
@@ -206,6 +212,18 @@ def export_for(chain: str) -> dict[str, Any]:
         .values_list("checkpoint__seq", flat=True)[:PROOFS_PER_EXPORT]
     )
     moved.add(checkpoints[-1].seq)
+    receipts: dict[int, list[dict[str, str]]] = {}
+    confirmed = WitnessReceipt.objects.filter(
+        checkpoint__in=checkpoints, confirmed_at__isnull=False
+    ).values_list("checkpoint__seq", "witness", "confirmed_at", "receipt")
+    for seq, witness, confirmed_at, receipt in confirmed:
+        receipts.setdefault(seq, []).append(
+            {
+                "witness": witness,
+                "confirmed_at": confirmed_at.isoformat() if confirmed_at else "",
+                "receipt": receipt,
+            }
+        )
     return {
         "checkpoints": [
             {
@@ -213,6 +231,7 @@ def export_for(chain: str) -> dict[str, Any]:
                 "signature": cp.signature,
                 "public_key": cp.public_key,
                 "inclusion": inclusion(chain, cp) if cp.seq in moved else None,
+                "witnessed": receipts.get(cp.seq, []),
             }
             for cp in checkpoints
         ]

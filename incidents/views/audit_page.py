@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from incidents.access import Ability, may, require
 from incidents.checkpoints import keys
 from incidents.models import AuditCheckpoint, AuditVerification
-from incidents.services import ServiceError, audit_runs, security_log
+from incidents.services import ServiceError, audit_runs, security_log, witnesses
 from incidents.services.checkpoints import make_checkpoint
 from incidents.views.htmx import HtmxHttpRequest
 
@@ -41,6 +41,7 @@ def audit_page(request: HtmxHttpRequest) -> HttpResponse:
         "last_full": next((r for r in runs if r.state == "done"), None),
         "running": next((r for r in runs if r.running), None),
         "every_minutes": settings.AUDIT_CHECKPOINT_MINUTES,
+        "witnesses": witnesses.latest_by_witness(),
         "can_checkpoint": may(request.user, Ability.GRANT_ROLES),
     }
     response = render(request, "incidents/audit.html", context)
