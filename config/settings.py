@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Each event records the request it came from and how its actor signed in.
+    "incidents.request_context.RequestContextMiddleware",
     "incidents.signin.sessions.SessionLifetimeMiddleware",
     "incidents.signin.mfa_policy.MfaEnrolmentMiddleware",
     "incidents.middleware.NoRoleMiddleware",

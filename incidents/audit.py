@@ -46,6 +46,8 @@ def recompute_hash(event: Any, reference: str) -> str:
             before=event.before,
             after=event.after,
             prev_hash=event.prev_hash,
+            request_id=getattr(event, "request_id", None),
+            auth_method=getattr(event, "auth_method", None),
         )
     )
 
@@ -132,4 +134,15 @@ def chain_row(event: Event | SecurityEvent) -> dict:
         "after": event.after,
         "prev_hash": event.prev_hash,
         "hash": event.hash,
+        **_trace(event),
+    }
+
+
+def _trace(event: Event | SecurityEvent) -> dict[str, str]:
+    """The request id and sign-in method, exported (and hashed) only when recorded."""
+    request_id = getattr(event, "request_id", None)
+    auth_method = getattr(event, "auth_method", None)
+    return {
+        **({"request": request_id} if request_id else {}),
+        **({"auth": auth_method} if auth_method else {}),
     }

@@ -164,3 +164,8 @@ def test_a_real_worker_builds_the_export_asked_for_on_the_page(cast, incident):
             job.refresh_from_db()
     assert job.state == "done", job.error
     assert "evidence/" in " ".join(_zip_of(job).namelist())
+    # The worker's event says so, with its task's id; the page's request its own.
+    built = incident.events.get(verb="bundle.built")
+    asked = incident.events.get(verb="bundle.requested")
+    assert built.auth_method == "worker" and built.request_id
+    assert asked.auth_method == "session" and asked.request_id != built.request_id

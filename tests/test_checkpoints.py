@@ -277,6 +277,8 @@ def test_the_verifier_names_a_rewritten_export_even_with_a_fixed_up_manifest(cas
                 before=row["before"],
                 after=row["after"],
                 prev_hash=row["prev_hash"],
+                request_id=row.get("request"),
+                auth_method=row.get("auth"),
             )
         )
         previous = row["hash"]

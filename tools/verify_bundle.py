@@ -22,8 +22,8 @@ was signed; a witness's receipt (if the export carries one) proves when.
 The canonical form of an event (incidents/services/hashing.py in Breachroom):
 JSON, keys sorted, separators "," and ":", UTF-8 without escaping, of
 {"v": 1, "incident", "seq", "occurred_at" (ISO 8601 in UTC with microseconds and
-"+00:00"), "actor_id", "actor", "verb", "before", "after", "prev_hash"}; the first
-prev_hash is GENESIS below.
+"+00:00"), "actor_id", "actor", "verb", "before", "after", "prev_hash", and "request"
+and "auth" when the event has them}; the first prev_hash is GENESIS below.
 """
 
 from __future__ import annotations
@@ -58,6 +58,11 @@ def event_hash(reference: str, row: dict) -> str:
         "after": row["after"],
         "prev_hash": row["prev_hash"],
     }
+    # The request an event came from and how its actor signed in, when it has them.
+    if row.get("request"):
+        form["request"] = row["request"]
+    if row.get("auth"):
+        form["auth"] = row["auth"]
     return hashlib.sha256(canonical(form).encode()).hexdigest()
 
 

@@ -25,6 +25,12 @@ class Event(models.Model):
     after = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # The HTTP request or task run it came from, shared by every event of that one action,
+    # and how its actor signed in (password, mfa, sso, session, worker). Covered by the hash
+    # when present (services/hashing.py); None on events from before they were recorded,
+    # and from scripts, which claim neither.
+    request_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    auth_method = models.CharField(max_length=16, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["incident_id", "seq"]

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from incidents import request_context
 from incidents.models import GENESIS_HASH, Event, EventOutbox, Incident
 from incidents.models.event import OUTBOX_CHANNEL
 from incidents.services.chat import announce_later
@@ -39,6 +40,7 @@ def append_event(
     prev_hash = incident.head_hash or GENESIS_HASH
     label = actor_label or actor_label_for(actor)
     occurred_at = timezone.now()
+    request_id, auth_method = request_context.current()
     digest = chain_hash(
         canonical_event(
             incident_reference=incident.reference,
@@ -50,6 +52,8 @@ def append_event(
             before=before,
             after=after,
             prev_hash=prev_hash,
+            request_id=request_id,
+            auth_method=auth_method,
         )
     )
     event = Event.objects.create(
@@ -63,6 +67,8 @@ def append_event(
         after=after,
         prev_hash=prev_hash,
         hash=digest,
+        request_id=request_id,
+        auth_method=auth_method,
     )
     Incident.objects.filter(pk=incident.pk).update(event_seq=seq, head_hash=digest)
     incident.event_seq, incident.head_hash = seq, digest

@@ -21,8 +21,12 @@ def canonical_event(
     before: dict[str, Any],
     after: dict[str, Any],
     prev_hash: str,
+    request_id: str | None = None,
+    auth_method: str | None = None,
 ) -> bytes:
-    """Sorted-key, compact JSON in UTF-8; times as UTC ISO 8601 with microseconds."""
+    """Sorted-key, compact JSON in UTF-8; times as UTC ISO 8601 with microseconds. The
+    request id and sign-in method are covered when the event has them (the keys are left
+    out, not null, when it does not: events from before they existed hash as they did)."""
     document = {
         "v": HASH_FORMAT_VERSION,
         "incident": incident_reference,
@@ -35,6 +39,10 @@ def canonical_event(
         "after": after,
         "prev_hash": prev_hash,
     }
+    if request_id:
+        document["request"] = request_id
+    if auth_method:
+        document["auth"] = auth_method
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
