@@ -13,7 +13,16 @@ import sys
 from datetime import UTC, datetime
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/breachroom_bench"
-ALL = ("event_log", "live", "triage", "mitigation", "communications", "evidence_upload", "faults")
+ALL = (
+    "event_log",
+    "live",
+    "triage",
+    "mitigation",
+    "communications",
+    "evidence_upload",
+    "audit",
+    "faults",
+)
 
 
 def _ensure_database(url: str) -> None:
@@ -43,7 +52,16 @@ def main() -> None:
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, database {url.rsplit('@', 1)[-1]}"
     )
-    from bench import communications, event_log, evidence_upload, faults, live, mitigation, triage
+    from bench import (
+        audit,
+        communications,
+        event_log,
+        evidence_upload,
+        faults,
+        live,
+        mitigation,
+        triage,
+    )
 
     for name in chosen:
         print(f"\n## {name}")
@@ -57,6 +75,8 @@ def main() -> None:
             mitigation.run(url)
         elif name == "communications":
             communications.run(url)
+        elif name == "audit":
+            audit.run(url)
         elif name == "evidence_upload":
             evidence_upload.run(url)
         elif name == "faults":

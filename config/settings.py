@@ -325,6 +325,12 @@ AUDIT_WITNESS_URLS = [
     for url in env_list("AUDIT_WITNESS_URLS", [])
 ]
 AUDIT_WITNESS_CA_FILE = env_str("AUDIT_WITNESS_CA_FILE") or ""
+# An RFC 3161 timestamp authority as a witness (its token kept with the checkpoint), and
+# the PEM file of its root certificate(s), without which a token is kept but not verified.
+AUDIT_WITNESS_TSA_URL = require_scheme(
+    "AUDIT_WITNESS_TSA_URL", env_str("AUDIT_WITNESS_TSA_URL") or "", ("https", "http")
+)
+AUDIT_WITNESS_TSA_ROOTS = env_str("AUDIT_WITNESS_TSA_ROOTS") or ""
 # Optional malware scan of every file given (incidents/evidence/scanning.py): clamd's Unix
 # socket path or host:port. Unset: files are kept unscanned, and the page says so.
 CLAMD_ADDRESS = env_str("CLAMD_ADDRESS") or ""

@@ -140,3 +140,53 @@ def test_an_untrusted_certificate_or_a_refusal_is_kept_as_the_witness_error(
 def test_without_witnesses_the_audit_page_says_so(cast, checkpoint):
     page = client_for(cast.auditor).get("/audit/").content.decode()
     assert "No witness is configured" in page
+
+
+@contextmanager
+def timestamp_authority(answer: bytes) -> Iterator[tuple[str, list[bytes]]]:
+    """A stand-in for an RFC 3161 authority on 127.0.0.1 that keeps the requests it gets
+    and answers `answer`. (No library installable here signs timestamp tokens, so the
+    stand-in cannot grant one: the tests prove the request and that nothing but a granted,
+    matching token is ever taken as a receipt.)"""
+    asked: list[bytes] = []
+
+    class Authority(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            assert self.headers["Content-Type"] == "application/timestamp-query"
+            asked.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Authority)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/tsa", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [b"<html>not a TSA</html>", bytes.fromhex("3005300302010 2".replace(" ", ""))],
+    ids=["not-a-response", "rejection"],
+)
+def test_a_timestamp_authority_is_asked_for_the_bodys_imprint_and_only_a_grant_counts(
+    settings, checkpoint, answer
+):
+    import hashlib
+
+    with timestamp_authority(answer) as (url, asked):
+        settings.AUDIT_WITNESS_TSA_URL = url
+        [failed] = witness(checkpoint.seq)
+    [request] = asked
+    # A DER TimeStampReq carrying the SHA-512 imprint of exactly the signed body.
+    assert request[0] == 0x30 and hashlib.sha512(checkpoint.body.encode()).digest() in request
+    assert failed.witness == f"tsa:{url}" and failed.confirmed_at is None
+    assert failed.error and failed.receipt == ""

@@ -133,7 +133,11 @@ def make_checkpoint(*, only_if_changed: bool = False, announce: str = "") -> Aud
             batch_size=5_000,
         )
         transaction.on_commit(lambda: append_to_file(checkpoint))
-        if settings.AUDIT_WITNESS_EMAILS or settings.AUDIT_WITNESS_URLS:
+        if (
+            settings.AUDIT_WITNESS_EMAILS
+            or settings.AUDIT_WITNESS_URLS
+            or settings.AUDIT_WITNESS_TSA_URL
+        ):
             from incidents.tasks import witness_checkpoint
 
             transaction.on_commit(partial(witness_checkpoint.delay, checkpoint.seq))
