@@ -16,8 +16,6 @@ class Command(BaseCommand):
         problems = [r.describe() for r in results if not r.intact]
         report = verify_checkpoints()
         problems += report.problems
-        for note in report.notes:
-            self.stdout.write(f"note: {note}")
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
@@ -35,3 +33,5 @@ class Command(BaseCommand):
                 f"covering {report.chains_covered} chains: every chain still holds the head "
                 "it signed"
             )
+        for note in report.notes:  # after the summary: what it could not check
+            self.stdout.write(f"note: {note}")
