@@ -40,6 +40,10 @@ def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
     _ensure_database(url)
     os.environ["DATABASE_URL"] = url
+    # The bench's checkpoints are its own database's: kept apart from `make run`'s.
+    bench_var = os.path.join("var", "bench")
+    os.environ.setdefault("AUDIT_SIGNING_KEY_FILE", os.path.join(bench_var, "signing-key.pem"))
+    os.environ.setdefault("AUDIT_CHECKPOINT_FILE", os.path.join(bench_var, "checkpoints.jsonl"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 

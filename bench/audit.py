@@ -41,6 +41,14 @@ def run(url: str) -> None:
         print(f"loading {AUDIT_CHAINS:,} chains of {EVENTS_PER_CHAIN:,} hashed events…")
         took = _load_chains(User.objects.get(pk=user.pk))
         print(f"  loaded in {took:.0f}s")
+    with connection.cursor() as cursor:
+        # The bulk set's events all carry one placeholder hash (seed_bulk: it measures reads);
+        # its heads say the same, so a checkpoint sees those chains as they are.
+        cursor.execute(
+            "UPDATE incidents_incident SET head_hash = repeat('f', 64) "
+            "WHERE reference NOT LIKE %s AND head_hash <> repeat('f', 64)",
+            [f"{PREFIX}%"],
+        )
     _checkpoint_figures()
     _verification_figures()
 

@@ -44,6 +44,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def child_files_env() -> dict[str, str]:
+    """A child process keeps the audit key and checkpoint file of the test that started it
+    (tests/conftest.py), never the developer's var/."""
+    key, filed = Path(settings.AUDIT_SIGNING_KEY_FILE), Path(settings.AUDIT_CHECKPOINT_FILE)
+    if str(key).startswith(str(settings.VAR_DIR)):  # a stack made for a whole session
+        folder = Path(tempfile.mkdtemp(prefix="breachroom-audit-"))
+        key, filed = folder / "signing-key.pem", folder / "checkpoints.jsonl"
+    return {"AUDIT_SIGNING_KEY_FILE": str(key), "AUDIT_CHECKPOINT_FILE": str(filed)}
+
+
 class Stack:
     """Child processes sharing one environment: the test DB, a private queue and prefix."""
 
@@ -56,6 +66,7 @@ class Stack:
             evidence_dir = tempfile.mkdtemp(prefix="breachroom-evidence-")
         self.env = {
             **os.environ,
+            **child_files_env(),
             "EVIDENCE_DIR": str(evidence_dir),
             **extra_env,
             "DATABASE_URL": database_url(),

@@ -9,14 +9,14 @@ from django.conf import settings
 
 from incidents.models import EventOutbox, Status
 from incidents.services.incidents import transition
-from tests.processes import database_url
+from tests.processes import child_files_env, database_url
 from tests.tamper import tamper
 
 
 def _verify_audit() -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "verify_audit"],
-        env={**os.environ, "DATABASE_URL": database_url()},
+        env={**os.environ, **child_files_env(), "DATABASE_URL": database_url()},
         capture_output=True,
         text=True,
         cwd=settings.BASE_DIR,
