@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from incidents.models import ExposureStatus
 from incidents.notices.basis import Proof
 from incidents.notices.facts import Facts
-from incidents.presentation.timefmt import utc_text
+from incidents.presentation.timefmt import local_text
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _ruled_out(
         decided = exposure.decided_by.get_username() if exposure.decided_by else "system"
         line = (
             f"{label}: {exposure.get_status_display().lower()} by {decided}, "
-            f"{utc_text(exposure.decided_at)}"
+            f"{local_text(exposure.decided_at)}"
             + (f": “{exposure.evidence}”" if exposure.evidence else "")
         )
         return [line]

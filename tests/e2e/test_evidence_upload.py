@@ -52,3 +52,34 @@ def test_files_dropped_on_the_form_are_uploaded_together(cast, signed_in_page):
         "payments-audit.txt": hashlib.sha256(b"payments: 0 rows\n").hexdigest(),
     }
     assert kept["gateway.log"] in page.content()
+
+
+def test_a_second_person_confirms_an_old_key_dead_from_the_rotation_table(cast, signed_in_page):
+    """The answer's fields sit in the rotation table, itself inside the bulk-move form:
+    Confirm must submit the answer, not the table (forms cannot nest)."""
+    from incidents.models import Credential, RotationTask
+    from incidents.services import confirmations
+    from incidents.services.credentials import add_credential
+    from incidents.services.rotations import move_rotation, start_campaign
+
+    incident = make_incident(by=cast.commander, title="Keys to rotate")
+    add_credential(name="partner key", kind="api_key", system="content-api", identifier="…7c1e")
+    start_campaign(incident=incident, credentials=Credential.objects.all(), by=cast.responder)
+    task = RotationTask.objects.get()
+    move_rotation(task=task, to="rotated", by=cast.responder, new_identifier="…new1")
+    move_rotation(task=task, to="revoked", by=cast.responder)
+    confirmations.ask(
+        incident=incident,
+        kind="rotation",
+        target=task,
+        justification="the gateway refuses the old key since 10:05",
+        by=cast.responder,
+    )
+    page = signed_in_page(
+        cast.commander, f"/incidents/{incident.reference}/rotations/", timezone_id="Europe/Berlin"
+    )
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_text("Confirmed: the status is changed.").wait_for()
+    task.refresh_from_db()
+    assert task.state == "verified"
+    assert "Confirmed by dana" in page.content()
