@@ -83,15 +83,7 @@ def hashes_at(heads: list[Head]) -> dict[str, str]:
         if found_hash:
             found[head.chain] = found_hash
     incidents = [h for h in heads if h.chain != SECURITY_CHAIN]
-    ids = (
-        dict(
-            Incident.objects.filter(reference__in=[h.chain for h in incidents]).values_list(
-                "reference", "pk"
-            )
-        )
-        if len(incidents) < 5_000
-        else dict(Incident.objects.values_list("reference", "pk"))
-    )
+    ids = dict(Incident.objects.values_list("reference", "pk"))  # one read for every chain
     wanted = [(ids[h.chain], h.seq, h.chain) for h in incidents if h.chain in ids]
     names = {(incident_id, seq): chain for incident_id, seq, chain in wanted}
     for start in range(0, len(wanted), 5_000):

@@ -12,14 +12,14 @@ from functools import partial
 from typing import Any
 
 from django.core.files import File
-from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from incidents.evidence import bundle
-from incidents.models import CaseBundle, Evidence, EvidenceBlob, EvidenceSource, Incident
+from incidents.models import CaseBundle, Evidence, EvidenceSource, Incident
 from incidents.services import ServiceError
+from incidents.services import evidence as evidence_service
 from incidents.services.events import append_event
 from incidents.services.locking import lock_incident
 
@@ -84,7 +84,13 @@ def _build(job: CaseBundle, worker: str) -> None:
         target.flush()
         sha256, size = _hash_file(target)
         filename = f"{incident.reference}-case-{timezone.now():%Y%m%dT%H%M%SZ}.zip"
-        blob = _store(target, sha256, size)
+        target.seek(0)
+        blob = evidence_service.store_blob(
+            File(target, name=filename),
+            sha256=sha256,
+            size=size,
+            content_type="application/zip",
+        )
         with transaction.atomic():
             locked = lock_incident(incident.pk)
             kept = Evidence.objects.create(
@@ -121,19 +127,6 @@ def _hash_file(handle: Any) -> tuple[str, int]:
         digest.update(piece)
         size += len(piece)
     return digest.hexdigest(), size
-
-
-def _store(handle: Any, sha256: str, size: int) -> EvidenceBlob:
-    storage_name = f"{sha256[:2]}/{sha256}"
-    storage = storages["evidence"]
-    if not storage.exists(storage_name):
-        handle.seek(0)
-        storage_name = storage.save(storage_name, File(handle, name=storage_name))
-    blob, _ = EvidenceBlob.objects.get_or_create(
-        sha256=sha256,
-        defaults={"size": size, "content_type": "application/zip", "storage_name": storage_name},
-    )
-    return blob
 
 
 def sweep_stuck_bundles(*, broker_lost: bool = False) -> list[int]:

@@ -66,9 +66,15 @@ def keep(*, incident: Incident, upload: Any, by: Any) -> Evidence:
     if scanning.configured():
         with open(upload.temporary_file_path(), "rb") as stream:
             verdict = _scanned(stream, name)
-    blob = EvidenceBlob.objects.filter(sha256=sha256).first()
-    if blob is None:
-        blob = _store(upload, sha256)
+    # The upload's temporary file itself: the filesystem storage moves it into place (a
+    # rename on the same disk) instead of writing every byte a second time; its type is
+    # read before it moves.
+    blob = EvidenceBlob.objects.filter(sha256=sha256).first() or store_blob(
+        upload,
+        sha256=sha256,
+        size=upload.size,
+        content_type=detected_type(upload.temporary_file_path()),
+    )
     with transaction.atomic():
         locked = lock_incident(incident.pk)
         evidence = Evidence.objects.create(
@@ -148,20 +154,12 @@ def keep_bytes(
         else None
     )
     sha256 = hashlib.sha256(data).hexdigest()
-    blob = EvidenceBlob.objects.filter(sha256=sha256).first()
-    if blob is None:
-        storage = storages["evidence"]
-        storage_name = f"{sha256[:2]}/{sha256}"
-        if not storage.exists(storage_name):
-            storage_name = storage.save(storage_name, ContentFile(data))
-        blob, _ = EvidenceBlob.objects.get_or_create(
-            sha256=sha256,
-            defaults={
-                "size": len(data),
-                "content_type": _type_of_bytes(data, filename, source),
-                "storage_name": storage_name,
-            },
-        )
+    blob = EvidenceBlob.objects.filter(sha256=sha256).first() or store_blob(
+        ContentFile(data),
+        sha256=sha256,
+        size=len(data),
+        content_type=_type_of_bytes(data, filename, source),
+    )
     name = safe_filename(filename)
     evidence = Evidence.objects.create(
         incident=incident,
@@ -204,21 +202,19 @@ def _type_of_bytes(data: bytes, filename: str, source: str) -> str:
     return (best.mime_type or UNKNOWN_TYPE) if best is not None else UNKNOWN_TYPE
 
 
-def _store(upload: Any, sha256: str) -> EvidenceBlob:
+def store_blob(content: Any, *, sha256: str, size: int, content_type: str) -> EvidenceBlob:
+    """Keep bytes in evidence storage under their SHA-256 and record them once. The name is
+    the hash, so saving the same bytes again, or a leftover of a save whose record failed,
+    is harmless; two people keeping the same bytes at once get the one record."""
     storage = storages["evidence"]
     storage_name = f"{sha256[:2]}/{sha256}"
-    content_type = detected_type(upload.temporary_file_path())  # before it is moved
     if not storage.exists(storage_name):
-        # The upload's temporary file itself: the filesystem storage moves it into place
-        # (a rename on the same disk) instead of writing every byte a second time.
-        storage_name = storage.save(storage_name, upload)
+        storage_name = storage.save(storage_name, content)
     try:
-        return EvidenceBlob.objects.create(
-            sha256=sha256,
-            size=upload.size,
-            content_type=content_type,
-            storage_name=storage_name,
-        )
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a clash
+            return EvidenceBlob.objects.create(
+                sha256=sha256, size=size, content_type=content_type, storage_name=storage_name
+            )
     except IntegrityError:  # the same bytes kept by someone else at the same moment
         return EvidenceBlob.objects.get(sha256=sha256)
 
